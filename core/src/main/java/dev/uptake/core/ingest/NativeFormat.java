@@ -1,0 +1,102 @@
+package dev.uptake.core.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.core.event.EventType;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The native Event API's own event shape, mapped onto a Segment track call. Native events name
+ * their account, user and session in snake_case ({@code account_id}, {@code user_id}, {@code
+ * session_id}, {@code created_at} in epoch milliseconds) or camelCase, and their feature in {@code
+ * feature} (or {@code action}); {@code module} and every other field become properties, so
+ * measured times such as {@code time_spent} and {@code active_duration} are kept.
+ */
+final class NativeFormat {
+
+  /** Native field → Segment field, for both spellings. */
+  private static final Map<String, String> TOP_LEVEL =
+      Map.of(
+          "user_id", "userId",
+          "userId", "userId",
+          "account_id", "groupId",
+          "accountId", "groupId",
+          "session_id", "anonymousId",
+          "sessionId", "anonymousId",
+          "message_id", "messageId",
+          "messageId", "messageId");
+
+  private static final Set<String> TIME_FIELDS = Set.of("created_at", "createdAt");
+
+  private static final Set<String> MARKERS =
+      Set.of(
+          "account_id", "accountId", "user_id", "session_id", "sessionId", "created_at",
+          "createdAt", "feature", "action");
+
+  private NativeFormat() {}
+
+  /** True for an event in the native shape: no Segment {@code type}, and a native field. */
+  static boolean isNative(ObjectNode event) {
+    JsonNode type = event.get("type");
+    if (type != null && type.isTextual() && EventType.fromWire(type.textValue()).isPresent()) {
+      return false;
+    }
+    for (String marker : MARKERS) {
+      if (event.has(marker)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The Segment track call the native event means. */
+  static ObjectNode toSegment(ObjectNode nativeEvent) {
+    ObjectNode track = nativeEvent.objectNode();
+    ObjectNode properties = track.objectNode();
+    track.put("type", EventType.TRACK.wireName());
+    for (Map.Entry<String, JsonNode> field : nativeEvent.properties()) {
+      String name = field.getKey();
+      JsonNode value = field.getValue();
+      if (TOP_LEVEL.containsKey(name)) {
+        track.set(TOP_LEVEL.get(name), value);
+      } else if (TIME_FIELDS.contains(name)) {
+        track.put("originalTimestamp", isoTime(name, value));
+      } else if (name.equals("context") || name.equals("integrations")) {
+        track.set(name, value);
+      } else if (!name.equals("type")) {
+        properties.set(name, value);
+      }
+    }
+    track.set("event", featureName(nativeEvent));
+    track.set("properties", properties);
+    return track;
+  }
+
+  private static JsonNode featureName(ObjectNode nativeEvent) {
+    for (String name : new String[] {"feature", "action", "type"}) {
+      JsonNode value = nativeEvent.get(name);
+      if (value != null && value.isTextual() && !value.textValue().isBlank()) {
+        return value;
+      }
+    }
+    throw InvalidEvent.of("feature", "feature (or action) is required: the name of the feature used");
+  }
+
+  private static String isoTime(String field, JsonNode value) {
+    if (value.isIntegralNumber()) {
+      return Instant.ofEpochMilli(value.longValue()).toString();
+    }
+    if (value.isTextual()) {
+      String text = value.textValue().strip();
+      if (text.matches("-?\\d{1,18}")) {
+        return Instant.ofEpochMilli(Long.parseLong(text)).toString();
+      }
+      if (EventTimes.parse(text).isPresent()) {
+        return text;
+      }
+    }
+    throw InvalidEvent.of(field, field + " must be epoch milliseconds or an ISO-8601 time; was " + Fields.shown(value));
+  }
+}

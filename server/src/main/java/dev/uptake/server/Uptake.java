@@ -1,0 +1,76 @@
+package dev.uptake.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.server.config.UptakeConfig;
+import dev.uptake.server.http.ApiError;
+import dev.uptake.server.http.IngestRoutes;
+import dev.uptake.server.http.Responses;
+import dev.uptake.server.query.QueryRoutes;
+import dev.uptake.store.Store;
+import dev.uptake.store.StoreUnavailableException;
+import dev.uptake.store.Stores;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.Map;
+
+/** A running embedded Uptake: SQLite store, HTTP ingestion, query API, {@code /metrics}. */
+public final class Uptake implements AutoCloseable {
+
+  private final Store store;
+  private final Javalin app;
+
+  private Uptake(Store store, Javalin app) {
+    this.store = store;
+    this.app = app;
+  }
+
+  /** Opens the store and starts serving; fails fast when the store or the port is unavailable. */
+  public static Uptake start(UptakeConfig config, Clock clock) {
+    Store store = Stores.open(config.store(), clock);
+    try {
+      ObjectMapper json = new ObjectMapper();
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Responses responses = new Responses(json);
+      IngestRoutes ingest =
+          new IngestRoutes(
+              store.workspaces(), store.eventLog(), config.region(), config.regionEndpoints(),
+              registry, responses, json, clock);
+      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), responses, json);
+      Javalin app =
+          Javalin.create(
+              cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.jetty.host = config.http().host();
+                cfg.jetty.port = config.http().port();
+                cfg.routes.exception(ApiError.ApiException.class, (e, ctx) -> responses.renderError(ctx, e.error()));
+                cfg.routes.exception(StoreUnavailableException.class, (e, ctx) -> responses.renderUnavailable(ctx, e));
+                cfg.routes.exception(Exception.class, (e, ctx) -> responses.renderUnexpected(ctx, e));
+                ingest.register(cfg.routes);
+                query.register(cfg.routes);
+                cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));
+                cfg.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+              });
+      app.start();
+      return new Uptake(store, app);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The port the server listens on (the chosen one when configured with 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops taking requests, lets the event log commit what it holds, closes the store. */
+  @Override
+  public void close() {
+    app.stop();
+    store.close();
+  }
+}

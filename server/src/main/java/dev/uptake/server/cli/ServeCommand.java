@@ -1,0 +1,79 @@
+package dev.uptake.server.cli;
+
+import dev.uptake.core.keys.Region;
+import dev.uptake.server.Uptake;
+import dev.uptake.server.config.UptakeConfig;
+import java.net.URI;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code uptake serve}: the embedded runtime, until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Uptake server on the embedded store.")
+final class ServeCommand implements Runnable {
+
+  @Mixin DataOption data;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "${env:UPTAKE_PORT:-8080}", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "${env:UPTAKE_HOST:-0.0.0.0}", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--region", defaultValue = "${env:UPTAKE_REGION:-us}", description = "Datacenter region served: us or eu (default: ${DEFAULT-VALUE}).")
+  String region;
+
+  @Option(
+      names = "--region-endpoint",
+      paramLabel = "REGION=URL",
+      description = "Ingestion endpoint of another region, named to senders whose key belongs there (repeatable).")
+  Map<String, URI> regionEndpoints = Map.of();
+
+  @Override
+  public void run() {
+    UptakeConfig config =
+        new UptakeConfig(
+            new UptakeConfig.HttpConfig(host, port), data.storeConfig(), region(region), endpoints());
+    Uptake uptake = Uptake.start(config, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  uptake.close();
+                  stopped.countDown();
+                },
+                "uptake-shutdown"));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "Uptake listening on http://%s:%d (region %s, data %s)%n",
+            host, uptake.port(), config.region().id(), data.dataDir.toAbsolutePath().normalize());
+    spec.commandLine().getOut().flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Region region(String id) {
+    return Region.fromId(id)
+        .orElseThrow(
+            () -> new ParameterException(spec.commandLine(), "--region must be us or eu, was '" + id + "'"));
+  }
+
+  private Map<Region, URI> endpoints() {
+    Map<Region, URI> endpoints = new EnumMap<>(Region.class);
+    regionEndpoints.forEach((id, uri) -> endpoints.put(region(id), uri));
+    return endpoints;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.uptake.server.config;
+
+import dev.uptake.core.keys.Region;
+import dev.uptake.store.StoreConfig;
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the embedded runtime needs to start.
+ *
+ * @param http where to listen
+ * @param store where the data lives
+ * @param region the datacenter region this deployment serves
+ * @param regionEndpoints the ingestion endpoints of other regions' deployments, named to senders
+ *     whose key belongs there
+ */
+public record UptakeConfig(
+    HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints) {
+
+  public UptakeConfig {
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(region, "region");
+    regionEndpoints = Map.copyOf(regionEndpoints);
+  }
+
+  /**
+   * Where to listen.
+   *
+   * @param port 0 picks a free port
+   */
+  public record HttpConfig(String host, int port) {
+    public static final int DEFAULT_PORT = 8080;
+
+    public HttpConfig {
+      Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("http.port must be between 0 and 65535, was " + port);
+      }
+    }
+  }
+}

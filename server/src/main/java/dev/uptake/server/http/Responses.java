@@ -1,0 +1,48 @@
+package dev.uptake.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.store.StoreUnavailableException;
+import io.javalin.http.Context;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes JSON responses, and renders every error, whatever route raised it, in one shape. */
+public final class Responses {
+
+  private static final Logger log = LoggerFactory.getLogger(Responses.class);
+
+  private final ObjectMapper json;
+
+  public Responses(ObjectMapper json) {
+    this.json = Objects.requireNonNull(json, "json");
+  }
+
+  public void json(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response bodies are plain records", e);
+    }
+  }
+
+  public void renderError(Context ctx, ApiError error) {
+    json(ctx, error.status(), error);
+  }
+
+  /** The store failed: 503, which Segment and its SDKs retry. */
+  public void renderUnavailable(Context ctx, StoreUnavailableException e) {
+    log.warn("store unavailable: {}", e.getMessage());
+    ctx.header("Retry-After", "5");
+    renderError(
+        ctx,
+        ApiError.of(503, "store_unavailable", null, "storage is not available right now; retry later"));
+  }
+
+  /** A bug of ours, never a sender's doing; logged with the stack trace for the developers. */
+  public void renderUnexpected(Context ctx, Exception e) {
+    log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+    renderError(ctx, ApiError.of(500, "internal_error", null, "an unexpected error occurred; it was logged"));
+  }
+}

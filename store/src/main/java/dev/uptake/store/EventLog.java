@@ -1,0 +1,18 @@
+package dev.uptake.store;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable, ordered log of accepted events. Appends from concurrent requests are committed
+ * together (group commit), so durability costs one sync per group, not per event.
+ */
+public interface EventLog {
+
+  /**
+   * Appends a batch. The future completes with a receipt once the batch is committed to disk, or
+   * exceptionally with {@link StoreUnavailableException}, in which case nothing of it was stored.
+   * Events whose messageId the workspace already has are counted as duplicates and not stored
+   * again.
+   */
+  CompletableFuture<Appended> append(IngestBatch batch);
+}

@@ -1,0 +1,12 @@
+package dev.uptake.store;
+
+import java.util.List;
+
+/** The read side of ingestion: counts and the latest events, for one workspace at a time. */
+public interface IngestLedger {
+
+  IngestStats stats(long workspaceId);
+
+  /** The latest {@code limit} entries matching {@code filter}, newest first. */
+  List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit);
+}

@@ -1,0 +1,20 @@
+package dev.uptake.store;
+
+import java.time.Instant;
+
+/**
+ * What a workspace has received, as counted when each batch was committed.
+ *
+ * @param received every event in every request, accepted or not
+ * @param warnings optional fields dropped from accepted events
+ * @param processed events the processing stage has consumed
+ * @param lastEventAt when the latest accepted event was received, or null
+ */
+public record IngestStats(
+    long received,
+    long accepted,
+    long rejected,
+    long duplicates,
+    long warnings,
+    long processed,
+    Instant lastEventAt) {}

@@ -1,0 +1,21 @@
+package dev.uptake.store;
+
+/**
+ * One open store: the event log and the tables around it. Obtain it with {@link Stores#open};
+ * close it once, when the process is done with it.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * The event log, started on first use. Only one process may append to a store at a time; a
+   * second one gets a {@link StoreUnavailableException} that names the data directory.
+   */
+  EventLog eventLog();
+
+  Workspaces workspaces();
+
+  IngestLedger ledger();
+
+  @Override
+  void close();
+}

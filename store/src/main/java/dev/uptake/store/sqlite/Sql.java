@@ -1,0 +1,88 @@
+package dev.uptake.store.sqlite;
+
+import dev.uptake.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/** The few JDBC shapes this package repeats: a query row by row, an insert, a transaction. */
+final class Sql {
+
+  /** Reads the current row. */
+  @FunctionalInterface
+  interface RowReader {
+    void read(ResultSet rows) throws SQLException;
+  }
+
+  /** Work inside one transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private Sql() {}
+
+  static void query(DataSource pool, String sql, RowReader reader, Object... parameters) {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          reader.read(rows);
+        }
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  static <T> T inTransaction(DataSource pool, Work<T> work) {
+    try (Connection connection = pool.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Runs an insert and returns the new row's id. */
+  static long insert(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+      bind(statement, parameters);
+      statement.executeUpdate();
+      try (ResultSet keys = statement.getGeneratedKeys()) {
+        return keys.next() ? keys.getLong(1) : -1;
+      }
+    }
+  }
+
+  static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      return statement.executeUpdate();
+    }
+  }
+
+  static StoreUnavailableException unavailable(SQLException e) {
+    return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+  }
+
+  private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      statement.setObject(i + 1, parameters[i]);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.uptake.store.sqlite;
+
+import dev.uptake.store.Appended;
+import dev.uptake.store.EventLog;
+import dev.uptake.store.IngestBatch;
+import dev.uptake.store.StoreUnavailableException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends with group commit: one writer thread takes every batch waiting in the queue, writes
+ * them in one transaction and completes their futures after the commit. Under load a group holds
+ * many requests and the sync is shared; when idle a group is one request and waits for nothing.
+ */
+final class SqliteEventLog implements EventLog, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SqliteEventLog.class);
+
+  /** A group stops growing at this many items, to bound a transaction's latency. */
+  static final int MAX_GROUP_ITEMS = 10_000;
+
+  private static final int QUEUE_CAPACITY = 2_048;
+
+  private record Pending(IngestBatch batch, CompletableFuture<Appended> done) {}
+
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final DataDirLock lock;
+  private final Connection connection;
+  private final GroupWriter writer;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  private SqliteEventLog(DataDirLock lock, Connection connection) throws SQLException {
+    this.lock = lock;
+    this.connection = connection;
+    this.writer = new GroupWriter(connection);
+    this.thread = new Thread(this::run, "uptake-event-log-writer");
+  }
+
+  static SqliteEventLog start(Path dataDir, DataSource source) {
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      Connection connection = source.getConnection();
+      connection.setAutoCommit(false);
+      SqliteEventLog eventLog = new SqliteEventLog(lock, connection);
+      eventLog.thread.start();
+      return eventLog;
+    } catch (SQLException e) {
+      lock.close();
+      throw new StoreUnavailableException("cannot open the event log in " + dataDir + ": " + e, e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Appended> append(IngestBatch batch) {
+    Pending pending = new Pending(batch, new CompletableFuture<>());
+    try {
+      if (closed || !queue.offer(pending, 5, TimeUnit.SECONDS)) {
+        pending.done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pending.done.completeExceptionally(unavailable("interrupted while queueing", e));
+    }
+    return pending.done;
+  }
+
+  private void run() {
+    List<Pending> group = new ArrayList<>();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        int items = first.batch.size();
+        Pending next;
+        while (items < MAX_GROUP_ITEMS && (next = queue.poll()) != null) {
+          group.add(next);
+          items += next.batch.size();
+        }
+        commit(group);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        group.clear();
+      }
+    }
+  }
+
+  private void commit(List<Pending> group) {
+    List<IngestBatch> batches = new ArrayList<>(group.size());
+    group.forEach(pending -> batches.add(pending.batch));
+    List<Appended> receipts;
+    try {
+      receipts = writer.write(batches);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("event log commit of {} requests failed; senders will retry", group.size(), e);
+      StoreUnavailableException failure = unavailable("the commit failed: " + e.getMessage(), e);
+      group.forEach(pending -> pending.done.completeExceptionally(failure));
+      return;
+    }
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).done.complete(receipts.get(i));
+    }
+  }
+
+  private static StoreUnavailableException unavailable(String why, Throwable cause) {
+    return new StoreUnavailableException("event log unavailable: " + why, cause);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Pending pending; (pending = queue.poll()) != null; ) {
+      pending.done.completeExceptionally(unavailable("the event log is closed", null));
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.warn("closing the event log connection failed", e);
+    }
+    lock.close();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.uptake.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.store.DebugEntry;
+import dev.uptake.store.IngestLedger;
+import dev.uptake.store.IngestStats;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Stats and debugger reads over the pool; they never wait for the event log's writer. */
+final class SqliteLedger implements IngestLedger {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<List<DebugEntry.Reason>> REASONS = new TypeReference<>() {};
+
+  private final DataSource pool;
+
+  SqliteLedger(DataSource pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public IngestStats stats(long workspaceId) {
+    List<IngestStats> found = new ArrayList<>();
+    Sql.query(
+        pool,
+        "SELECT received, accepted, rejected, duplicates, warnings, processed, last_event_at"
+            + " FROM ingest_stats WHERE workspace_id = ?",
+        rows ->
+            found.add(
+                new IngestStats(
+                    rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
+                    rows.getLong(5), rows.getLong(6), instantOrNull(rows, 7))),
+        workspaceId);
+    return found.isEmpty() ? new IngestStats(0, 0, 0, 0, 0, 0, null) : found.get(0);
+  }
+
+  @Override
+  public List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit) {
+    List<DebugEntry> entries = new ArrayList<>();
+    if (filter != DebugEntry.Filter.REJECTED) {
+      String warned = filter == DebugEntry.Filter.WARNING ? " AND warnings IS NOT NULL" : "";
+      Sql.query(
+          pool,
+          "SELECT message_id, type, received_at, event_time, warnings, payload FROM events"
+              + " WHERE workspace_id = ?" + warned + " ORDER BY seq DESC LIMIT ?",
+          rows -> entries.add(accepted(rows)),
+          workspaceId, limit);
+    }
+    if (filter == DebugEntry.Filter.ALL || filter == DebugEntry.Filter.REJECTED) {
+      Sql.query(
+          pool,
+          "SELECT message_id, received_at, item_index, field, reason, payload FROM rejections"
+              + " WHERE workspace_id = ? ORDER BY id DESC LIMIT ?",
+          rows -> entries.add(rejected(rows)),
+          workspaceId, limit);
+    }
+    // Stable sort: within one receive time, each source keeps its newest-first order.
+    entries.sort(Comparator.comparing(DebugEntry::receivedAt).reversed());
+    return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
+  }
+
+  private static DebugEntry accepted(ResultSet rows) throws SQLException {
+    String warnings = rows.getString(5);
+    List<DebugEntry.Reason> reasons = warnings == null ? List.of() : reasons(warnings);
+    return new DebugEntry(
+        reasons.isEmpty() ? "accepted" : "warning",
+        rows.getString(1),
+        rows.getString(2),
+        Instant.ofEpochMilli(rows.getLong(3)),
+        Instant.ofEpochMilli(rows.getLong(4)),
+        null,
+        reasons,
+        rows.getString(6));
+  }
+
+  private static DebugEntry rejected(ResultSet rows) throws SQLException {
+    return new DebugEntry(
+        "rejected",
+        rows.getString(1),
+        null,
+        Instant.ofEpochMilli(rows.getLong(2)),
+        null,
+        rows.getInt(3),
+        List.of(new DebugEntry.Reason(rows.getString(4), rows.getString(5))),
+        rows.getString(6));
+  }
+
+  private static List<DebugEntry.Reason> reasons(String json) {
+    try {
+      return JSON.readValue(json, REASONS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the store holds warnings it wrote itself", e);
+    }
+  }
+
+  private static Instant instantOrNull(ResultSet rows, int column) throws SQLException {
+    long millis = rows.getLong(column);
+    return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+}
