@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a group of batches in one transaction on the event log's own connection. Only the event
- * log's writer thread calls it. It assigns {@code seq} itself, the only writer of the events
+ * Writes a group of batches in one transaction on the event log's own connection (in auto-commit
+ * mode, so transactions are exactly the ones begun here). Only the event log's writer thread calls
+ * it. It assigns {@code seq} itself, the only writer of the events
  * table, so an event whose messageId is already stored costs one ignored insert and no lookup.
  */
 final class GroupWriter {
@@ -31,6 +32,7 @@ final class GroupWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection connection;
+  private final Statement control;
   private final PreparedStatement insertEvent;
   private final PreparedStatement insertRejection;
   private final PreparedStatement addStats;
@@ -40,6 +42,7 @@ final class GroupWriter {
 
   GroupWriter(Connection connection) throws SQLException {
     this.connection = connection;
+    this.control = connection.createStatement();
     this.insertEvent =
         connection.prepareStatement(
             "INSERT OR IGNORE INTO events (seq, workspace_id, message_id, type, user_id,"
@@ -71,6 +74,9 @@ final class GroupWriter {
     long firstSeq = nextSeq;
     Map<Long, Counts> counts = new HashMap<>();
     List<Appended> receipts = new ArrayList<>(batches.size());
+    // IMMEDIATE takes the write lock up front: a deferred transaction that reads first fails
+    // with SQLITE_BUSY_SNAPSHOT when another connection (the workspace command) wrote meanwhile.
+    control.execute("BEGIN IMMEDIATE");
     try {
       for (IngestBatch batch : batches) {
         Counts workspace = counts.computeIfAbsent(batch.workspaceId(), id -> new Counts());
@@ -79,10 +85,10 @@ final class GroupWriter {
       for (Map.Entry<Long, Counts> entry : counts.entrySet()) {
         addStats(entry.getKey(), entry.getValue());
       }
-      connection.commit();
+      control.execute("COMMIT");
     } catch (SQLException | RuntimeException e) {
       nextSeq = firstSeq;
-      connection.rollback();
+      rollBack(e);
       throw e;
     }
     return receipts;
@@ -146,6 +152,15 @@ final class GroupWriter {
     insertRejection.executeUpdate();
   }
 
+  /** Rolls back what SQLite has not already rolled back itself (it does on some errors). */
+  private void rollBack(Exception cause) {
+    try {
+      control.execute("ROLLBACK");
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
   private void pruneRejectionsNowAndThen(IngestBatch batch) throws SQLException {
     if (batch.rejected().isEmpty()) {
       return;
@@ -178,9 +193,7 @@ final class GroupWriter {
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
       rows.next();
-      long last = rows.getLong(1);
-      connection.commit();
-      return last;
+      return rows.getLong(1);
     }
   }
 

@@ -51,7 +51,6 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Connection connection = source.getConnection();
-      connection.setAutoCommit(false);
       SqliteEventLog eventLog = new SqliteEventLog(lock, connection);
       eventLog.thread.start();
       return eventLog;

@@ -1,0 +1,157 @@
+package dev.uptake.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.keys.Region;
+import dev.uptake.server.cli.Main;
+import dev.uptake.server.config.UptakeConfig;
+import dev.uptake.store.StoreConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * A real Uptake server on a free port over a temporary data directory, with a real HTTP client,
+ * and workspaces made the way an operator makes them: with the {@code uptake workspace} command.
+ */
+public final class TestServer implements AutoCloseable {
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A workspace's credentials as {@code uptake workspace create} printed them. */
+  public record Keys(String workspace, String apiKey, String authKey, String writeKey, String adminToken) {
+    public String basicWriteKey() {
+      return basic(writeKey, "");
+    }
+
+    public String bearer() {
+      return "Bearer " + adminToken;
+    }
+  }
+
+  public final Path dataDir;
+  private final Uptake uptake;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+
+  private TestServer(Path dataDir, Uptake uptake) {
+    this.dataDir = dataDir;
+    this.uptake = uptake;
+  }
+
+  public static TestServer start(Path dataDir) {
+    return start(dataDir, Region.US, Map.of());
+  }
+
+  public static TestServer start(Path dataDir, Region region, Map<Region, URI> endpoints) {
+    UptakeConfig config =
+        new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), new StoreConfig(dataDir), region, endpoints);
+    return new TestServer(dataDir, Uptake.start(config, Clock.systemUTC()));
+  }
+
+  public int port() {
+    return uptake.port();
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  /** Runs {@code uptake workspace create} on this server's data directory. */
+  public Keys createWorkspace(String name) {
+    return createWorkspace(name, "us");
+  }
+
+  public Keys createWorkspace(String name, String region) {
+    JsonNode out = cli("workspace", "create", "--name", name, "--region", region, "--data", dataDir.toString());
+    return new Keys(
+        out.get("workspace").asText(), out.get("apiKey").asText(), out.get("authKey").asText(),
+        out.get("writeKey").asText(), out.get("adminToken").asText());
+  }
+
+  /** Runs an {@code uptake} command in this JVM and returns its JSON output. */
+  public static JsonNode cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    assertThat(code).as("uptake %s failed: %s", String.join(" ", args), err).isZero();
+    try {
+      return JSON.readTree(out.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public HttpResponse<String> post(String path, String body, String... headers) {
+    return post(path, body.getBytes(StandardCharsets.UTF_8), headers);
+  }
+
+  public HttpResponse<String> post(String path, byte[] body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return send(request, headers);
+  }
+
+  public HttpResponse<String> get(String path, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), headers);
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + response.body(), e);
+    }
+  }
+
+  /** {@code GET /api/v1/stats} of the workspace. */
+  public JsonNode stats(Keys keys) {
+    HttpResponse<String> response = get("/api/v1/stats", "Authorization", keys.bearer());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response);
+  }
+
+  /** The entries of {@code GET /api/v1/debugger?status=…&limit=1000}. */
+  public JsonNode debugger(Keys keys, String status) {
+    HttpResponse<String> response =
+        get("/api/v1/debugger?limit=1000" + (status == null ? "" : "&status=" + status), "Authorization", keys.bearer());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response).get("events");
+  }
+
+  public static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() {
+    uptake.close();
+  }
+}

@@ -1,0 +1,181 @@
+package dev.uptake.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uptake.core.fixtures.Events;
+import dev.uptake.core.fixtures.TestClock;
+import dev.uptake.core.ingest.Normalizer;
+import dev.uptake.core.ingest.Outcome;
+import dev.uptake.core.ingest.Rejection;
+import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.core.keys.Region;
+import dev.uptake.store.Appended;
+import dev.uptake.store.DebugEntry;
+import dev.uptake.store.IngestBatch;
+import dev.uptake.store.IngestStats;
+import dev.uptake.store.Store;
+import dev.uptake.store.StoreConfig;
+import dev.uptake.store.StoreUnavailableException;
+import dev.uptake.store.Workspace;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteEventLogTest {
+
+  static final Instant NOW = Instant.parse("2024-05-01T10:05:00Z");
+
+  @TempDir Path dir;
+  final TestClock clock = new TestClock(NOW);
+  final Normalizer normalizer = new Normalizer(Events.JSON);
+  Store store;
+  Workspace workspace;
+
+  @BeforeEach
+  void open() {
+    store = open(dir);
+    workspace = store.workspaces().create("Acme", Region.US).workspace();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  Store open(Path path) {
+    return SqliteStore.open(new StoreConfig(path), clock, new KeyFactory(new SecureRandom()));
+  }
+
+  Outcome.Accepted accepted(Events events) {
+    return (Outcome.Accepted) normalizer.normalize(events.node(), NOW, null);
+  }
+
+  IngestBatch batch(Workspace owner, Events... events) {
+    List<Outcome.Accepted> accepted = new ArrayList<>();
+    for (Events event : events) {
+      accepted.add(accepted(event));
+    }
+    return new IngestBatch(owner.id(), NOW, accepted, List.of());
+  }
+
+  Appended append(IngestBatch batch) {
+    return store.eventLog().append(batch).join();
+  }
+
+  List<String> storedMessageIds(Store in, Workspace owner) {
+    return in.ledger().latest(owner.id(), DebugEntry.Filter.ACCEPTED, 1000).stream()
+        .map(DebugEntry::messageId)
+        .toList();
+  }
+
+  @Test
+  void appendedEventsAreStoredAndCounted() {
+    Appended receipt = append(batch(workspace, Events.track("A").messageId("m1"), Events.track("B").messageId("m2")));
+    assertThat(receipt).isEqualTo(new Appended(2, 0));
+    assertThat(storedMessageIds(store, workspace)).containsExactly("m2", "m1");
+    IngestStats stats = store.ledger().stats(workspace.id());
+    assertThat(stats.received()).isEqualTo(2);
+    assertThat(stats.accepted()).isEqualTo(2);
+    assertThat(stats.lastEventAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void repeatedMessageIdIsCountedAsDuplicateAndStoredOnce() {
+    append(batch(workspace, Events.track("A").messageId("m1")));
+    Appended again = append(batch(workspace, Events.track("A").messageId("m1"), Events.track("B").messageId("m2")));
+    assertThat(again).isEqualTo(new Appended(1, 1));
+    assertThat(storedMessageIds(store, workspace)).containsExactly("m2", "m1");
+    assertThat(store.ledger().stats(workspace.id()).duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void repeatedMessageIdWithinOneBatchIsStoredOnce() {
+    Appended receipt = append(batch(workspace, Events.track("A").messageId("m1"), Events.track("A").messageId("m1")));
+    assertThat(receipt).isEqualTo(new Appended(1, 1));
+  }
+
+  @Test
+  void sameMessageIdInAnotherWorkspaceIsNotADuplicate() {
+    Workspace other = store.workspaces().create("Globex", Region.US).workspace();
+    append(batch(workspace, Events.track("A").messageId("m1")));
+    assertThat(append(batch(other, Events.track("A").messageId("m1")))).isEqualTo(new Appended(1, 0));
+    assertThat(storedMessageIds(store, other)).containsExactly("m1");
+  }
+
+  @Test
+  void concurrentAppendsAllCommitExactlyOnce() {
+    List<CompletableFuture<Appended>> futures =
+        IntStream.range(0, 200)
+            .mapToObj(i -> store.eventLog().append(batch(workspace, Events.track("A").messageId("m" + i), Events.track("A").messageId("m" + (i + 1)))))
+            .toList();
+    int stored = futures.stream().mapToInt(f -> f.join().stored()).sum();
+    int duplicates = futures.stream().mapToInt(f -> f.join().duplicates()).sum();
+    assertThat(stored).isEqualTo(201);
+    assertThat(duplicates).isEqualTo(199);
+    assertThat(storedMessageIds(store, workspace)).hasSize(201).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void rejectionsAreRecordedForTheDebugger() {
+    Outcome.Rejected rejected = new Outcome.Rejected("m9", Rejection.invalid("userId", "userId is required"), "{}");
+    store.eventLog().append(new IngestBatch(workspace.id(), NOW, List.of(), List.of(new IngestBatch.RejectedItem(3, rejected)))).join();
+    List<DebugEntry> entries = store.ledger().latest(workspace.id(), DebugEntry.Filter.REJECTED, 10);
+    assertThat(entries).singleElement().satisfies(entry -> {
+      assertThat(entry.status()).isEqualTo("rejected");
+      assertThat(entry.index()).isEqualTo(3);
+      assertThat(entry.reasons()).containsExactly(new DebugEntry.Reason("userId", "userId is required"));
+    });
+    assertThat(store.ledger().stats(workspace.id()).rejected()).isEqualTo(1);
+  }
+
+  @Test
+  void acceptedEventWithWarningsShowsUnderWarning() {
+    append(batch(workspace, Events.track("A").set("groupId", true), Events.track("B")));
+    List<DebugEntry> warned = store.ledger().latest(workspace.id(), DebugEntry.Filter.WARNING, 10);
+    assertThat(warned).singleElement().satisfies(entry -> {
+      assertThat(entry.status()).isEqualTo("warning");
+      assertThat(entry.reasons()).extracting(DebugEntry.Reason::field).containsExactly("groupId");
+    });
+    assertThat(store.ledger().stats(workspace.id()).warnings()).isEqualTo(1);
+  }
+
+  @Test
+  void reopenedStoreKeepsEveryAppendedEventAndContinuesNumbering() {
+    append(batch(workspace, Events.track("A").messageId("m1")));
+    store.close();
+    store = open(dir);
+    assertThat(append(batch(workspace, Events.track("A").messageId("m1"), Events.track("B").messageId("m2"))))
+        .isEqualTo(new Appended(1, 1));
+    assertThat(storedMessageIds(store, workspace)).containsExactly("m2", "m1");
+  }
+
+  @Test
+  void appendsKeepCommittingWhileAnotherConnectionCreatesWorkspaces() {
+    append(batch(workspace, Events.track("A").messageId("m1")));
+    try (Store admin = open(dir)) {
+      for (int i = 0; i < 5; i++) {
+        Workspace created = admin.workspaces().create("W" + i, Region.US).workspace();
+        assertThat(append(batch(created, Events.track("A").messageId("m1")))).isEqualTo(new Appended(1, 0));
+      }
+    }
+  }
+
+  @Test
+  void secondAppenderOnTheSameDataDirectoryIsRefused() {
+    store.eventLog();
+    try (Store second = open(dir)) {
+      assertThatThrownBy(second::eventLog)
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("already running");
+    }
+  }
+}
