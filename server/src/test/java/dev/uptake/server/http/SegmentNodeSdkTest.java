@@ -1,0 +1,66 @@
+package dev.uptake.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uptake.server.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Segment's official Node SDK ({@code @segment/analytics-node}, installed from npm by the build
+ * into {@code src/test/node}) pointed at a real server: every event it sends is stored exactly
+ * once. On a laptop without Node or the package the test is skipped; under {@code CI=true} it
+ * fails instead.
+ */
+class SegmentNodeSdkTest {
+
+  static final Path CLIENT = Path.of("src/test/node");
+
+  @TempDir Path dir;
+
+  @Test
+  void everyEventTheNodeSdkSendsIsAcceptedExactlyOnce() throws Exception {
+    requireNodeSdk();
+    try (TestServer server = TestServer.start(dir)) {
+      TestServer.Keys keys = server.createWorkspace("Acme");
+      Process node =
+          new ProcessBuilder("node", "send-with-node-sdk.mjs", server.url(""), keys.writeKey(), "40")
+              .directory(CLIENT.toFile())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.exitValue()).as(output).isZero();
+      JsonNode result = TestServer.JSON.readTree(output.lines().reduce((a, b) -> b).orElseThrow());
+      assertThat(result.get("errors")).as(output).isEmpty();
+      List<String> delivered = new ArrayList<>();
+      result.get("delivered").forEach(id -> delivered.add(id.asText()));
+      assertThat(delivered).hasSize(42);
+
+      List<String> stored = new ArrayList<>();
+      server.debugger(keys, "accepted").forEach(entry -> stored.add(entry.get("messageId").asText()));
+      assertThat(stored).containsExactlyInAnyOrderElementsOf(delivered);
+      JsonNode stats = server.stats(keys);
+      assertThat(stats.get("accepted").asInt()).isEqualTo(42);
+      assertThat(stats.get("rejected").asInt()).isZero();
+      assertThat(stats.get("duplicates").asInt()).isZero();
+    }
+  }
+
+  static void requireNodeSdk() throws IOException {
+    boolean installed = Files.isDirectory(CLIENT.resolve("node_modules/@segment/analytics-node"));
+    if (!"true".equals(System.getenv("CI"))) {
+      assumeThat(installed).as("run 'npm ci' in server/src/test/node (mvn does it)").isTrue();
+    }
+    assertThat(installed).as("CI must install the Segment Node SDK (npm ci in server/src/test/node)").isTrue();
+  }
+}
