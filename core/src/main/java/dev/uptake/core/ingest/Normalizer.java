@@ -131,15 +131,26 @@ public final class Normalizer {
     return time;
   }
 
+  /** The account the event names: {@code groupId}, else {@code context.groupId}, else {@code properties.groupId}. */
   private static String groupId(ObjectNode event, EventType type, List<Warning> warnings) {
     if (type == EventType.GROUP) {
       return Fields.requiredId(event, "groupId", "the id of the account the group call describes");
     }
+    String groupId = optionalGroupId(event, "groupId", "groupId", warnings);
+    for (String holder : new String[] {"context", "properties"}) {
+      if (groupId == null && event.get(holder) instanceof ObjectNode nested) {
+        groupId = optionalGroupId(nested, "groupId", holder + ".groupId", warnings);
+      }
+    }
+    return groupId;
+  }
+
+  private static String optionalGroupId(ObjectNode holder, String name, String path, List<Warning> warnings) {
     try {
-      return Fields.optionalId(event, "groupId");
+      return Fields.optionalId(holder, name);
     } catch (InvalidEvent e) {
-      event.remove("groupId");
-      warnings.add(new Warning("groupId", e.rejection.reason() + "; the field was ignored"));
+      holder.remove(name);
+      warnings.add(new Warning(path, path + e.rejection.reason().substring(name.length()) + "; the field was ignored"));
       return null;
     }
   }

@@ -225,6 +225,21 @@ class NormalizerTest {
     }
 
     @Test
+    void contextGroupIdThenPropertiesGroupIdNameTheAccount() {
+      assertThat(accepted(Events.track("Export").set("context.groupId", "ctx").set("properties.groupId", "prop")).groupId())
+          .isEqualTo("ctx");
+      assertThat(accepted(Events.track("Export").set("properties.groupId", "prop")).groupId()).isEqualTo("prop");
+      assertThat(accepted(Events.track("Export").account("own").set("context.groupId", "ctx")).groupId()).isEqualTo("own");
+    }
+
+    @Test
+    void invalidContextGroupIdIsDroppedWithAWarningNamingItsPath() {
+      Events events = Events.track("Export").set("context.groupId", 1.5).set("properties.groupId", "prop");
+      assertThat(accepted(events).groupId()).isEqualTo("prop");
+      assertThat(warnings(events)).extracting(Warning::field).containsExactly("context.groupId");
+    }
+
+    @Test
     void groupCallWithoutGroupIdIsRejected() {
       Rejection rejection = rejection(Events.group("acme").without("groupId"));
       assertThat(rejection.field()).isEqualTo("groupId");
