@@ -1,11 +1,17 @@
 package dev.uptake.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.server.config.UptakeConfig;
 import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.IngestRoutes;
 import dev.uptake.server.http.Responses;
+import dev.uptake.server.processing.Processor;
+import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.query.QueryRoutes;
+import dev.uptake.server.query.SettingsRoutes;
+import dev.uptake.core.identity.IdentityResolver;
+import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Stores;
@@ -15,22 +21,26 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 
-/** A running embedded Uptake: SQLite store, HTTP ingestion, query API, {@code /metrics}. */
+/** A running embedded Uptake: SQLite store, HTTP ingestion, the processor, query API, {@code /metrics}. */
 public final class Uptake implements AutoCloseable {
 
   private final Store store;
+  private final Processor processor;
   private final Javalin app;
 
-  private Uptake(Store store, Javalin app) {
+  private Uptake(Store store, Processor processor, Javalin app) {
     this.store = store;
+    this.processor = processor;
     this.app = app;
   }
 
   /** Opens the store and starts serving; fails fast when the store or the port is unavailable. */
   public static Uptake start(UptakeConfig config, Clock clock) {
     Store store = Stores.open(config.store(), clock);
+    Processor processor = null;
     try {
-      ObjectMapper json = new ObjectMapper();
+      // Typed numbers are BigDecimals; print them as 250, not 2.5E+2.
+      ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Responses responses = new Responses(json);
       IngestRoutes ingest =
@@ -38,6 +48,13 @@ public final class Uptake implements AutoCloseable {
               store.workspaces(), store.eventLog(), config.region(), config.regionEndpoints(),
               registry, responses, json, clock);
       QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), responses, json);
+      SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
+      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
+      processor =
+          new Processor(
+                  store.processingLog(), store.profiles(), store.settings(),
+                  new Pipeline(new IdentityResolver(json)), registry)
+              .start();
       Javalin app =
           Javalin.create(
               cfg -> {
@@ -49,14 +66,19 @@ public final class Uptake implements AutoCloseable {
                 cfg.routes.exception(Exception.class, (e, ctx) -> responses.renderUnexpected(ctx, e));
                 ingest.register(cfg.routes);
                 query.register(cfg.routes);
+                settings.register(cfg.routes);
+                profiles.register(cfg.routes);
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));
                 cfg.routes.get(
                     "/metrics",
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
               });
       app.start();
-      return new Uptake(store, app);
+      return new Uptake(store, processor, app);
     } catch (RuntimeException e) {
+      if (processor != null) {
+        processor.close();
+      }
       store.close();
       throw e;
     }
@@ -71,6 +93,7 @@ public final class Uptake implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    processor.close();
     store.close();
   }
 }

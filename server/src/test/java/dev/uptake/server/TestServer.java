@@ -146,6 +146,30 @@ public final class TestServer implements AutoCloseable {
     return json(response).get("events");
   }
 
+  /** Waits until the processor has consumed everything the workspace accepted. */
+  public void awaitProcessed(Keys keys) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      JsonNode stats = stats(keys);
+      if (stats.get("processed").asLong() >= stats.get("accepted").asLong()) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("processed within 30 s: " + stats).isLessThan(deadline);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public HttpResponse<String> put(String path, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url(path))).PUT(HttpRequest.BodyPublishers.ofString(body));
+    return send(request, headers);
+  }
+
   public static String basic(String user, String password) {
     return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }

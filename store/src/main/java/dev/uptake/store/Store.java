@@ -16,6 +16,13 @@ public interface Store extends AutoCloseable {
 
   IngestLedger ledger();
 
+  /** The log as the processing stage reads it. Only one process may consume it at a time. */
+  ProcessingLog processingLog();
+
+  Profiles profiles();
+
+  SettingsStore settings();
+
   @Override
   void close();
 }

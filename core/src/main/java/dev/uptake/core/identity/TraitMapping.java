@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * of preference: the contract's snake_case name first, then Segment's reserved camelCase trait
  * ({@code firstName}, {@code address.city}, …).
  */
-final class TraitMapping {
+public final class TraitMapping {
 
   /** One canonical field, its type, and where senders put it. */
   record Field(String name, TraitType type, List<String> sources) {}
@@ -49,6 +49,12 @@ final class TraitMapping {
           new Field("billingPostal", TraitType.TEXT, List.of("billing_postal", "address.postalCode", "address.postal_code")),
           new Field("billingCountry", TraitType.TEXT, List.of("billing_country", "address.country")),
           new Field("isChurned", TraitType.BOOLEAN, List.of("is_churned", "isChurned")));
+
+  /** The user fields' canonical names, in the contract's order. */
+  public static final List<String> USER_FIELDS = USER.stream().map(Field::name).toList();
+
+  /** The account fields' canonical names, in the contract's order. */
+  public static final List<String> ACCOUNT_FIELDS = ACCOUNT.stream().map(Field::name).toList();
 
   private TraitMapping() {}
 

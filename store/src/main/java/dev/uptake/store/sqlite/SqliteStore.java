@@ -1,10 +1,15 @@
 package dev.uptake.store.sqlite;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestLedger;
+import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
@@ -27,6 +32,9 @@ public final class SqliteStore implements Store {
   private final HikariDataSource pool;
   private final SqliteWorkspaces workspaces;
   private final SqliteLedger ledger;
+  private final SqliteProcessingLog processingLog;
+  private final SqliteProfiles profiles;
+  private final SqliteSettings settings;
   private SqliteEventLog eventLog;
 
   private SqliteStore(Path dataDir, Clock clock, KeyFactory keys) {
@@ -35,6 +43,10 @@ public final class SqliteStore implements Store {
     this.pool = pool(writerSource);
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
     this.ledger = new SqliteLedger(pool);
+    ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    this.processingLog = new SqliteProcessingLog(pool, json);
+    this.profiles = new SqliteProfiles(pool, json);
+    this.settings = new SqliteSettings(pool, json);
   }
 
   /** Opens the store in {@code config.dataDir()}, creating and migrating it when needed. */
@@ -72,6 +84,21 @@ public final class SqliteStore implements Store {
   @Override
   public IngestLedger ledger() {
     return ledger;
+  }
+
+  @Override
+  public ProcessingLog processingLog() {
+    return processingLog;
+  }
+
+  @Override
+  public Profiles profiles() {
+    return profiles;
+  }
+
+  @Override
+  public SettingsStore settings() {
+    return settings;
   }
 
   @Override

@@ -1,0 +1,155 @@
+package dev.uptake.server.processing;
+
+import dev.uptake.core.event.Event;
+import dev.uptake.core.identity.WorkingSet;
+import dev.uptake.core.ingest.Warning;
+import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.store.LoggedEvent;
+import dev.uptake.store.ProcessedBatch;
+import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.SettingsStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the event log from its durable cursor: reads a batch, applies it per workspace to the
+ * users and accounts it touches, and commits the changes with the new cursor in one transaction.
+ * A crash between two commits re-processes one batch, which changes nothing twice: every stage
+ * is order-independent and idempotent. A failing batch is retried, never skipped.
+ */
+public final class Processor implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Processor.class);
+
+  static final int BATCH_SIZE = 5_000;
+  private static final long IDLE_WAIT_MILLIS = 20;
+  private static final long RETRY_WAIT_MILLIS = 1_000;
+
+  private final ProcessingLog eventLog;
+  private final Profiles profiles;
+  private final SettingsStore settings;
+  private final Pipeline pipeline;
+  private final Counter processed;
+  private final AtomicLong cursor = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public Processor(ProcessingLog eventLog, Profiles profiles, SettingsStore settings, Pipeline pipeline, MeterRegistry registry) {
+    this.eventLog = eventLog;
+    this.profiles = profiles;
+    this.settings = settings;
+    this.pipeline = pipeline;
+    this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
+    Gauge.builder("uptake.processing.lag", this, Processor::lag)
+        .description("events in the log not yet processed")
+        .register(registry);
+    this.thread = new Thread(this::run, "uptake-processor");
+  }
+
+  public Processor start() {
+    cursor.set(eventLog.cursor());
+    thread.start();
+    return this;
+  }
+
+  private double lag() {
+    return Math.max(0, eventLog.lastSeq() - cursor.get());
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        if (processNextBatch() == 0) {
+          TimeUnit.MILLISECONDS.sleep(IDLE_WAIT_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("processing the batch after seq {} failed; retrying in {} ms", cursor.get(), RETRY_WAIT_MILLIS, e);
+        sleepQuietly(RETRY_WAIT_MILLIS);
+      }
+    }
+  }
+
+  /** Processes one batch; returns how many events it held (0: the log is caught up). */
+  int processNextBatch() {
+    List<LoggedEvent> batch = eventLog.readAfter(cursor.get(), BATCH_SIZE);
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    Map<Long, List<LoggedEvent>> byWorkspace = new LinkedHashMap<>();
+    batch.forEach(event -> byWorkspace.computeIfAbsent(event.workspaceId(), id -> new ArrayList<>()).add(event));
+    List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
+    byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events)));
+    long lastSeq = batch.get(batch.size() - 1).seq();
+    eventLog.commit(new ProcessedBatch(lastSeq, changes));
+    cursor.set(lastSeq);
+    processed.increment(batch.size());
+    return batch.size();
+  }
+
+  private ProcessedBatch.WorkspaceChanges process(long workspaceId, List<LoggedEvent> logged) {
+    Set<String> userIds = new HashSet<>();
+    Set<String> accountIds = new HashSet<>();
+    List<Event> events = new ArrayList<>(logged.size());
+    for (LoggedEvent entry : logged) {
+      events.add(entry.event());
+      userIds.add(entry.event().userId());
+      if (entry.event().groupId() != null) {
+        accountIds.add(entry.event().groupId());
+      }
+    }
+    WorkspaceSettings workspaceSettings = settings.get(workspaceId);
+    WorkingSet working =
+        new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
+    List<List<Warning>> warnings = pipeline.process(events, workspaceSettings, working);
+    Map<Long, List<Warning>> newWarnings = new HashMap<>();
+    Map<Long, List<Warning>> allWarnings = new HashMap<>();
+    for (int i = 0; i < logged.size(); i++) {
+      if (!warnings.get(i).isEmpty()) {
+        LoggedEvent entry = logged.get(i);
+        newWarnings.put(entry.seq(), warnings.get(i));
+        List<Warning> all = new ArrayList<>(entry.warnings());
+        all.addAll(warnings.get(i));
+        allWarnings.put(entry.seq(), all);
+      }
+    }
+    return new ProcessedBatch.WorkspaceChanges(
+        workspaceId, logged.size(), List.copyOf(working.changedUsers()), List.copyOf(working.changedAccounts()),
+        newWarnings, allWarnings);
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.uptake.store;
+
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.UserState;
+import dev.uptake.core.ingest.Warning;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What processing one batch of the log changed, committed with the new cursor in one transaction:
+ * after a crash the batch is processed again, never half-applied.
+ *
+ * @param lastSeq the last log seq the batch covers
+ */
+public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
+
+  public ProcessedBatch {
+    workspaces = List.copyOf(workspaces);
+  }
+
+  /**
+   * One workspace's share of a batch.
+   *
+   * @param processed events of the workspace in the batch
+   * @param newWarnings warnings processing raised, by event seq
+   * @param allWarnings every warning of those events (ingest's and processing's), by event seq
+   */
+  public record WorkspaceChanges(
+      long workspaceId,
+      int processed,
+      List<UserState> users,
+      List<AccountState> accounts,
+      Map<Long, List<Warning>> newWarnings,
+      Map<Long, List<Warning>> allWarnings) {
+
+    public WorkspaceChanges {
+      users = List.copyOf(users);
+      accounts = List.copyOf(accounts);
+      newWarnings = Map.copyOf(newWarnings);
+      allWarnings = Map.copyOf(allWarnings);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.uptake.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.event.Event;
+import dev.uptake.core.event.EventType;
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.ProfileJson;
+import dev.uptake.core.identity.UserState;
+import dev.uptake.core.ingest.Warning;
+import dev.uptake.store.LoggedEvent;
+import dev.uptake.store.ProcessedBatch;
+import dev.uptake.store.ProcessingLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** The events table read in seq order, and a batch's results written with the cursor. */
+final class SqliteProcessingLog implements ProcessingLog {
+
+  private static final TypeReference<List<Warning>> WARNINGS = new TypeReference<>() {};
+
+  private final DataSource pool;
+  private final ObjectMapper json;
+  private final ProfileJson profiles;
+
+  SqliteProcessingLog(DataSource pool, ObjectMapper json) {
+    this.pool = pool;
+    this.json = json;
+    this.profiles = new ProfileJson(json);
+  }
+
+  @Override
+  public long cursor() {
+    long[] cursor = {0};
+    Sql.query(pool, "SELECT seq FROM processing_cursor WHERE id = 1", rows -> cursor[0] = rows.getLong(1));
+    return cursor[0];
+  }
+
+  @Override
+  public long lastSeq() {
+    long[] last = {0};
+    Sql.query(pool, "SELECT coalesce(max(seq), 0) FROM events", rows -> last[0] = rows.getLong(1));
+    return last[0];
+  }
+
+  @Override
+  public List<LoggedEvent> readAfter(long seq, int limit) {
+    List<LoggedEvent> events = new ArrayList<>();
+    Sql.query(
+        pool,
+        "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module,"
+            + " event_time, received_at, payload, warnings FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        rows -> events.add(loggedEvent(rows)),
+        seq, limit);
+    return events;
+  }
+
+  @Override
+  public void commit(ProcessedBatch batch) {
+    Sql.inTransaction(
+        pool,
+        connection -> {
+          for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
+            write(connection, changes);
+          }
+          Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
+          return null;
+        });
+  }
+
+  private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
+    try (PreparedStatement users = connection.prepareStatement(
+            "INSERT INTO users (workspace_id, user_id, account_id, state) VALUES (?, ?, ?, ?) ON CONFLICT"
+                + " (workspace_id, user_id) DO UPDATE SET account_id = excluded.account_id, state = excluded.state");
+        PreparedStatement accounts = connection.prepareStatement(
+            "INSERT INTO accounts (workspace_id, account_id, state) VALUES (?, ?, ?) ON CONFLICT"
+                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state");
+        PreparedStatement warnings = connection.prepareStatement("UPDATE events SET warnings = ? WHERE seq = ?")) {
+      for (UserState user : changes.users()) {
+        users.setLong(1, changes.workspaceId());
+        users.setString(2, user.userId());
+        users.setString(3, user.accountId());
+        users.setString(4, profiles.write(user));
+        users.addBatch();
+      }
+      users.executeBatch();
+      for (AccountState account : changes.accounts()) {
+        accounts.setLong(1, changes.workspaceId());
+        accounts.setString(2, account.accountId());
+        accounts.setString(3, profiles.write(account));
+        accounts.addBatch();
+      }
+      accounts.executeBatch();
+      for (Map.Entry<Long, List<Warning>> entry : changes.allWarnings().entrySet()) {
+        warnings.setString(1, json.writeValueAsString(entry.getValue()));
+        warnings.setLong(2, entry.getKey());
+        warnings.addBatch();
+      }
+      warnings.executeBatch();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("warnings are plain records", e);
+    }
+    int newWarnings = changes.newWarnings().values().stream().mapToInt(List::size).sum();
+    Sql.update(
+        connection,
+        "UPDATE ingest_stats SET processed = processed + ?, warnings = warnings + ? WHERE workspace_id = ?",
+        changes.processed(), newWarnings, changes.workspaceId());
+  }
+
+  private LoggedEvent loggedEvent(ResultSet rows) throws SQLException {
+    EventType type =
+        EventType.fromWire(rows.getString(4)).orElseThrow(() -> new IllegalStateException("unknown type in the log"));
+    Event event =
+        new Event(
+            rows.getString(3), type, rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
+            rows.getString(9), Instant.ofEpochMilli(rows.getLong(10)), Instant.ofEpochMilli(rows.getLong(11)),
+            rows.getString(12));
+    String warnings = rows.getString(13);
+    return new LoggedEvent(rows.getLong(1), rows.getLong(2), event, warnings == null ? List.of() : warnings(warnings));
+  }
+
+  private List<Warning> warnings(String text) {
+    try {
+      return json.readValue(text, WARNINGS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the store holds warnings it wrote itself", e);
+    }
+  }
+}

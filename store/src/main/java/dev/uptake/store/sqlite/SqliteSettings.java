@@ -1,0 +1,47 @@
+package dev.uptake.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.settings.SettingsCodec;
+import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.store.SettingsStore;
+import javax.sql.DataSource;
+
+/** Settings as the JSON of {@link SettingsCodec}, one row per workspace. */
+final class SqliteSettings implements SettingsStore {
+
+  private final DataSource pool;
+  private final ObjectMapper json;
+
+  SqliteSettings(DataSource pool, ObjectMapper json) {
+    this.pool = pool;
+    this.json = json;
+  }
+
+  @Override
+  public WorkspaceSettings get(long workspaceId) {
+    String[] stored = {null};
+    Sql.query(pool, "SELECT settings FROM workspace_settings WHERE workspace_id = ?", rows -> stored[0] = rows.getString(1), workspaceId);
+    if (stored[0] == null) {
+      return WorkspaceSettings.DEFAULTS;
+    }
+    try {
+      return SettingsCodec.read(json.readTree(stored[0]));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored settings are JSON written by SettingsCodec", e);
+    }
+  }
+
+  @Override
+  public void put(long workspaceId, WorkspaceSettings settings) {
+    String text = SettingsCodec.write(settings).toString();
+    Sql.inTransaction(
+        pool,
+        connection ->
+            Sql.update(
+                connection,
+                "INSERT INTO workspace_settings (workspace_id, settings) VALUES (?, ?) ON CONFLICT (workspace_id)"
+                    + " DO UPDATE SET settings = excluded.settings",
+                workspaceId, text));
+  }
+}
