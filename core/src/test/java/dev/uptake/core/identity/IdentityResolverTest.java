@@ -237,6 +237,14 @@ class IdentityResolverTest {
     }
 
     @Test
+    void invalidTextTraitOfAnAccountIsDroppedWithAWarning() {
+      apply(group("name", Map.of("legal", "Acme GmbH"), "industry", "Retail"));
+      assertThat(account("acme").fields().value("name")).isEmpty();
+      assertThat(account("acme").fields().text("industry")).contains("Retail");
+      assertThat(warnings).extracting(Warning::field).containsExactly("traits.name");
+    }
+
+    @Test
     void unknownGroupTraitsAreKept() {
       apply(group("arr", 12000));
       assertThat(account("acme").traits().value("arr").map(JsonNode::intValue)).contains(12000);
