@@ -1,0 +1,55 @@
+package dev.uptake.core.sessions;
+
+import dev.uptake.core.event.Event;
+import dev.uptake.core.event.EventType;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * What sessions need of an event: a few fields, kept with the session so that a late event can
+ * re-form the sessions around it without reading the event log again.
+ *
+ * @param accountKey the account the event names itself, or "" when it counts for its user's link
+ * @param module the module the event names, or null (it then leaves the current module as is)
+ * @param feature the track event's name, or null for other calls
+ * @param timeSpentMillis a {@code moduleEnd} event's measured time in its module, or null
+ * @param activeDurationMillis a {@code sessionSync} event's measured active time so far, or null
+ */
+public record SessionEvent(
+    long timeMillis,
+    String messageId,
+    String userId,
+    String accountKey,
+    String module,
+    String feature,
+    Long timeSpentMillis,
+    Long activeDurationMillis) {
+
+  /** Event time, then messageId: the order of DESIGN.md. */
+  public static final Comparator<SessionEvent> ORDER =
+      Comparator.comparingLong(SessionEvent::timeMillis).thenComparing(SessionEvent::messageId);
+
+  public SessionEvent {
+    Objects.requireNonNull(messageId, "messageId");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(accountKey, "accountKey");
+  }
+
+  /** The session fields of an event; {@code measured} holds the native format's measured times. */
+  public static SessionEvent of(Event event, Measured measured) {
+    return new SessionEvent(
+        event.eventTime().toEpochMilli(),
+        event.messageId(),
+        event.userId(),
+        event.groupId() == null ? "" : event.groupId(),
+        event.module(),
+        event.type() == EventType.TRACK ? event.name() : null,
+        measured.timeSpentMillis(),
+        measured.activeDurationMillis());
+  }
+
+  /** Measured times a native collector reported, in milliseconds, when it did. */
+  public record Measured(Long timeSpentMillis, Long activeDurationMillis) {
+    public static final Measured NONE = new Measured(null, null);
+  }
+}

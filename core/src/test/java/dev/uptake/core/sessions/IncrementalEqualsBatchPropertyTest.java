@@ -1,0 +1,107 @@
+package dev.uptake.core.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uptake.core.rollups.Cell;
+import dev.uptake.core.rollups.Contributions;
+import dev.uptake.core.rollups.Measures;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * For random streams with duplicates, delivered in random order and random batches (including
+ * events that arrive after their session closed), incrementally merged sessions and rollup deltas
+ * equal a batch recomputation over all events.
+ */
+class IncrementalEqualsBatchPropertyTest {
+
+  static final long MINUTE = 60_000;
+  static final long TIMEOUT = 30 * MINUTE;
+  static final long IDLE = 5 * MINUTE;
+  static final ZoneId ZONE = ZoneId.of("America/New_York");
+  static final String[] MODULES = {"Reports", "Dashboard", "Admin", null, null};
+  static final String[] FEATURES = {"Open", "Export", "Share", null};
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 101, 202})
+  void incrementalSessionsAndRollupsEqualBatchRecomputation(long seed) {
+    Random random = new Random(seed);
+    Map<String, List<SessionEvent>> byKey = stream(random);
+
+    // Batch: every key's events at once.
+    Map<String, List<Session>> expectedSessions = new TreeMap<>();
+    byKey.forEach((key, events) -> expectedSessions.put(key, Sessionizer.sessions(key, events, TIMEOUT)));
+    Map<Cell, Measures> expectedCells = new HashMap<>();
+    expectedSessions.values().forEach(s -> s.forEach(session -> Contributions.add(expectedCells, session, IDLE, ZONE)));
+    expectedCells.values().removeIf(Measures::isZero);
+
+    // Incremental: shuffled arrivals with duplicates, in random batches, through a session store.
+    List<Map.Entry<String, SessionEvent>> arrivals = new ArrayList<>();
+    byKey.forEach((key, events) -> events.forEach(e -> arrivals.add(Map.entry(key, e))));
+    for (int i = arrivals.size() / 10; i > 0; i--) {
+      arrivals.add(arrivals.get(random.nextInt(arrivals.size())));
+    }
+    Collections.shuffle(arrivals, random);
+    Map<String, List<Session>> stored = new TreeMap<>();
+    Map<Cell, Measures> cells = new HashMap<>();
+    for (int from = 0; from < arrivals.size(); ) {
+      int to = Math.min(arrivals.size(), from + 1 + random.nextInt(25));
+      Map<String, List<SessionEvent>> batch = new HashMap<>();
+      arrivals.subList(from, to).forEach(a -> batch.computeIfAbsent(a.getKey(), k -> new ArrayList<>()).add(a.getValue()));
+      batch.forEach((key, events) -> apply(key, events, stored, cells));
+      from = to;
+    }
+    cells.values().removeIf(Measures::isZero);
+
+    assertThat(stored).isEqualTo(expectedSessions);
+    assertThat(cells).isEqualTo(expectedCells);
+  }
+
+  static void apply(String key, List<SessionEvent> events, Map<String, List<Session>> stored, Map<Cell, Measures> cells) {
+    SessionMerge.Reach reach = SessionMerge.reach(events, TIMEOUT);
+    List<Session> keySessions = stored.computeIfAbsent(key, k -> new ArrayList<>());
+    List<Session> reached = keySessions.stream()
+        .filter(s -> s.endMillis() >= reach.fromMillis() && s.startMillis() <= reach.toMillis())
+        .toList();
+    SessionMerge.Change change = SessionMerge.merge(key, reached, events, TIMEOUT);
+    Map<Cell, Measures> delta = Contributions.delta(
+        Contributions.of(change.removed(), IDLE, ZONE), Contributions.of(change.added(), IDLE, ZONE));
+    delta.forEach((cell, measures) -> cells.merge(cell, measures, Measures::plus));
+    keySessions.removeAll(change.removed());
+    keySessions.addAll(change.added());
+    keySessions.sort((a, b) -> Long.compare(a.startMillis(), b.startMillis()));
+  }
+
+  static Map<String, List<SessionEvent>> stream(Random random) {
+    Map<String, List<SessionEvent>> byKey = new TreeMap<>();
+    long start = Instant.parse("2024-05-01T03:00:00Z").toEpochMilli();
+    int id = 0;
+    for (int k = 0; k < 4; k++) {
+      String key = "s" + k;
+      long time = start + random.nextInt(120) * MINUTE;
+      List<SessionEvent> events = new ArrayList<>();
+      for (int i = 10 + random.nextInt(40); i > 0; i--) {
+        // Mostly short gaps, sometimes just over the timeout, sometimes a day.
+        int kind = random.nextInt(10);
+        time += kind < 7 ? random.nextInt(6 * 60_000) : kind < 9 ? TIMEOUT + random.nextInt(2) * 1000 - 500 : 20 * 60 * MINUTE;
+        Long timeSpent = random.nextInt(15) == 0 ? (long) random.nextInt(200_000) : null;
+        Long active = random.nextInt(15) == 0 ? (long) random.nextInt(900_000) : null;
+        events.add(new SessionEvent(
+            random.nextInt(5) == 0 ? time - random.nextInt(3) * 1000 : time, // equal times happen
+            "m" + (id++), "u" + random.nextInt(3), random.nextBoolean() ? "" : "a" + random.nextInt(2),
+            MODULES[random.nextInt(MODULES.length)], FEATURES[random.nextInt(FEATURES.length)], timeSpent, active));
+      }
+      byKey.put(key, events);
+    }
+    return byKey;
+  }
+}
