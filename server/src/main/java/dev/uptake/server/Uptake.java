@@ -10,8 +10,10 @@ import dev.uptake.server.processing.Processor;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
+import dev.uptake.server.query.UsageRoutes;
 import dev.uptake.core.identity.IdentityResolver;
 import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.sessions.SessionStage;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Stores;
@@ -50,10 +52,12 @@ public final class Uptake implements AutoCloseable {
       QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), responses, json);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
+      UsageRoutes usage =
+          new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       processor =
           new Processor(
-                  store.processingLog(), store.profiles(), store.settings(),
-                  new Pipeline(new IdentityResolver(json)), registry)
+                  store.processingLog(), store.profiles(), store.settings(), store.usage(),
+                  new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry)
               .start();
       Javalin app =
           Javalin.create(
@@ -68,6 +72,7 @@ public final class Uptake implements AutoCloseable {
                 query.register(cfg.routes);
                 settings.register(cfg.routes);
                 profiles.register(cfg.routes);
+                usage.register(cfg.routes);
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));
                 cfg.routes.get(
                     "/metrics",

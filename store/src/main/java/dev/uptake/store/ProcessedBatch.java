@@ -3,6 +3,9 @@ package dev.uptake.store;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.UserState;
 import dev.uptake.core.ingest.Warning;
+import dev.uptake.core.rollups.Cell;
+import dev.uptake.core.rollups.Measures;
+import dev.uptake.core.sessions.SessionMerge;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +27,8 @@ public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
    * @param processed events of the workspace in the batch
    * @param newWarnings warnings processing raised, by event seq
    * @param allWarnings every warning of those events (ingest's and processing's), by event seq
+   * @param sessions stored sessions to replace, and their replacements
+   * @param usageDeltas what to add to each daily usage cell
    */
   public record WorkspaceChanges(
       long workspaceId,
@@ -31,9 +36,13 @@ public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
       List<UserState> users,
       List<AccountState> accounts,
       Map<Long, List<Warning>> newWarnings,
-      Map<Long, List<Warning>> allWarnings) {
+      Map<Long, List<Warning>> allWarnings,
+      List<SessionMerge.Change> sessions,
+      Map<Cell, Measures> usageDeltas) {
 
     public WorkspaceChanges {
+      sessions = List.copyOf(sessions);
+      usageDeltas = Map.copyOf(usageDeltas);
       users = List.copyOf(users);
       accounts = List.copyOf(accounts);
       newWarnings = Map.copyOf(newWarnings);

@@ -23,6 +23,8 @@ public interface Store extends AutoCloseable {
 
   SettingsStore settings();
 
+  Usage usage();
+
   @Override
   void close();
 }

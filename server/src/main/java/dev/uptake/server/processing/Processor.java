@@ -10,6 +10,7 @@ import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.ProcessingLog;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.SettingsStore;
+import dev.uptake.store.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the event log from its durable cursor: reads a batch, applies it per workspace to the
- * users and accounts it touches, and commits the changes with the new cursor in one transaction.
+ * Consumes the event log from its durable cursor: reads a batch, runs it per workspace through the
+ * {@link Pipeline} (users and accounts, sessions, rollups), and commits the changes with the new
+ * cursor in one transaction.
  * A crash between two commits re-processes one batch, which changes nothing twice: every stage
  * is order-independent and idempotent. A failing batch is retried, never skipped.
  */
@@ -42,16 +44,20 @@ public final class Processor implements AutoCloseable {
   private final ProcessingLog eventLog;
   private final Profiles profiles;
   private final SettingsStore settings;
+  private final Usage usage;
   private final Pipeline pipeline;
   private final Counter processed;
   private final AtomicLong cursor = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
 
-  public Processor(ProcessingLog eventLog, Profiles profiles, SettingsStore settings, Pipeline pipeline, MeterRegistry registry) {
+  public Processor(
+      ProcessingLog eventLog, Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline,
+      MeterRegistry registry) {
     this.eventLog = eventLog;
     this.profiles = profiles;
     this.settings = settings;
+    this.usage = usage;
     this.pipeline = pipeline;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
     Gauge.builder("uptake.processing.lag", this, Processor::lag)
@@ -117,7 +123,8 @@ public final class Processor implements AutoCloseable {
     WorkspaceSettings workspaceSettings = settings.get(workspaceId);
     WorkingSet working =
         new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
-    List<List<Warning>> warnings = pipeline.process(events, workspaceSettings, working);
+    Pipeline.Result result = pipeline.process(events, workspaceSettings, working, usage.sessions(workspaceId));
+    List<List<Warning>> warnings = result.warnings();
     Map<Long, List<Warning>> newWarnings = new HashMap<>();
     Map<Long, List<Warning>> allWarnings = new HashMap<>();
     for (int i = 0; i < logged.size(); i++) {
@@ -131,7 +138,7 @@ public final class Processor implements AutoCloseable {
     }
     return new ProcessedBatch.WorkspaceChanges(
         workspaceId, logged.size(), List.copyOf(working.changedUsers()), List.copyOf(working.changedAccounts()),
-        newWarnings, allWarnings);
+        newWarnings, allWarnings, result.sessions().changes(), result.sessions().deltas());
   }
 
   private static void sleepQuietly(long millis) {

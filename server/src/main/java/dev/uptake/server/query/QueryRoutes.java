@@ -74,7 +74,7 @@ public final class QueryRoutes {
   private void debugger(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
     DebugEntry.Filter filter = filter(ctx.queryParam("status"));
-    int limit = limit(ctx.queryParam("limit"));
+    int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     List<DebuggerEntry> entries =
         ledger.latest(workspace.id(), filter, limit).stream().map(this::entry).toList();
     responses.json(ctx, 200, new Debugger(entries));
@@ -110,24 +110,6 @@ public final class QueryRoutes {
                   "status must be accepted, rejected or warning; was '" + status + "'")
               .exception();
     };
-  }
-
-  private static int limit(String text) {
-    if (text == null || text.isBlank()) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(text.trim());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiError.of(
-            400, "invalid_parameter", "limit",
-            "limit must be a whole number from 1 to " + MAX_LIMIT + "; was '" + text + "'")
-        .exception();
   }
 
   private static String text(Instant instant) {

@@ -9,6 +9,11 @@ import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.ProfileJson;
 import dev.uptake.core.identity.UserState;
 import dev.uptake.core.ingest.Warning;
+import dev.uptake.core.rollups.Cell;
+import dev.uptake.core.rollups.Measures;
+import dev.uptake.core.sessions.Session;
+import dev.uptake.core.sessions.SessionJson;
+import dev.uptake.core.sessions.SessionMerge;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.ProcessingLog;
@@ -30,11 +35,13 @@ final class SqliteProcessingLog implements ProcessingLog {
   private final DataSource pool;
   private final ObjectMapper json;
   private final ProfileJson profiles;
+  private final SessionJson sessions;
 
   SqliteProcessingLog(DataSource pool, ObjectMapper json) {
     this.pool = pool;
     this.json = json;
     this.profiles = new ProfileJson(json);
+    this.sessions = new SessionJson(json);
   }
 
   @Override
@@ -108,11 +115,81 @@ final class SqliteProcessingLog implements ProcessingLog {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("warnings are plain records", e);
     }
+    writeSessions(connection, changes);
+    writeUsage(connection, changes);
     int newWarnings = changes.newWarnings().values().stream().mapToInt(List::size).sum();
     Sql.update(
         connection,
         "UPDATE ingest_stats SET processed = processed + ?, warnings = warnings + ? WHERE workspace_id = ?",
         changes.processed(), newWarnings, changes.workspaceId());
+  }
+
+  private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement(
+            "DELETE FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
+        PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO sessions (workspace_id, session_key, start_ms, end_ms, user_id, account_key, events)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      // All deletes before any insert: a replacement may start where the session it replaces did.
+      for (SessionMerge.Change change : changes.sessions()) {
+        for (Session session : change.removed()) {
+          delete.setLong(1, changes.workspaceId());
+          delete.setString(2, session.sessionKey());
+          delete.setLong(3, session.startMillis());
+          delete.addBatch();
+        }
+      }
+      delete.executeBatch();
+      for (SessionMerge.Change change : changes.sessions()) {
+        for (Session session : change.added()) {
+          insert.setLong(1, changes.workspaceId());
+          insert.setString(2, session.sessionKey());
+          insert.setLong(3, session.startMillis());
+          insert.setLong(4, session.endMillis());
+          insert.setString(5, session.first().userId());
+          insert.setString(6, session.first().accountKey());
+          insert.setString(7, sessions.write(session));
+          insert.addBatch();
+        }
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private void writeUsage(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
+    try (PreparedStatement add = connection.prepareStatement(
+            "INSERT INTO usage_daily (workspace_id, account_key, day, user_id, module, feature, events, sessions,"
+                + " duration_ms, active_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id,"
+                + " account_key, day, user_id, module, feature) DO UPDATE SET events = events + excluded.events,"
+                + " sessions = sessions + excluded.sessions, duration_ms = duration_ms + excluded.duration_ms,"
+                + " active_ms = active_ms + excluded.active_ms");
+        PreparedStatement prune = connection.prepareStatement(
+            "DELETE FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ? AND"
+                + " module = ? AND feature = ? AND events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0")) {
+      for (Map.Entry<Cell, Measures> delta : changes.usageDeltas().entrySet()) {
+        Cell cell = delta.getKey();
+        Measures measures = delta.getValue();
+        bindCell(add, changes.workspaceId(), cell);
+        add.setLong(7, measures.events());
+        add.setLong(8, measures.sessions());
+        add.setLong(9, measures.durationMillis());
+        add.setLong(10, measures.activeMillis());
+        add.addBatch();
+        bindCell(prune, changes.workspaceId(), cell);
+        prune.addBatch();
+      }
+      add.executeBatch();
+      prune.executeBatch();
+    }
+  }
+
+  private static void bindCell(PreparedStatement statement, long workspaceId, Cell cell) throws SQLException {
+    statement.setLong(1, workspaceId);
+    statement.setString(2, cell.accountKey());
+    statement.setString(3, cell.day().toString());
+    statement.setString(4, cell.userId());
+    statement.setString(5, cell.module());
+    statement.setString(6, cell.feature());
   }
 
   private LoggedEvent loggedEvent(ResultSet rows) throws SQLException {

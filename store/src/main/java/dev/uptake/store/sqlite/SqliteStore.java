@@ -13,6 +13,7 @@ import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
+import dev.uptake.store.Usage;
 import dev.uptake.store.Workspaces;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ public final class SqliteStore implements Store {
   private final SqliteProcessingLog processingLog;
   private final SqliteProfiles profiles;
   private final SqliteSettings settings;
+  private final SqliteUsage usage;
   private SqliteEventLog eventLog;
 
   private SqliteStore(Path dataDir, Clock clock, KeyFactory keys) {
@@ -47,6 +49,7 @@ public final class SqliteStore implements Store {
     this.processingLog = new SqliteProcessingLog(pool, json);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
+    this.usage = new SqliteUsage(pool, json);
   }
 
   /** Opens the store in {@code config.dataDir()}, creating and migrating it when needed. */
@@ -99,6 +102,11 @@ public final class SqliteStore implements Store {
   @Override
   public SettingsStore settings() {
     return settings;
+  }
+
+  @Override
+  public Usage usage() {
+    return usage;
   }
 
   @Override
