@@ -71,8 +71,8 @@ class SessionRulesTest {
   }
 
   @Test
-  void intervalAccruesToTheCurrentModuleWhichEventsWithoutModuleLeaveUnchanged() {
-    // Reports at 0, identify (no module) at 10, Dashboard at 12, end at 20
+  void moduleIsCarriedOverAnIdentifyThatNamesNone() {
+    // Reports at 0, an identify (it names no module) at 10, Dashboard at 12, end at 20
     Map<Cell, Measures> cells =
         Contributions.of(sessions(at(0, "a", "Reports"), at(10, "b", null), at(12, "c", "Dashboard"), at(20, "d", null)), IDLE, UTC);
     assertThat(total(cells, "Reports").durationMillis()).isEqualTo(12 * MINUTE);
