@@ -14,14 +14,19 @@ import dev.uptake.server.query.UsageRoutes;
 import dev.uptake.core.identity.IdentityResolver;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionStage;
+import dev.uptake.store.Appended;
+import dev.uptake.store.EventLog;
+import dev.uptake.store.IngestBatch;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Stores;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** A running embedded Uptake: SQLite store, HTTP ingestion, the processor, query API, {@code /metrics}. */
 public final class Uptake implements AutoCloseable {
@@ -44,11 +49,13 @@ public final class Uptake implements AutoCloseable {
       // Typed numbers are BigDecimals; print them as 250, not 2.5E+2.
       ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
       Responses responses = new Responses(json);
+      EventLog eventLog = config.discardEvents() ? Uptake::discard : store.eventLog();
       IngestRoutes ingest =
           new IngestRoutes(
-              store.workspaces(), store.eventLog(), config.region(), config.regionEndpoints(),
-              registry, responses, json, clock);
+              store.workspaces(), eventLog, config.region(), config.regionEndpoints(), registry, responses, json,
+              clock);
       QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), responses, json);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
@@ -87,6 +94,11 @@ public final class Uptake implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** The benchmark ceiling's event log: acknowledges without storing. */
+  private static CompletableFuture<Appended> discard(IngestBatch batch) {
+    return CompletableFuture.completedFuture(new Appended(batch.accepted().size(), 0));
   }
 
   /** The port the server listens on (the chosen one when configured with 0). */

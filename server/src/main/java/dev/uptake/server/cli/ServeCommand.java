@@ -37,11 +37,14 @@ final class ServeCommand implements Runnable {
       description = "Ingestion endpoint of another region, named to senders whose key belongs there (repeatable).")
   Map<String, URI> regionEndpoints = Map.of();
 
+  @Option(names = "--bench-discard-events", hidden = true, description = "Benchmarks only: validate, then drop events.")
+  boolean discardEvents;
+
   @Override
   public void run() {
     UptakeConfig config =
         new UptakeConfig(
-            new UptakeConfig.HttpConfig(host, port), data.storeConfig(), region(region), endpoints());
+            new UptakeConfig.HttpConfig(host, port), data.storeConfig(), region(region), endpoints(), discardEvents);
     Uptake uptake = Uptake.start(config, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param region the datacenter region this deployment serves
  * @param regionEndpoints the ingestion endpoints of other regions' deployments, named to senders
  *     whose key belongs there
+ * @param discardEvents benchmarks only: parse, authenticate and validate, then drop instead of
+ *     storing, to measure the ceiling of everything but the store
  */
 public record UptakeConfig(
-    HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints) {
+    HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints, boolean discardEvents) {
+
+  /** The configuration of a normal server; {@code discardEvents} is for benchmarks only. */
+  public UptakeConfig(HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints) {
+    this(http, store, region, regionEndpoints, false);
+  }
 
   public UptakeConfig {
     Objects.requireNonNull(http, "http");

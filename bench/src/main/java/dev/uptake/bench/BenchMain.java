@@ -1,0 +1,49 @@
+package dev.uptake.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar bench/target/uptake-bench.jar [--smoke] [--out FILE] [--replay-events N]}. */
+@Command(name = "uptake-bench", mixinStandardHelpOptions = true,
+    description = "Measure Uptake on this machine: ingest, ceilings, freshness, processing, memory.")
+public final class BenchMain implements Callable<Integer> {
+
+  @Option(names = "--smoke", description = "Seconds-long run with a tiny load, to check the instruments work.")
+  boolean smoke;
+
+  @Option(names = "--out", defaultValue = "bench-results.json", description = "Where to write the results (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--work", description = "Directory for the servers' data (default: a new temporary one).")
+  Path work;
+
+  @Option(names = "--replay-events", description = "Events in the pre-filled log the processing replay reads (default: 5,000,000).")
+  Long replayEvents;
+
+  @Option(names = "--open-sessions", description = "Open sessions for the memory figure (default: 100,000).")
+  Integer openSessions;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Suite.Plan plan = smoke ? Suite.Plan.SMOKE : Suite.Plan.FULL;
+    if (replayEvents != null || openSessions != null) {
+      plan = new Suite.Plan(plan.warmup(), plan.measure(), plan.connections(), plan.accounts(),
+          replayEvents != null ? replayEvents : plan.replayEvents(), openSessions != null ? openSessions : plan.openSessions(),
+          plan.freshness());
+    }
+    Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
+    ObjectNode results = new Suite(plan, dir, System.out).run();
+    Suite.write(results, out);
+    System.out.println("results written to " + out.toAbsolutePath());
+    return 0;
+  }
+}

@@ -1,0 +1,212 @@
+package dev.uptake.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.server.cli.Main;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Every figure of BENCHMARKS.md in one run, so ratios compare like with like: durable ingest per
+ * request shape, its ceilings (the server with storage off; the store alone), freshness at half the
+ * measured maximum, processing replay, and the server's memory.
+ */
+final class Suite {
+
+  /** How long and how much; {@link #SMOKE} runs in seconds, for the test suite. */
+  record Plan(Duration warmup, Duration measure, int connections, int accounts, long replayEvents, int openSessions,
+      Duration freshness) {
+    static final Plan FULL = new Plan(Duration.ofSeconds(15), Duration.ofSeconds(20), 16, 2_000, 5_000_000, 100_000,
+        Duration.ofSeconds(20));
+    static final Plan SMOKE = new Plan(Duration.ofMillis(300), Duration.ofMillis(700), 2, 20, 3_000, 300,
+        Duration.ofSeconds(2));
+  }
+
+  private final Plan plan;
+  private final Path work;
+  private final PrintStream log;
+  private final ObjectNode results = Api.JSON.createObjectNode();
+
+  Suite(Plan plan, Path work, PrintStream log) {
+    this.plan = plan;
+    this.work = work;
+    this.log = log;
+  }
+
+  ObjectNode run() throws Exception {
+    results.put("date", Instant.now().toString());
+    results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap of the load generator; load generator and server share the cores");
+    results.set("plan", Api.JSON.valueToTree(plan.toString()));
+    ingest();
+    ceilingWithoutStorage();
+    storeAlone();
+    replay();
+    openSessionsMemory();
+    return results;
+  }
+
+  private void ingest() throws Exception {
+    Path dir = work.resolve("durable");
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+      Shape.Keys keys = workspace(dir);
+      ObjectNode ingest = results.putObject("durableIngest");
+      double ndjsonRate = 0;
+      boolean warm = false;
+      for (Shape shape : Shape.values()) {
+        Load load = new Load(server.url, keys, shape, plan.accounts);
+        Load.Result result = load.closedLoop(plan.connections, warm ? plan.measure.dividedBy(4) : plan.warmup, plan.measure);
+        warm = true;
+        ingest.set(shape.name(), Api.JSON.valueToTree(result));
+        log.printf("durable %-10s %,10.0f events/s  p99 %6.1f ms  errors %d%n", shape, result.eventsPerSecond(), result.p99Ms(), result.errors());
+        if (shape == Shape.NDJSON_100) {
+          ndjsonRate = result.requestsPerSecond();
+        }
+      }
+      freshness(server, keys, ndjsonRate / 2);
+      double[] rss = server.rssMib();
+      ObjectNode memory = results.putObject("memory");
+      memory.put("rssMib", rss[0]);
+      memory.put("peakRssMib", rss[1]);
+      memory.put("heapMib", new Api(server.url, keys.adminToken()).heapMib());
+    }
+  }
+
+  private void freshness(ServerProcess server, Shape.Keys keys, double requestsPerSecond) throws Exception {
+    Api api = new Api(server.url, keys.adminToken());
+    Load background = new Load(server.url, keys, Shape.NDJSON_100, plan.accounts);
+    Thread load = new Thread(() -> {
+      try {
+        Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, Duration.ZERO, plan.freshness);
+        results.set("freshnessLoad", Api.JSON.valueToTree(result));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    load.start();
+    Histogram visible = new Histogram(3);
+    HttpClient http = HttpClient.newHttpClient();
+    long end = System.nanoTime() + plan.freshness.toNanos();
+    String basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    for (int probe = 0; System.nanoTime() < end; probe++) {
+      String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe\",\"groupId\":\"probe\",\"messageId\":\"probe-"
+          + probe + "-" + System.nanoTime() + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
+      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(server.url.resolve("/v1/track")).header("Authorization", basic)
+          .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+      long acked = System.nanoTime();
+      if (ack.statusCode() != 200) {
+        continue;
+      }
+      while (System.nanoTime() - acked < Duration.ofSeconds(30).toNanos()) {
+        JsonNode usage = probeUsage(api, today);
+        if (usage != null && usage.get("events").asLong() > probe) {
+          visible.recordValue(Math.max(1, (System.nanoTime() - acked) / 1_000));
+          break;
+        }
+        Thread.sleep(5);
+      }
+      Thread.sleep(100);
+    }
+    load.join();
+    ObjectNode freshness = results.putObject("freshness");
+    freshness.put("probes", visible.getTotalCount());
+    freshness.put("p50Ms", visible.getValueAtPercentile(50) / 1000.0);
+    freshness.put("p99Ms", visible.getValueAtPercentile(99) / 1000.0);
+    freshness.put("maxMs", visible.getMaxValue() / 1000.0);
+    freshness.put("backgroundRequestsPerSecond", requestsPerSecond);
+    log.printf("freshness p50 %.0f ms  p99 %.0f ms at %.0f events/s background%n",
+        visible.getValueAtPercentile(50) / 1000.0, visible.getValueAtPercentile(99) / 1000.0, requestsPerSecond * 100);
+  }
+
+  private static JsonNode probeUsage(Api api, String today) throws InterruptedException {
+    try {
+      return api.get("/api/v1/accounts/probe/usage?from=" + today + "&to=" + today);
+    } catch (IOException notYetThere) {
+      return null; // 404 until the first probe is processed
+    }
+  }
+
+  private void ceilingWithoutStorage() throws Exception {
+    Path dir = work.resolve("discard");
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), true)) {
+      Shape.Keys keys = workspace(dir);
+      Load.Result result = new Load(server.url, keys, Shape.NDJSON_100, plan.accounts)
+          .closedLoop(plan.connections, plan.warmup, plan.measure);
+      results.set("ceilingWithoutStorage", Api.JSON.valueToTree(result));
+      log.printf("ceiling: server with storage off, NDJSON_100 %,10.0f events/s%n", result.eventsPerSecond());
+    }
+  }
+
+  private void storeAlone() throws Exception {
+    StoreBench.Appends appends = StoreBench.appendCeiling(work.resolve("store"), plan.connections, plan.warmup.dividedBy(3), plan.measure);
+    results.set("ceilingStoreAlone", Api.JSON.valueToTree(appends));
+    log.printf("ceiling: store alone, 100-event appends %,10.0f events/s%n", appends.eventsPerSecond());
+  }
+
+  private void replay() throws Exception {
+    StoreBench.Replay replay = StoreBench.processingReplay(work.resolve("replay"), plan.replayEvents);
+    results.set("processingReplay", Api.JSON.valueToTree(replay));
+    log.printf("processing replay: %,d events in %.1f s = %,10.0f events/s%n", replay.events(), replay.replaySeconds(), replay.eventsPerSecond());
+  }
+
+  private void openSessionsMemory() throws Exception {
+    Path dir = work.resolve("sessions");
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+      Shape.Keys keys = workspace(dir);
+      HttpClient http = HttpClient.newHttpClient();
+      URI nativeUri = server.url.resolve(Shape.NDJSON_100.path(keys, ""));
+      for (int from = 0; from < plan.openSessions; from += 100) {
+        StringBuilder body = new StringBuilder();
+        String now = Instant.now().toString();
+        for (int s = from; s < Math.min(plan.openSessions, from + 100); s++) {
+          body.append("{\"type\":\"track\",\"event\":\"Open\",\"userId\":\"u").append(s).append("\",\"anonymousId\":\"open-")
+              .append(s).append("\",\"groupId\":\"a").append(s % 1000).append("\",\"originalTimestamp\":\"").append(now)
+              .append("\",\"properties\":{\"module\":\"Dashboard\"}}\n");
+        }
+        http.send(HttpRequest.newBuilder(nativeUri).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+      new Api(server.url, keys.adminToken()).awaitProcessed(Duration.ofMinutes(10));
+      double[] rss = server.rssMib();
+      ObjectNode memory = results.putObject("openSessionsMemory");
+      memory.put("openSessions", plan.openSessions);
+      memory.put("rssMib", rss[0]);
+      memory.put("peakRssMib", rss[1]);
+      memory.put("heapMib", new Api(server.url, keys.adminToken()).heapMib());
+      log.printf("memory with %,d open sessions: RSS %.0f MiB (peak %.0f MiB)%n", plan.openSessions, rss[0], rss[1]);
+    }
+  }
+
+  /** A workspace made by {@code uptake workspace create}, as an operator would. */
+  private static Shape.Keys workspace(Path dir) throws IOException {
+    StringWriter out = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out)).execute("workspace", "create", "--name", "bench", "--data", dir.toString());
+    if (code != 0) {
+      throw new IOException("workspace create failed");
+    }
+    JsonNode keys = Api.JSON.readTree(out.toString());
+    return new Shape.Keys(keys.get("workspace").asText(), keys.get("apiKey").asText(), keys.get("authKey").asText(),
+        keys.get("writeKey").asText(), keys.get("adminToken").asText());
+  }
+
+  static void write(ObjectNode results, Path file) throws IOException {
+    Files.writeString(file, Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+  }
+}
