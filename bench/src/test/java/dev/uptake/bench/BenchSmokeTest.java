@@ -1,0 +1,45 @@
+package dev.uptake.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole benchmark suite with a tiny load, so the instruments cannot rot. It asserts that every
+ * figure is produced and that the servers accepted the load without errors, never how fast.
+ */
+class BenchSmokeTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void everyInstrumentProducesItsFigure() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ObjectNode results = new Suite(Suite.Plan.SMOKE, dir, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+
+    for (Shape shape : Shape.values()) {
+      JsonNode run = results.at("/durableIngest/" + shape.name());
+      assertThat(run.get("events").asLong()).as(shape + " sent events").isPositive();
+      assertThat(run.get("errors").asLong()).as(shape + " errors").isZero();
+      assertThat(run.get("p99Ms").asDouble()).isPositive();
+    }
+    assertThat(results.at("/ceilingWithoutStorage/events").asLong()).isPositive();
+    assertThat(results.at("/ceilingStoreAlone/events").asLong()).isPositive();
+    assertThat(results.at("/freshness/probes").asLong()).isPositive();
+    assertThat(results.at("/processingReplay/events").asLong()).isPositive();
+    assertThat(results.at("/memory/peakRssMib").asDouble()).isPositive();
+    assertThat(results.at("/openSessionsMemory/openSessions").asInt()).isEqualTo(Suite.Plan.SMOKE.openSessions());
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("processing replay");
+
+    Path file = dir.resolve("results.json");
+    Suite.write(results, file);
+    assertThat(Api.JSON.readTree(file.toFile()).get("durableIngest")).isNotNull();
+  }
+}
