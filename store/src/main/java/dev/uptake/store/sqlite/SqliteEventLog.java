@@ -31,9 +31,14 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
 
   private static final int QUEUE_CAPACITY = 2_048;
 
-  private record Pending(IngestBatch batch, CompletableFuture<Appended> done) {}
+  /** Work for the writer thread: appends are committed in groups, other writes one by one. */
+  private sealed interface Job {}
 
-  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private record Pending(IngestBatch batch, CompletableFuture<Appended> done) implements Job {}
+
+  private record Write(Sql.Work<Void> work, CompletableFuture<Void> done) implements Job {}
+
+  private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final DataDirLock lock;
   private final Connection connection;
   private final GroupWriter writer;
@@ -63,31 +68,58 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   @Override
   public CompletableFuture<Appended> append(IngestBatch batch) {
     Pending pending = new Pending(batch, new CompletableFuture<>());
+    enqueue(pending, pending.done);
+    return pending.done;
+  }
+
+  /**
+   * Runs another write transaction on the writer thread, between two groups of appends. SQLite has
+   * one writer at a time; a second connection writing would wait in SQLite's busy handler, which
+   * sleeps in steps of milliseconds, and stall every append meanwhile.
+   */
+  CompletableFuture<Void> write(Sql.Work<Void> work) {
+    Write write = new Write(work, new CompletableFuture<>());
+    enqueue(write, write.done);
+    return write.done;
+  }
+
+  private void enqueue(Job job, CompletableFuture<?> done) {
     try {
-      if (closed || !queue.offer(pending, 5, TimeUnit.SECONDS)) {
-        pending.done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
+      if (closed || !queue.offer(job, 5, TimeUnit.SECONDS)) {
+        done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      pending.done.completeExceptionally(unavailable("interrupted while queueing", e));
+      done.completeExceptionally(unavailable("interrupted while queueing", e));
     }
-    return pending.done;
   }
 
   private void run() {
     List<Pending> group = new ArrayList<>();
-    while (!closed || !queue.isEmpty()) {
+    Job carried = null;
+    while (!closed || !queue.isEmpty() || carried != null) {
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+        carried = null;
+        if (first instanceof Write write) {
+          runWrite(write);
+          continue;
+        }
         if (first == null) {
           continue;
         }
-        group.add(first);
-        int items = first.batch.size();
-        Pending next;
+        Pending pending = (Pending) first;
+        group.add(pending);
+        int items = pending.batch.size();
+        Job next;
         while (items < MAX_GROUP_ITEMS && (next = queue.poll()) != null) {
-          group.add(next);
-          items += next.batch.size();
+          if (next instanceof Pending more) {
+            group.add(more);
+            items += more.batch.size();
+          } else {
+            carried = next; // after this group
+            break;
+          }
         }
         commit(group);
       } catch (InterruptedException e) {
@@ -96,6 +128,15 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
       } finally {
         group.clear();
       }
+    }
+  }
+
+  private void runWrite(Write write) {
+    try {
+      writer.run(write.work);
+      write.done.complete(null);
+    } catch (SQLException | RuntimeException e) {
+      write.done.completeExceptionally(unavailable("the write failed: " + e.getMessage(), e));
     }
   }
 
@@ -128,8 +169,9 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Pending pending; (pending = queue.poll()) != null; ) {
-      pending.done.completeExceptionally(unavailable("the event log is closed", null));
+    for (Job job; (job = queue.poll()) != null; ) {
+      CompletableFuture<?> done = job instanceof Pending pending ? pending.done : ((Write) job).done;
+      done.completeExceptionally(unavailable("the event log is closed", null));
     }
     try {
       connection.close();

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** The events table read in seq order, and a batch's results written with the cursor. */
@@ -37,8 +39,12 @@ final class SqliteProcessingLog implements ProcessingLog {
   private final ProfileJson profiles;
   private final SessionJson sessions;
 
-  SqliteProcessingLog(DataSource pool, ObjectMapper json) {
+  private final Supplier<SqliteEventLog> writer;
+
+  /** @param writer the event log, whose writer thread commits processing batches too */
+  SqliteProcessingLog(DataSource pool, Supplier<SqliteEventLog> writer, ObjectMapper json) {
     this.pool = pool;
+    this.writer = writer;
     this.json = json;
     this.profiles = new ProfileJson(json);
     this.sessions = new SessionJson(json);
@@ -72,15 +78,17 @@ final class SqliteProcessingLog implements ProcessingLog {
 
   @Override
   public void commit(ProcessedBatch batch) {
-    Sql.inTransaction(
-        pool,
-        connection -> {
-          for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
-            write(connection, changes);
-          }
-          Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
-          return null;
-        });
+    try {
+      writer.get().write(connection -> {
+        for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
+          write(connection, changes);
+        }
+        Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
+        return null;
+      }).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {

@@ -46,7 +46,7 @@ public final class SqliteStore implements Store {
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new SqliteProcessingLog(pool, json);
+    this.processingLog = new SqliteProcessingLog(pool, this::writer, json);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
     this.usage = new SqliteUsage(pool, json);
@@ -72,7 +72,12 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public synchronized EventLog eventLog() {
+  public EventLog eventLog() {
+    return writer();
+  }
+
+  /** The event log, whose one writer thread also commits the processing stage's batches. */
+  private synchronized SqliteEventLog writer() {
     if (eventLog == null) {
       eventLog = SqliteEventLog.start(dataDir, writerSource);
     }
