@@ -1,11 +1,12 @@
 -- Users and accounts as the processing stage keeps them: one JSON state per row (ProfileJson).
+-- Rows are large, so rowid tables (WITHOUT ROWID suits only small rows).
 CREATE TABLE users (
   workspace_id INTEGER NOT NULL,
   user_id      TEXT    NOT NULL,
   account_id   TEXT,
   state        TEXT    NOT NULL,
   PRIMARY KEY (workspace_id, user_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX users_by_account ON users (workspace_id, account_id);
 
 CREATE TABLE accounts (
@@ -13,7 +14,7 @@ CREATE TABLE accounts (
   account_id   TEXT    NOT NULL,
   state        TEXT    NOT NULL,
   PRIMARY KEY (workspace_id, account_id)
-) WITHOUT ROWID;
+);
 
 CREATE TABLE workspace_settings (
   workspace_id INTEGER PRIMARY KEY,

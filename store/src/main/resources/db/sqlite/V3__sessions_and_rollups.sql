@@ -1,4 +1,5 @@
 -- Sessions with their events (SessionJson), so a late event re-forms only the sessions it reaches.
+-- Rows are large, so a rowid table (WITHOUT ROWID suits only small rows).
 CREATE TABLE sessions (
   workspace_id INTEGER NOT NULL,
   session_key  TEXT    NOT NULL,
@@ -8,7 +9,7 @@ CREATE TABLE sessions (
   account_key  TEXT    NOT NULL,
   events       TEXT    NOT NULL,
   PRIMARY KEY (workspace_id, session_key, start_ms)
-) WITHOUT ROWID;
+);
 CREATE INDEX sessions_by_account ON sessions (workspace_id, account_key, start_ms);
 CREATE INDEX sessions_by_user ON sessions (workspace_id, user_id, start_ms);
 

@@ -42,12 +42,13 @@ public final class SessionStage {
       byKey.computeIfAbsent(event.sessionKey(), key -> new ArrayList<>())
           .add(SessionEvent.of(event, MeasuredTimes.read(event, json)));
     }
+    Map<String, SessionMerge.Reach> reaches = new HashMap<>();
+    byKey.forEach((key, arrivals) -> reaches.put(key, SessionMerge.reach(arrivals, timeout)));
+    Map<String, List<Session>> reached = stored.reached(reaches);
     List<SessionMerge.Change> changes = new ArrayList<>();
     Map<Cell, Measures> deltas = new HashMap<>();
     byKey.forEach((key, arrivals) -> {
-      SessionMerge.Reach reach = SessionMerge.reach(arrivals, timeout);
-      SessionMerge.Change change =
-          SessionMerge.merge(key, stored.reached(key, reach.fromMillis(), reach.toMillis()), arrivals, timeout);
+      SessionMerge.Change change = SessionMerge.merge(key, reached.getOrDefault(key, List.of()), arrivals, timeout);
       changes.add(change);
       Contributions.delta(
               Contributions.of(change.removed(), idle, settings.timeZone()),

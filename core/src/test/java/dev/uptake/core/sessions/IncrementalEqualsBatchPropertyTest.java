@@ -69,6 +69,7 @@ class IncrementalEqualsBatchPropertyTest {
   static void apply(String key, List<SessionEvent> events, Map<String, List<Session>> stored, Map<Cell, Measures> cells) {
     SessionMerge.Reach reach = SessionMerge.reach(events, TIMEOUT);
     List<Session> keySessions = stored.computeIfAbsent(key, k -> new ArrayList<>());
+    // The same rule as the store's: sessions overlapping the reach.
     List<Session> reached = keySessions.stream()
         .filter(s -> s.endMillis() >= reach.fromMillis() && s.startMillis() <= reach.toMillis())
         .toList();

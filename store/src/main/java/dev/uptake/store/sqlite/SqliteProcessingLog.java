@@ -183,8 +183,10 @@ final class SqliteProcessingLog implements ProcessingLog {
         add.setLong(9, measures.durationMillis());
         add.setLong(10, measures.activeMillis());
         add.addBatch();
-        bindCell(prune, changes.workspaceId(), cell);
-        prune.addBatch();
+        if (measures.events() < 0 || measures.sessions() < 0 || measures.durationMillis() < 0 || measures.activeMillis() < 0) {
+          bindCell(prune, changes.workspaceId(), cell); // only a decrease can leave a cell at zero
+          prune.addBatch();
+        }
       }
       add.executeBatch();
       prune.executeBatch();

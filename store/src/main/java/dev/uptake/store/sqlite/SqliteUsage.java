@@ -5,14 +5,19 @@ import dev.uptake.core.rollups.Cell;
 import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionJson;
+import dev.uptake.core.sessions.SessionMerge;
 import dev.uptake.core.sessions.SessionSource;
 import dev.uptake.store.Usage;
 import dev.uptake.store.UsageRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /** Sessions and daily usage cells in SQLite. */
@@ -34,27 +39,54 @@ final class SqliteUsage implements Usage {
 
   @Override
   public SessionSource sessions(long workspaceId) {
-    return (key, from, to) -> reached(workspaceId, key, from, to);
+    return reaches -> reached(workspaceId, reaches);
   }
 
   /**
-   * Sessions of one key never overlap, so the only one starting before {@code from} that can reach
-   * into the span is the latest such; the rest start inside it.
+   * Sessions of one key never overlap, so the only one starting before a reach that can extend
+   * into it is the latest such; the rest start inside it. One connection and two prepared
+   * statements serve every key of the batch.
    */
-  private List<Session> reached(long workspaceId, String key, long from, long to) {
-    List<Session> found = new ArrayList<>();
-    Sql.query(
-        pool,
-        "SELECT session_key, events FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms < ?"
-            + " AND end_ms >= ? ORDER BY start_ms DESC LIMIT 1",
-        rows -> found.add(sessions.read(rows.getString(1), rows.getString(2))),
-        workspaceId, key, from, from);
-    Sql.query(
-        pool,
-        "SELECT session_key, events FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms >= ?"
-            + " AND start_ms <= ? ORDER BY start_ms",
-        rows -> found.add(sessions.read(rows.getString(1), rows.getString(2))),
-        workspaceId, key, from, to);
+  private Map<String, List<Session>> reached(long workspaceId, Map<String, SessionMerge.Reach> reaches) {
+    Map<String, List<Session>> found = new HashMap<>();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement before = connection.prepareStatement(
+            "SELECT events FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms < ?"
+                + " ORDER BY start_ms DESC LIMIT 1");
+        PreparedStatement inside = connection.prepareStatement(
+            "SELECT events FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms >= ?"
+                + " AND start_ms <= ? ORDER BY start_ms")) {
+      for (Map.Entry<String, SessionMerge.Reach> entry : reaches.entrySet()) {
+        String key = entry.getKey();
+        SessionMerge.Reach reach = entry.getValue();
+        List<Session> sessionsOfKey = new ArrayList<>();
+        before.setLong(1, workspaceId);
+        before.setString(2, key);
+        before.setLong(3, reach.fromMillis());
+        try (ResultSet rows = before.executeQuery()) {
+          if (rows.next()) {
+            Session latest = sessions.read(key, rows.getString(1));
+            if (latest.endMillis() >= reach.fromMillis()) {
+              sessionsOfKey.add(latest);
+            }
+          }
+        }
+        inside.setLong(1, workspaceId);
+        inside.setString(2, key);
+        inside.setLong(3, reach.fromMillis());
+        inside.setLong(4, reach.toMillis());
+        try (ResultSet rows = inside.executeQuery()) {
+          while (rows.next()) {
+            sessionsOfKey.add(sessions.read(key, rows.getString(1)));
+          }
+        }
+        if (!sessionsOfKey.isEmpty()) {
+          found.put(key, sessionsOfKey);
+        }
+      }
+    } catch (SQLException e) {
+      throw Sql.unavailable(e);
+    }
     return found;
   }
 
