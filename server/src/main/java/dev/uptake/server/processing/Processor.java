@@ -14,6 +14,7 @@ import dev.uptake.store.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +48,9 @@ public final class Processor implements AutoCloseable {
   private final Usage usage;
   private final Pipeline pipeline;
   private final Counter processed;
+  private final Timer read;
+  private final Timer compute;
+  private final Timer commit;
   private final AtomicLong cursor = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
@@ -60,10 +64,20 @@ public final class Processor implements AutoCloseable {
     this.usage = usage;
     this.pipeline = pipeline;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
+    this.read = phase(registry, "read");
+    this.compute = phase(registry, "compute");
+    this.commit = phase(registry, "commit");
     Gauge.builder("uptake.processing.lag", this, Processor::lag)
         .description("events in the log not yet processed")
         .register(registry);
     this.thread = new Thread(this::run, "uptake-processor");
+  }
+
+  private static Timer phase(MeterRegistry registry, String phase) {
+    return Timer.builder("uptake.processing.batch")
+        .description("time per batch: reading the log, computing the pipeline, committing the changes")
+        .tag("phase", phase)
+        .register(registry);
   }
 
   public Processor start() {
@@ -94,16 +108,16 @@ public final class Processor implements AutoCloseable {
 
   /** Processes one batch; returns how many events it held (0: the log is caught up). */
   int processNextBatch() {
-    List<LoggedEvent> batch = eventLog.readAfter(cursor.get(), BATCH_SIZE);
+    List<LoggedEvent> batch = read.record(() -> eventLog.readAfter(cursor.get(), BATCH_SIZE));
     if (batch.isEmpty()) {
       return 0;
     }
     Map<Long, List<LoggedEvent>> byWorkspace = new LinkedHashMap<>();
     batch.forEach(event -> byWorkspace.computeIfAbsent(event.workspaceId(), id -> new ArrayList<>()).add(event));
     List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
-    byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events)));
+    compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events))));
     long lastSeq = batch.get(batch.size() - 1).seq();
-    eventLog.commit(new ProcessedBatch(lastSeq, changes));
+    commit.record(() -> eventLog.commit(new ProcessedBatch(lastSeq, changes)));
     cursor.set(lastSeq);
     processed.increment(batch.size());
     return batch.size();
