@@ -25,6 +25,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--replay-events", description = "Events in the pre-filled log the processing replay reads (default: 5,000,000).")
   Long replayEvents;
 
+  @Option(names = "--phases", split = ",", description = "Parts to run: ${COMPLETION-CANDIDATES} (default: all).")
+  java.util.Set<Suite.Phase> phases = java.util.EnumSet.allOf(Suite.Phase.class);
+
   @Option(names = "--open-sessions", description = "Open sessions for the memory figure (default: 100,000).")
   Integer openSessions;
 
@@ -41,7 +44,7 @@ public final class BenchMain implements Callable<Integer> {
           plan.freshness());
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
-    ObjectNode results = new Suite(plan, dir, System.out).run();
+    ObjectNode results = new Suite(plan, phases, dir, System.out).run();
     Suite.write(results, out);
     System.out.println("results written to " + out.toAbsolutePath());
     return 0;

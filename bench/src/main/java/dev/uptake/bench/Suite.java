@@ -38,13 +38,22 @@ final class Suite {
         Duration.ofSeconds(2));
   }
 
+  /** The parts of the suite, each runnable alone. */
+  enum Phase { INGEST, CEILINGS, REPLAY, MEMORY }
+
   private final Plan plan;
+  private final java.util.Set<Phase> phases;
   private final Path work;
   private final PrintStream log;
   private final ObjectNode results = Api.JSON.createObjectNode();
 
   Suite(Plan plan, Path work, PrintStream log) {
+    this(plan, java.util.EnumSet.allOf(Phase.class), work, log);
+  }
+
+  Suite(Plan plan, java.util.Set<Phase> phases, Path work, PrintStream log) {
     this.plan = plan;
+    this.phases = phases;
     this.work = work;
     this.log = log;
   }
@@ -54,11 +63,19 @@ final class Suite {
     results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap of the load generator; load generator and server share the cores");
     results.set("plan", Api.JSON.valueToTree(plan.toString()));
-    ingest();
-    ceilingWithoutStorage();
-    storeAlone();
-    replay();
-    openSessionsMemory();
+    if (phases.contains(Phase.INGEST)) {
+      ingest();
+    }
+    if (phases.contains(Phase.CEILINGS)) {
+      ceilingWithoutStorage();
+      storeAlone();
+    }
+    if (phases.contains(Phase.REPLAY)) {
+      replay();
+    }
+    if (phases.contains(Phase.MEMORY)) {
+      openSessionsMemory();
+    }
     return results;
   }
 
