@@ -30,7 +30,6 @@ final class Traffic {
   private final Random random;
   private final Clock clock;
   private final String prefix;
-  private final int accounts;
   private final int usersPerAccount;
   private final long[] userTime;
   private final int[] userSession;
@@ -43,7 +42,6 @@ final class Traffic {
     this.random = new Random(seed);
     this.clock = clock;
     this.prefix = part;
-    this.accounts = accounts;
     this.usersPerAccount = usersPerAccount;
     int users = accounts * usersPerAccount;
     this.userTime = new long[users];
@@ -136,9 +134,5 @@ final class Traffic {
       }
     }
     return 0;
-  }
-
-  int accounts() {
-    return accounts;
   }
 }
