@@ -38,7 +38,8 @@ public final class BodyParser {
     try {
       values = readValues(body);
     } catch (JsonProcessingException e) {
-      Body lines = NdjsonLines.count(body) > 1 ? lineByLine(body) : null;
+      List<NdjsonLines.Line> split = NdjsonLines.split(body);
+      Body lines = split.size() > 1 ? lineByLine(body, split) : null;
       return lines != null ? lines : malformed(e);
     } catch (IOException e) {
       return new Body.Malformed("the body could not be read: " + e.getMessage(), 1, 1);
@@ -134,11 +135,11 @@ public final class BodyParser {
   }
 
   /** The body as NDJSON, or null when no line is a JSON object (then it was not NDJSON). */
-  private Body lineByLine(byte[] body) {
+  private Body lineByLine(byte[] body, List<NdjsonLines.Line> lines) {
     List<Body.Item> items = new ArrayList<>();
     String writeKey = null;
     boolean anObject = false;
-    for (NdjsonLines.Line line : NdjsonLines.split(body)) {
+    for (NdjsonLines.Line line : lines) {
       try {
         JsonNode value = reader.readValue(body, line.offset(), line.length());
         items.add(new Body.Value(value));

@@ -28,10 +28,6 @@ final class NdjsonLines {
     return lines;
   }
 
-  static int count(byte[] body) {
-    return split(body).size();
-  }
-
   private static boolean isBlank(byte[] body, int from, int to) {
     for (int i = from; i < to; i++) {
       byte b = body[i];

@@ -28,6 +28,11 @@ public record ApiError(
     return new ApiError(status, error, field, reason, null, null);
   }
 
+  /** 404 for an id the workspace does not have (another workspace's ids included). */
+  public static ApiError notFound(String what, String id) {
+    return of(404, "not_found", "id", "no " + what + " has the id '" + id + "' in this workspace");
+  }
+
   /** The exception that carries this error to the one handler that renders it. */
   public ApiException exception() {
     return new ApiException(this);

@@ -114,6 +114,6 @@ public final class ProfileRoutes {
   }
 
   private static ApiError.ApiException notFound(String what, String id) {
-    return ApiError.of(404, "not_found", "id", "no " + what + " has the id '" + id + "' in this workspace").exception();
+    return ApiError.notFound(what, id).exception();
   }
 }

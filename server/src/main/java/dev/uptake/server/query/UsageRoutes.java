@@ -161,8 +161,7 @@ public final class UsageRoutes {
   private String existing(Workspace workspace, String id, boolean account) {
     boolean found = account ? profiles.account(workspace.id(), id).isPresent() : profiles.user(workspace.id(), id).isPresent();
     if (!found) {
-      throw ApiError.of(404, "not_found", "id", "no " + (account ? "account" : "user") + " has the id '" + id + "' in this workspace")
-          .exception();
+      throw ApiError.notFound(account ? "account" : "user", id).exception();
     }
     return id;
   }

@@ -59,7 +59,7 @@ class CrashTest {
   void sigkillMidStreamLosesNoAcknowledgedEvent() throws Exception {
     TestServer.Keys keys = keysFor(TestServer.cli("workspace", "create", "--name", "Acme", "--data", dir.toString()));
     ServerProcess first = ServerProcess.start(dir);
-    Set<String> acknowledged = concurrentSet();
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     ConcurrentLinkedQueue<Sent> unanswered = new ConcurrentLinkedQueue<>();
     AtomicBoolean serverUp = new AtomicBoolean(true);
     AtomicInteger acknowledgedBatches = new AtomicInteger();
@@ -151,10 +151,6 @@ class CrashTest {
     return new TestServer.Keys(
         out.get("workspace").asText(), out.get("apiKey").asText(), out.get("authKey").asText(),
         out.get("writeKey").asText(), out.get("adminToken").asText());
-  }
-
-  static Set<String> concurrentSet() {
-    return ConcurrentHashMap.newKeySet();
   }
 
   static void waitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
