@@ -170,10 +170,15 @@ final class Suite {
     Path dir = work.resolve("discard");
     try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), true)) {
       Shape.Keys keys = workspace(dir);
-      Load.Result result = new Load(server.url, keys, Shape.NDJSON_100, plan.accounts)
-          .closedLoop(plan.connections, plan.warmup, plan.measure);
-      results.set("ceilingWithoutStorage", Api.JSON.valueToTree(result));
-      log.printf("ceiling: server with storage off, NDJSON_100 %,10.0f events/s%n", result.eventsPerSecond());
+      ObjectNode ceilings = results.putObject("ceilingWithoutStorage");
+      boolean warm = false;
+      for (Shape shape : List.of(Shape.NDJSON_100, Shape.TRACK_1)) {
+        Load.Result result = new Load(server.url, keys, shape, plan.accounts)
+            .closedLoop(plan.connections, warm ? plan.measure.dividedBy(4) : plan.warmup, plan.measure);
+        warm = true;
+        ceilings.set(shape.name(), Api.JSON.valueToTree(result));
+        log.printf("ceiling: server with storage off, %-10s %,10.0f events/s%n", shape, result.eventsPerSecond());
+      }
     }
   }
 

@@ -30,7 +30,8 @@ class BenchSmokeTest {
       assertThat(run.get("errors").asLong()).as(shape + " errors").isZero();
       assertThat(run.get("p99Ms").asDouble()).isPositive();
     }
-    assertThat(results.at("/ceilingWithoutStorage/events").asLong()).isPositive();
+    assertThat(results.at("/ceilingWithoutStorage/NDJSON_100/events").asLong()).isPositive();
+    assertThat(results.at("/ceilingWithoutStorage/TRACK_1/events").asLong()).isPositive();
     assertThat(results.at("/ceilingStoreAlone/events").asLong()).isPositive();
     assertThat(results.at("/freshness/probes").asLong()).isPositive();
     assertThat(results.at("/processingReplay/events").asLong()).isPositive();

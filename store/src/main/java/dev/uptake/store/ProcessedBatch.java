@@ -25,8 +25,7 @@ public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
    * One workspace's share of a batch.
    *
    * @param processed events of the workspace in the batch
-   * @param newWarnings warnings processing raised, by event seq
-   * @param allWarnings every warning of those events (ingest's and processing's), by event seq
+   * @param warnings warnings processing raised, by event seq (ingest's stay with the event)
    * @param sessions stored sessions to replace, and their replacements
    * @param usageDeltas what to add to each daily usage cell
    */
@@ -35,8 +34,7 @@ public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
       int processed,
       List<UserState> users,
       List<AccountState> accounts,
-      Map<Long, List<Warning>> newWarnings,
-      Map<Long, List<Warning>> allWarnings,
+      Map<Long, List<Warning>> warnings,
       List<SessionMerge.Change> sessions,
       Map<Cell, Measures> usageDeltas) {
 
@@ -45,8 +43,7 @@ public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
       usageDeltas = Map.copyOf(usageDeltas);
       users = List.copyOf(users);
       accounts = List.copyOf(accounts);
-      newWarnings = Map.copyOf(newWarnings);
-      allWarnings = Map.copyOf(allWarnings);
+      warnings = Map.copyOf(warnings);
     }
   }
 }

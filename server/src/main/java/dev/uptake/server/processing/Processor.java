@@ -138,21 +138,15 @@ public final class Processor implements AutoCloseable {
     WorkingSet working =
         new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
     Pipeline.Result result = pipeline.process(events, workspaceSettings, working, usage.sessions(workspaceId));
-    List<List<Warning>> warnings = result.warnings();
-    Map<Long, List<Warning>> newWarnings = new HashMap<>();
-    Map<Long, List<Warning>> allWarnings = new HashMap<>();
+    Map<Long, List<Warning>> warnings = new HashMap<>();
     for (int i = 0; i < logged.size(); i++) {
-      if (!warnings.get(i).isEmpty()) {
-        LoggedEvent entry = logged.get(i);
-        newWarnings.put(entry.seq(), warnings.get(i));
-        List<Warning> all = new ArrayList<>(entry.warnings());
-        all.addAll(warnings.get(i));
-        allWarnings.put(entry.seq(), all);
+      if (!result.warnings().get(i).isEmpty()) {
+        warnings.put(logged.get(i).seq(), result.warnings().get(i));
       }
     }
     return new ProcessedBatch.WorkspaceChanges(
         workspaceId, logged.size(), List.copyOf(working.changedUsers()), List.copyOf(working.changedAccounts()),
-        newWarnings, allWarnings, result.sessions().changes(), result.sessions().deltas());
+        warnings, result.sessions().changes(), result.sessions().deltas());
   }
 
   private static void sleepQuietly(long millis) {

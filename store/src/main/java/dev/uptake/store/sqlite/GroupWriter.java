@@ -152,18 +152,6 @@ final class GroupWriter {
     insertRejection.executeUpdate();
   }
 
-  /** Runs one other write transaction on this connection. */
-  void run(Sql.Work<Void> work) throws SQLException {
-    control.execute("BEGIN IMMEDIATE");
-    try {
-      work.run(connection);
-      control.execute("COMMIT");
-    } catch (SQLException | RuntimeException e) {
-      rollBack(e);
-      throw e;
-    }
-  }
-
   /** Rolls back what SQLite has not already rolled back itself (it does on some errors). */
   private void rollBack(Exception cause) {
     try {

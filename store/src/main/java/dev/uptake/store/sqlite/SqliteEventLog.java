@@ -31,14 +31,9 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
 
   private static final int QUEUE_CAPACITY = 2_048;
 
-  /** Work for the writer thread: appends are committed in groups, other writes one by one. */
-  private sealed interface Job {}
+  private record Pending(IngestBatch batch, CompletableFuture<Appended> done) {}
 
-  private record Pending(IngestBatch batch, CompletableFuture<Appended> done) implements Job {}
-
-  private record Write(Sql.Work<Void> work, CompletableFuture<Void> done) implements Job {}
-
-  private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final DataDirLock lock;
   private final Connection connection;
   private final GroupWriter writer;
@@ -72,20 +67,9 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     return pending.done;
   }
 
-  /**
-   * Runs another write transaction on the writer thread, between two groups of appends. SQLite has
-   * one writer at a time; a second connection writing would wait in SQLite's busy handler, which
-   * sleeps in steps of milliseconds, and stall every append meanwhile.
-   */
-  CompletableFuture<Void> write(Sql.Work<Void> work) {
-    Write write = new Write(work, new CompletableFuture<>());
-    enqueue(write, write.done);
-    return write.done;
-  }
-
-  private void enqueue(Job job, CompletableFuture<?> done) {
+  private void enqueue(Pending pending, CompletableFuture<?> done) {
     try {
-      if (closed || !queue.offer(job, 5, TimeUnit.SECONDS)) {
+      if (closed || !queue.offer(pending, 5, TimeUnit.SECONDS)) {
         done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
       }
     } catch (InterruptedException e) {
@@ -96,30 +80,18 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
 
   private void run() {
     List<Pending> group = new ArrayList<>();
-    Job carried = null;
-    while (!closed || !queue.isEmpty() || carried != null) {
+    while (!closed || !queue.isEmpty()) {
       try {
-        Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
-        carried = null;
-        if (first instanceof Write write) {
-          runWrite(write);
-          continue;
-        }
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
-        Pending pending = (Pending) first;
-        group.add(pending);
-        int items = pending.batch.size();
-        Job next;
+        group.add(first);
+        int items = first.batch.size();
+        Pending next;
         while (items < MAX_GROUP_ITEMS && (next = queue.poll()) != null) {
-          if (next instanceof Pending more) {
-            group.add(more);
-            items += more.batch.size();
-          } else {
-            carried = next; // after this group
-            break;
-          }
+          group.add(next);
+          items += next.batch.size();
         }
         commit(group);
       } catch (InterruptedException e) {
@@ -128,15 +100,6 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
       } finally {
         group.clear();
       }
-    }
-  }
-
-  private void runWrite(Write write) {
-    try {
-      writer.run(write.work);
-      write.done.complete(null);
-    } catch (SQLException | RuntimeException e) {
-      write.done.completeExceptionally(unavailable("the write failed: " + e.getMessage(), e));
     }
   }
 
@@ -169,9 +132,8 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Job job; (job = queue.poll()) != null; ) {
-      CompletableFuture<?> done = job instanceof Pending pending ? pending.done : ((Write) job).done;
-      done.completeExceptionally(unavailable("the event log is closed", null));
+    for (Pending pending; (pending = queue.poll()) != null; ) {
+      pending.done.completeExceptionally(unavailable("the event log is closed", null));
     }
     try {
       connection.close();

@@ -31,8 +31,9 @@ final class SqliteLedger implements IngestLedger {
     List<IngestStats> found = new ArrayList<>();
     Sql.query(
         pool,
-        "SELECT received, accepted, rejected, duplicates, warnings, processed, last_event_at"
-            + " FROM ingest_stats WHERE workspace_id = ?",
+        "SELECT i.received, i.accepted, i.rejected, i.duplicates, i.warnings + coalesce(p.warnings, 0),"
+            + " coalesce(p.processed, 0), i.last_event_at FROM ingest_stats i"
+            + " LEFT JOIN processing_stats p ON p.workspace_id = i.workspace_id WHERE i.workspace_id = ?",
         rows ->
             found.add(
                 new IngestStats(
@@ -46,11 +47,13 @@ final class SqliteLedger implements IngestLedger {
   public List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit) {
     List<DebugEntry> entries = new ArrayList<>();
     if (filter != DebugEntry.Filter.REJECTED) {
-      String warned = filter == DebugEntry.Filter.WARNING ? " AND warnings IS NOT NULL" : "";
+      String warned =
+          filter == DebugEntry.Filter.WARNING ? " AND (e.warnings IS NOT NULL OR w.warnings IS NOT NULL)" : "";
       Sql.query(
           pool,
-          "SELECT message_id, type, received_at, event_time, warnings, payload FROM events"
-              + " WHERE workspace_id = ?" + warned + " ORDER BY seq DESC LIMIT ?",
+          "SELECT e.message_id, e.type, e.received_at, e.event_time, e.warnings, w.warnings, e.payload FROM events e"
+              + " LEFT JOIN event_warnings w ON w.seq = e.seq WHERE e.workspace_id = ?" + warned
+              + " ORDER BY e.seq DESC LIMIT ?",
           rows -> entries.add(accepted(rows)),
           workspaceId, limit);
     }
@@ -68,8 +71,8 @@ final class SqliteLedger implements IngestLedger {
   }
 
   private static DebugEntry accepted(ResultSet rows) throws SQLException {
-    String warnings = rows.getString(5);
-    List<DebugEntry.Reason> reasons = warnings == null ? List.of() : reasons(warnings);
+    List<DebugEntry.Reason> reasons = new ArrayList<>(reasons(rows.getString(5)));
+    reasons.addAll(reasons(rows.getString(6)));
     return new DebugEntry(
         reasons.isEmpty() ? "accepted" : "warning",
         rows.getString(1),
@@ -78,7 +81,7 @@ final class SqliteLedger implements IngestLedger {
         Instant.ofEpochMilli(rows.getLong(4)),
         null,
         reasons,
-        rows.getString(6));
+        rows.getString(7));
   }
 
   private static DebugEntry rejected(ResultSet rows) throws SQLException {
@@ -93,7 +96,11 @@ final class SqliteLedger implements IngestLedger {
         rows.getString(6));
   }
 
+  /** Ingest's or processing's warnings about an event; none when {@code json} is null. */
   private static List<DebugEntry.Reason> reasons(String json) {
+    if (json == null) {
+      return List.of();
+    }
     try {
       return JSON.readValue(json, REASONS);
     } catch (JsonProcessingException e) {

@@ -1,7 +1,6 @@
 package dev.uptake.store.sqlite;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
 import dev.uptake.core.event.EventType;
@@ -21,30 +20,31 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.sqlite.SQLiteDataSource;
 
-/** The events table read in seq order, and a batch's results written with the cursor. */
-final class SqliteProcessingLog implements ProcessingLog {
-
-  private static final TypeReference<List<Warning>> WARNINGS = new TypeReference<>() {};
+/**
+ * The events table read in seq order, and a batch's results written with the cursor to state.db
+ * on the processing log's own connection: state.db has no other writer, and uptake.db's writer
+ * (the event log) never waits for it.
+ */
+final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
 
   private final DataSource pool;
+  private final SQLiteDataSource state;
   private final ObjectMapper json;
   private final ProfileJson profiles;
   private final SessionJson sessions;
+  private Connection writer;
 
-  private final Supplier<SqliteEventLog> writer;
-
-  /** @param writer the event log, whose writer thread commits processing batches too */
-  SqliteProcessingLog(DataSource pool, Supplier<SqliteEventLog> writer, ObjectMapper json) {
+  SqliteProcessingLog(DataSource pool, SQLiteDataSource state, ObjectMapper json) {
     this.pool = pool;
-    this.writer = writer;
+    this.state = state;
     this.json = json;
     this.profiles = new ProfileJson(json);
     this.sessions = new SessionJson(json);
@@ -70,24 +70,46 @@ final class SqliteProcessingLog implements ProcessingLog {
     Sql.query(
         pool,
         "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module,"
-            + " event_time, received_at, payload, warnings FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            + " event_time, received_at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
         rows -> events.add(loggedEvent(rows)),
         seq, limit);
     return events;
   }
 
   @Override
-  public void commit(ProcessedBatch batch) {
+  public synchronized void commit(ProcessedBatch batch) {
     try {
-      writer.get().write(connection -> {
-        for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
-          write(connection, changes);
+      if (writer == null) {
+        writer = state.getConnection();
+      }
+      try (Statement control = writer.createStatement()) {
+        control.execute("BEGIN IMMEDIATE");
+        try {
+          for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
+            write(writer, changes);
+          }
+          Sql.update(writer, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
+          control.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+          control.execute("ROLLBACK");
+          throw e;
         }
-        Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
-        return null;
-      }).join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+    } catch (SQLException e) {
+      throw Sql.unavailable(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (SQLException e) {
+        throw Sql.unavailable(e);
+      } finally {
+        writer = null;
+      }
     }
   }
 
@@ -98,7 +120,8 @@ final class SqliteProcessingLog implements ProcessingLog {
         PreparedStatement accounts = connection.prepareStatement(
             "INSERT INTO accounts (workspace_id, account_id, state) VALUES (?, ?, ?) ON CONFLICT"
                 + " (workspace_id, account_id) DO UPDATE SET state = excluded.state");
-        PreparedStatement warnings = connection.prepareStatement("UPDATE events SET warnings = ? WHERE seq = ?")) {
+        PreparedStatement warnings = connection.prepareStatement(
+            "INSERT OR REPLACE INTO event_warnings (seq, warnings) VALUES (?, ?)")) {
       for (UserState user : changes.users()) {
         users.setLong(1, changes.workspaceId());
         users.setString(2, user.userId());
@@ -114,9 +137,9 @@ final class SqliteProcessingLog implements ProcessingLog {
         accounts.addBatch();
       }
       accounts.executeBatch();
-      for (Map.Entry<Long, List<Warning>> entry : changes.allWarnings().entrySet()) {
-        warnings.setString(1, json.writeValueAsString(entry.getValue()));
-        warnings.setLong(2, entry.getKey());
+      for (Map.Entry<Long, List<Warning>> entry : changes.warnings().entrySet()) {
+        warnings.setLong(1, entry.getKey());
+        warnings.setString(2, json.writeValueAsString(entry.getValue()));
         warnings.addBatch();
       }
       warnings.executeBatch();
@@ -125,11 +148,13 @@ final class SqliteProcessingLog implements ProcessingLog {
     }
     writeSessions(connection, changes);
     writeUsage(connection, changes);
-    int newWarnings = changes.newWarnings().values().stream().mapToInt(List::size).sum();
+    int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
     Sql.update(
         connection,
-        "UPDATE ingest_stats SET processed = processed + ?, warnings = warnings + ? WHERE workspace_id = ?",
-        changes.processed(), newWarnings, changes.workspaceId());
+        "INSERT INTO processing_stats (workspace_id, processed, warnings) VALUES (?, ?, ?) ON CONFLICT"
+            + " (workspace_id) DO UPDATE SET processed = processed + excluded.processed,"
+            + " warnings = warnings + excluded.warnings",
+        changes.workspaceId(), changes.processed(), warningCount);
   }
 
   private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
@@ -202,7 +227,7 @@ final class SqliteProcessingLog implements ProcessingLog {
     statement.setString(6, cell.feature());
   }
 
-  private LoggedEvent loggedEvent(ResultSet rows) throws SQLException {
+  private static LoggedEvent loggedEvent(ResultSet rows) throws SQLException {
     EventType type =
         EventType.fromWire(rows.getString(4)).orElseThrow(() -> new IllegalStateException("unknown type in the log"));
     Event event =
@@ -210,15 +235,6 @@ final class SqliteProcessingLog implements ProcessingLog {
             rows.getString(3), type, rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
             rows.getString(9), Instant.ofEpochMilli(rows.getLong(10)), Instant.ofEpochMilli(rows.getLong(11)),
             rows.getString(12));
-    String warnings = rows.getString(13);
-    return new LoggedEvent(rows.getLong(1), rows.getLong(2), event, warnings == null ? List.of() : warnings(warnings));
-  }
-
-  private List<Warning> warnings(String text) {
-    try {
-      return json.readValue(text, WARNINGS);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the store holds warnings it wrote itself", e);
-    }
+    return new LoggedEvent(rows.getLong(1), rows.getLong(2), event);
   }
 }

@@ -23,13 +23,20 @@ import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** The embedded store in {@code <dataDir>/uptake.db}. */
+/**
+ * The embedded store: the event log with workspaces and settings in {@code <dataDir>/uptake.db},
+ * and what processing derives from the log in {@code <dataDir>/state.db}. Two files, because
+ * SQLite has one writer per file: processing commits never hold up an append. Pooled connections
+ * see both (state.db is attached).
+ */
 public final class SqliteStore implements Store {
 
   static final String FILE_NAME = "uptake.db";
+  static final String STATE_FILE_NAME = "state.db";
 
   private final Path dataDir;
   private final SQLiteDataSource writerSource;
+  private final SQLiteDataSource stateSource;
   private final HikariDataSource pool;
   private final SqliteWorkspaces workspaces;
   private final SqliteLedger ledger;
@@ -41,12 +48,13 @@ public final class SqliteStore implements Store {
 
   private SqliteStore(Path dataDir, Clock clock, KeyFactory keys) {
     this.dataDir = dataDir;
-    this.writerSource = dataSource(dataDir.resolve(FILE_NAME));
-    this.pool = pool(writerSource);
+    this.writerSource = dataSource(dataDir.resolve(FILE_NAME), SQLiteConfig.SynchronousMode.FULL);
+    this.stateSource = dataSource(dataDir.resolve(STATE_FILE_NAME), SQLiteConfig.SynchronousMode.NORMAL);
+    this.pool = pool(new AttachingDataSource(writerSource, dataDir.resolve(STATE_FILE_NAME)));
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new SqliteProcessingLog(pool, this::writer, json);
+    this.processingLog = new SqliteProcessingLog(pool, stateSource, json);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
     this.usage = new SqliteUsage(pool, json);
@@ -60,24 +68,16 @@ public final class SqliteStore implements Store {
     } catch (IOException e) {
       throw new StoreUnavailableException("cannot create the data directory " + dir + ": " + e, e);
     }
-    SqliteStore store = new SqliteStore(dir, clock, keys);
     try {
-      store.migrate();
+      migrate(dir);
     } catch (RuntimeException e) {
-      store.close();
-      throw new StoreUnavailableException(
-          "cannot open the store in " + dir + ": " + e.getMessage(), e);
+      throw new StoreUnavailableException("cannot open the store in " + dir + ": " + e.getMessage(), e);
     }
-    return store;
+    return new SqliteStore(dir, clock, keys);
   }
 
   @Override
-  public EventLog eventLog() {
-    return writer();
-  }
-
-  /** The event log, whose one writer thread also commits the processing stage's batches. */
-  private synchronized SqliteEventLog writer() {
+  public synchronized EventLog eventLog() {
     if (eventLog == null) {
       eventLog = SqliteEventLog.start(dataDir, writerSource);
     }
@@ -119,23 +119,28 @@ public final class SqliteStore implements Store {
     if (eventLog != null) {
       eventLog.close();
     }
+    processingLog.close();
     pool.close();
   }
 
-  private void migrate() {
-    Flyway.configure()
-        .dataSource(pool)
-        .locations("classpath:db/sqlite")
-        .load()
-        .migrate();
+  private static void migrate(Path dir) {
+    migrate(dataSource(dir.resolve(FILE_NAME), SQLiteConfig.SynchronousMode.FULL), "db/sqlite");
+    migrate(dataSource(dir.resolve(STATE_FILE_NAME), SQLiteConfig.SynchronousMode.NORMAL), "db/sqlite-state");
   }
 
-  private static SQLiteDataSource dataSource(Path file) {
+  private static void migrate(SQLiteDataSource source, String location) {
+    Flyway.configure().dataSource(source).locations("classpath:" + location).load().migrate();
+  }
+
+  /**
+   * @param synchronous FULL for the log: a commit is on disk before an append completes, so an
+   *     acknowledged event survives power loss too (group commit amortizes the sync). NORMAL for
+   *     the derived state: a commit lost to power loss is derived again from the log.
+   */
+  private static SQLiteDataSource dataSource(Path file, SQLiteConfig.SynchronousMode synchronous) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    // FULL: a commit is on disk before an append completes, so an acknowledged event survives
-    // power loss too. Group commit amortizes the sync.
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setSynchronous(synchronous);
     config.setBusyTimeout(10_000);
     config.setCacheSize(-64 * 1024); // 64 MiB per connection
     SQLiteDataSource source = new SQLiteDataSource(config);
