@@ -38,7 +38,7 @@ public final class Processor implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Processor.class);
 
-  static final int BATCH_SIZE = 5_000;
+  static final int BATCH_SIZE = 50_000;
   private static final long IDLE_WAIT_MILLIS = 20;
   private static final long RETRY_WAIT_MILLIS = 1_000;
 
