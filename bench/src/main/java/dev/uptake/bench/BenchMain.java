@@ -28,6 +28,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--phases", split = ",", description = "Parts to run: ${COMPLETION-CANDIDATES} (default: all).")
   java.util.Set<Suite.Phase> phases = java.util.EnumSet.allOf(Suite.Phase.class);
 
+  @Option(names = "--freshness-events-per-second",
+      description = "Background load while measuring freshness (default: half the durable NDJSON maximum INGEST measured).")
+  Double freshnessEventsPerSecond;
+
   @Option(names = "--open-sessions", description = "Open sessions for the memory figure (default: 100,000).")
   Integer openSessions;
 
@@ -38,10 +42,10 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Suite.Plan plan = smoke ? Suite.Plan.SMOKE : Suite.Plan.FULL;
-    if (replayEvents != null || openSessions != null) {
+    if (replayEvents != null || openSessions != null || freshnessEventsPerSecond != null) {
       plan = new Suite.Plan(plan.warmup(), plan.measure(), plan.connections(), plan.accounts(),
           replayEvents != null ? replayEvents : plan.replayEvents(), openSessions != null ? openSessions : plan.openSessions(),
-          plan.freshness());
+          plan.freshness(), freshnessEventsPerSecond != null ? freshnessEventsPerSecond : plan.freshnessEventsPerSecond());
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
     ObjectNode results = new Suite(plan, phases, dir, System.out).run();

@@ -40,8 +40,9 @@ final class StoreBench {
 
   private StoreBench() {}
 
-  /** Appends 100-event batches from {@code threads} threads, as ingest would, for {@code measure}. */
-  static Appends appendCeiling(Path dir, int threads, Duration warmup, Duration measure) throws InterruptedException {
+  /** Appends {@code size}-event batches from {@code threads} threads, as ingest would, for {@code measure}. */
+  static Appends appendCeiling(Path dir, int size, int threads, Duration warmup, Duration measure)
+      throws InterruptedException {
     try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
       Workspace workspace = store.workspaces().create("bench", Region.US).workspace();
       List<Outcome.Accepted> pool = normalized(new Traffic(7, "store", 200, 8, Clock.systemUTC()), 20_000);
@@ -54,10 +55,10 @@ final class StoreBench {
       for (int t = 0; t < threads; t++) {
         Thread worker = new Thread(() -> {
           while (System.nanoTime() < end) {
-            IngestBatch batch = new IngestBatch(workspace.id(), Instant.now(), fresh(pool, counter, 100), List.of());
+            IngestBatch batch = new IngestBatch(workspace.id(), Instant.now(), fresh(pool, counter, size), List.of());
             log.append(batch).join();
             if (System.nanoTime() >= measureFrom) {
-              events.addAndGet(100);
+              events.addAndGet(size);
             }
           }
         });

@@ -31,21 +31,25 @@ final class Suite {
 
   /** How long and how much; {@link #SMOKE} runs in seconds, for the test suite. */
   record Plan(Duration warmup, Duration measure, int connections, int accounts, long replayEvents, int openSessions,
-      Duration freshness) {
+      Duration freshness, double freshnessEventsPerSecond) {
     static final Plan FULL = new Plan(Duration.ofSeconds(15), Duration.ofSeconds(20), 16, 2_000, 5_000_000, 100_000,
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20), HALF_OF_MAX);
     static final Plan SMOKE = new Plan(Duration.ofMillis(300), Duration.ofMillis(700), 2, 20, 3_000, 300,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), HALF_OF_MAX);
   }
 
+  /** Freshness at half the durable NDJSON throughput INGEST measured. */
+  static final double HALF_OF_MAX = 0;
+
   /** The parts of the suite, each runnable alone. */
-  enum Phase { INGEST, CEILINGS, REPLAY, MEMORY }
+  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY }
 
   private final Plan plan;
   private final java.util.Set<Phase> phases;
   private final Path work;
   private final PrintStream log;
   private final ObjectNode results = Api.JSON.createObjectNode();
+  private double ndjsonEventsPerSecond;
 
   Suite(Plan plan, Path work, PrintStream log) {
     this(plan, java.util.EnumSet.allOf(Phase.class), work, log);
@@ -66,6 +70,9 @@ final class Suite {
     if (phases.contains(Phase.INGEST)) {
       ingest();
     }
+    if (phases.contains(Phase.FRESHNESS)) {
+      freshness();
+    }
     if (phases.contains(Phase.CEILINGS)) {
       ceilingWithoutStorage();
       storeAlone();
@@ -84,7 +91,6 @@ final class Suite {
     try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
       Shape.Keys keys = workspace(dir);
       ObjectNode ingest = results.putObject("durableIngest");
-      double ndjsonRate = 0;
       boolean warm = false;
       for (Shape shape : Shape.values()) {
         Load load = new Load(server.url, keys, shape, plan.accounts);
@@ -93,10 +99,9 @@ final class Suite {
         ingest.set(shape.name(), Api.JSON.valueToTree(result));
         log.printf("durable %-10s %,10.0f events/s  p99 %6.1f ms  errors %d%n", shape, result.eventsPerSecond(), result.p99Ms(), result.errors());
         if (shape == Shape.NDJSON_100) {
-          ndjsonRate = result.requestsPerSecond();
+          ndjsonEventsPerSecond = result.eventsPerSecond();
         }
       }
-      freshness(server, keys, ndjsonRate / 2);
       double[] rss = server.rssMib();
       ObjectNode memory = results.putObject("memory");
       memory.put("rssMib", rss[0]);
@@ -105,18 +110,34 @@ final class Suite {
     }
   }
 
+  /**
+   * Freshness on a fresh server: the ingest runs leave millions of events to process, and
+   * freshness is about steady traffic, not about draining a backlog.
+   */
+  private void freshness() throws Exception {
+    double eventsPerSecond = plan.freshnessEventsPerSecond != HALF_OF_MAX ? plan.freshnessEventsPerSecond : ndjsonEventsPerSecond / 2;
+    if (eventsPerSecond <= 0) {
+      throw new IllegalArgumentException("freshness runs at half the INGEST maximum: run INGEST too, or give --freshness-events-per-second");
+    }
+    Path dir = work.resolve("freshness");
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+      freshness(server, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events);
+    }
+  }
+
   private void freshness(ServerProcess server, Shape.Keys keys, double requestsPerSecond) throws Exception {
     Api api = new Api(server.url, keys.adminToken());
     Load background = new Load(server.url, keys, Shape.NDJSON_100, plan.accounts);
     Thread load = new Thread(() -> {
       try {
-        Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, Duration.ZERO, plan.freshness);
+        Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, plan.warmup, plan.freshness);
         results.set("freshnessLoad", Api.JSON.valueToTree(result));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
     load.start();
+    Thread.sleep(plan.warmup.toMillis()); // the background load warms the fresh server up first
     Histogram visible = new Histogram(3);
     long missed = 0;
     HttpClient http = HttpClient.newHttpClient();
@@ -146,16 +167,19 @@ final class Suite {
       Thread.sleep(100);
     }
     load.join();
+    JsonNode stats = api.get("/api/v1/stats");
     ObjectNode freshness = results.putObject("freshness");
+    freshness.put("unprocessedAtEnd", stats.get("accepted").asLong() - stats.get("processed").asLong());
     freshness.put("probes", visible.getTotalCount());
     freshness.put("notVisibleWithin30s", missed);
     freshness.put("p50Ms", visible.getValueAtPercentile(50) / 1000.0);
     freshness.put("p99Ms", visible.getValueAtPercentile(99) / 1000.0);
     freshness.put("maxMs", visible.getMaxValue() / 1000.0);
     freshness.put("backgroundRequestsPerSecond", requestsPerSecond);
-    log.printf("freshness p50 %.0f ms  p99 %.0f ms (%d probes, %d not visible within 30 s) at %.0f events/s background%n",
+    log.printf("freshness p50 %.0f ms  p99 %.0f ms (%d probes, %d not visible within 30 s) at %.0f events/s background;"
+            + " %d events unprocessed at the end%n",
         visible.getValueAtPercentile(50) / 1000.0, visible.getValueAtPercentile(99) / 1000.0, visible.getTotalCount(), missed,
-        requestsPerSecond * 100);
+        requestsPerSecond * Shape.NDJSON_100.events, freshness.get("unprocessedAtEnd").asLong());
   }
 
   private static JsonNode probeUsage(Api api, String today) throws InterruptedException {
@@ -183,9 +207,13 @@ final class Suite {
   }
 
   private void storeAlone() throws Exception {
-    StoreBench.Appends appends = StoreBench.appendCeiling(work.resolve("store"), plan.connections, plan.warmup.dividedBy(3), plan.measure);
-    results.set("ceilingStoreAlone", Api.JSON.valueToTree(appends));
-    log.printf("ceiling: store alone, 100-event appends %,10.0f events/s%n", appends.eventsPerSecond());
+    ObjectNode ceilings = results.putObject("ceilingStoreAlone");
+    for (Shape shape : List.of(Shape.NDJSON_100, Shape.TRACK_1)) {
+      StoreBench.Appends appends = StoreBench.appendCeiling(
+          work.resolve("store-" + shape.events), shape.events, plan.connections, plan.warmup.dividedBy(3), plan.measure);
+      ceilings.set(shape.name(), Api.JSON.valueToTree(appends));
+      log.printf("ceiling: store alone, %3d-event appends %,10.0f events/s%n", shape.events, appends.eventsPerSecond());
+    }
   }
 
   private void replay() throws Exception {

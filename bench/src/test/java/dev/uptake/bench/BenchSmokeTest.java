@@ -32,7 +32,8 @@ class BenchSmokeTest {
     }
     assertThat(results.at("/ceilingWithoutStorage/NDJSON_100/events").asLong()).isPositive();
     assertThat(results.at("/ceilingWithoutStorage/TRACK_1/events").asLong()).isPositive();
-    assertThat(results.at("/ceilingStoreAlone/events").asLong()).isPositive();
+    assertThat(results.at("/ceilingStoreAlone/NDJSON_100/events").asLong()).isPositive();
+    assertThat(results.at("/ceilingStoreAlone/TRACK_1/events").asLong()).isPositive();
     assertThat(results.at("/freshness/probes").asLong()).isPositive();
     assertThat(results.at("/processingReplay/events").asLong()).isPositive();
     assertThat(results.at("/memory/peakRssMib").asDouble()).isPositive();
