@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A session's events as the compact JSON a store keeps with the session: one array per event,
+ * A session's events as the compact JSON a store keeps in pieces (one per batch that grew the
+ * session, see {@link SessionMerge.Growth}): one array per event,
  * {@code [time, messageId, userId, accountKey, module, feature, timeSpent, activeDuration]}.
  * Thread-safe.
  */
@@ -24,12 +26,12 @@ public final class SessionJson {
     this.json = Objects.requireNonNull(json, "json");
   }
 
-  /** Written with Jackson's streaming generator: sessions are rewritten on every batch that grows them. */
-  public String write(Session session) {
-    StringWriter out = new StringWriter(session.events().size() * 96);
+  /** Session events as one stored piece (Jackson's streaming generator: this is the hot path). */
+  public String write(Collection<SessionEvent> events) {
+    StringWriter out = new StringWriter(events.size() * 96);
     try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
       generator.writeStartArray();
-      for (SessionEvent event : session.events()) {
+      for (SessionEvent event : events) {
         generator.writeStartArray();
         generator.writeNumber(event.timeMillis());
         generator.writeString(event.messageId());
@@ -48,8 +50,8 @@ public final class SessionJson {
     return out.toString();
   }
 
-  public Session read(String sessionKey, String text) {
-    List<SessionEvent> events = new ArrayList<>();
+  /** A stored piece's events, added to {@code events}. */
+  public void read(String text, List<SessionEvent> events) {
     try (JsonParser parser = json.getFactory().createParser(text)) {
       expect(parser.nextToken(), JsonToken.START_ARRAY);
       while (parser.nextToken() == JsonToken.START_ARRAY) {
@@ -67,6 +69,13 @@ public final class SessionJson {
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("stored sessions are JSON written by SessionJson", e);
     }
+  }
+
+  /** A session from all its stored pieces, in any order. */
+  public Session session(String sessionKey, List<String> pieces) {
+    List<SessionEvent> events = new ArrayList<>();
+    pieces.forEach(piece -> read(piece, events));
+    events.sort(SessionEvent.ORDER);
     return new Session(sessionKey, events);
   }
 

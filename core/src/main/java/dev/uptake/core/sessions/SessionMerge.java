@@ -2,7 +2,9 @@ package dev.uptake.core.sessions;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Incremental sessionizing: new events for one session key touch only the stored sessions within
@@ -16,6 +18,68 @@ public final class SessionMerge {
     public Change {
       removed = List.copyOf(removed);
       added = List.copyOf(added);
+    }
+
+    /**
+     * What a store that keeps a session's events in appended pieces must write: each added session
+     * with the removed sessions it wholly contains (their stored events are kept and move to its
+     * start) and the events it adds to them. A removed session no added one contains (a shorter
+     * timeout split it) is {@linkplain #dropped() dropped}; its events count as new where they land.
+     */
+    public List<Growth> growths() {
+      List<Growth> growths = new ArrayList<>(added.size());
+      for (Session session : added) {
+        List<Session> absorbed = new ArrayList<>();
+        Set<String> kept = new HashSet<>();
+        for (Session old : removed) {
+          if (contains(session, old)) {
+            absorbed.add(old);
+            old.events().forEach(event -> kept.add(event.messageId()));
+          }
+        }
+        List<SessionEvent> newEvents = new ArrayList<>();
+        for (SessionEvent event : session.events()) {
+          if (!kept.contains(event.messageId())) {
+            newEvents.add(event);
+          }
+        }
+        growths.add(new Growth(session, absorbed, newEvents));
+      }
+      return growths;
+    }
+
+    /** Removed sessions that no added session wholly contains. */
+    public List<Session> dropped() {
+      List<Session> dropped = new ArrayList<>();
+      for (Session old : removed) {
+        if (added.stream().noneMatch(session -> contains(session, old))) {
+          dropped.add(old);
+        }
+      }
+      return dropped;
+    }
+
+    /** Sessions of one key never overlap, so a session within another's span is wholly in it. */
+    private static boolean contains(Session outer, Session inner) {
+      return inner.startMillis() >= outer.startMillis() && inner.endMillis() <= outer.endMillis();
+    }
+  }
+
+  /**
+   * An added session as a store appends it.
+   *
+   * @param absorbed removed sessions it wholly contains, whose stored events it keeps
+   * @param newEvents its events that none of those held
+   */
+  public record Growth(Session session, List<Session> absorbed, List<SessionEvent> newEvents) {
+    public Growth {
+      absorbed = List.copyOf(absorbed);
+      newEvents = List.copyOf(newEvents);
+    }
+
+    /** True when the session is exactly one stored session, as stored: nothing to write. */
+    public boolean unchanged() {
+      return newEvents.isEmpty() && absorbed.size() == 1 && absorbed.get(0).equals(session);
     }
   }
 

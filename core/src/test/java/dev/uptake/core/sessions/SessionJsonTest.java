@@ -18,15 +18,27 @@ class SessionJsonTest {
         new SessionEvent(61_000, "m-2", "u\"1", "acme", null, null, 42_000L, null),
         new SessionEvent(121_000, "m-3", "u\"1", "acme", "Admin\n", "sessionSync", null, 90_000L)));
 
-    String stored = codec.write(session);
+    String stored = codec.write(session.events());
 
-    assertThat(codec.read("u\"1", stored)).isEqualTo(session);
+    assertThat(codec.session("u\"1", List.of(stored))).isEqualTo(session);
     assertThat(stored).startsWith("[[1000,\"m-1\"");
   }
 
   @Test
+  void aSessionIsAssembledFromItsPiecesInAnyOrder() {
+    Session session = new Session("u1", List.of(
+        new SessionEvent(1_000, "m-1", "u1", "", "Reports", "A", null, null),
+        new SessionEvent(2_000, "m-2", "u1", "", "Reports", "B", null, null),
+        new SessionEvent(3_000, "m-3", "u1", "", "Admin", "C", null, null)));
+    String later = codec.write(List.of(session.events().get(2), session.events().get(0)));
+    String earlier = codec.write(List.of(session.events().get(1)));
+
+    assertThat(codec.session("u1", List.of(later, earlier))).isEqualTo(session);
+  }
+
+  @Test
   void textThatIsNotAStoredSessionFailsLoudly() {
-    assertThatThrownBy(() -> codec.read("u1", "{\"not\":\"a session\"}"))
+    assertThatThrownBy(() -> codec.session("u1", List.of("{\"not\":\"a session\"}")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("SessionJson");
   }

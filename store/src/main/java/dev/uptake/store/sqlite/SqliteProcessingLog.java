@@ -23,8 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
 
@@ -157,36 +159,92 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
         changes.workspaceId(), changes.processed(), warningCount);
   }
 
+  /**
+   * Sessions as summaries plus appended pieces of events: a grown session keeps its stored pieces
+   * (moved to its new start when it starts earlier now) and gets one piece with its new events.
+   * Order matters: pieces of dropped sessions go before others move onto their start, and all
+   * summaries are deleted before any is inserted (a replacement may start where its old self did).
+   */
   private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement(
+    long workspace = changes.workspaceId();
+    List<SessionMerge.Growth> growths = new ArrayList<>();
+    Set<Session> unchanged = new HashSet<>(); // re-formed exactly as stored: written not at all
+    try (PreparedStatement dropPieces = connection.prepareStatement(
+            "DELETE FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
+        PreparedStatement movePieces = connection.prepareStatement(
+            "UPDATE session_pieces SET start_ms = ? WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
+        PreparedStatement deleteSummary = connection.prepareStatement(
             "DELETE FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
-        PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO sessions (workspace_id, session_key, start_ms, end_ms, user_id, account_key, events)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      // All deletes before any insert: a replacement may start where the session it replaces did.
+        PreparedStatement insertSummary = connection.prepareStatement(
+            "INSERT INTO sessions (workspace_id, session_key, start_ms, end_ms, user_id, account_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement insertPiece = connection.prepareStatement(
+            "INSERT INTO session_pieces (workspace_id, session_key, start_ms, events) VALUES (?, ?, ?, ?)")) {
       for (SessionMerge.Change change : changes.sessions()) {
-        for (Session session : change.removed()) {
-          delete.setLong(1, changes.workspaceId());
-          delete.setString(2, session.sessionKey());
-          delete.setLong(3, session.startMillis());
-          delete.addBatch();
+        for (Session dropped : change.dropped()) {
+          bindSession(dropPieces, 1, workspace, dropped.sessionKey(), dropped.startMillis());
+          dropPieces.addBatch();
+        }
+        for (SessionMerge.Growth growth : change.growths()) {
+          if (growth.unchanged()) {
+            unchanged.add(growth.session());
+          } else {
+            growths.add(growth);
+          }
         }
       }
-      delete.executeBatch();
-      for (SessionMerge.Change change : changes.sessions()) {
-        for (Session session : change.added()) {
-          insert.setLong(1, changes.workspaceId());
-          insert.setString(2, session.sessionKey());
-          insert.setLong(3, session.startMillis());
-          insert.setLong(4, session.endMillis());
-          insert.setString(5, session.first().userId());
-          insert.setString(6, session.first().accountKey());
-          insert.setString(7, sessions.write(session));
-          insert.addBatch();
+      dropPieces.executeBatch();
+      for (SessionMerge.Growth growth : growths) {
+        Session session = growth.session();
+        for (Session absorbed : growth.absorbed()) {
+          if (absorbed.startMillis() != session.startMillis()) {
+            movePieces.setLong(1, session.startMillis());
+            bindSession(movePieces, 2, workspace, absorbed.sessionKey(), absorbed.startMillis());
+            movePieces.addBatch();
+          }
         }
       }
-      insert.executeBatch();
+      movePieces.executeBatch();
+      for (SessionMerge.Change change : changes.sessions()) {
+        for (Session removed : change.removed()) {
+          if (unchanged.contains(removed)) {
+            continue;
+          }
+          bindSession(deleteSummary, 1, workspace, removed.sessionKey(), removed.startMillis());
+          deleteSummary.addBatch();
+        }
+      }
+      deleteSummary.executeBatch();
+      for (SessionMerge.Change change : changes.sessions()) {
+        for (Session added : change.added()) {
+          if (unchanged.contains(added)) {
+            continue;
+          }
+          bindSession(insertSummary, 1, workspace, added.sessionKey(), added.startMillis());
+          insertSummary.setLong(4, added.endMillis());
+          insertSummary.setString(5, added.first().userId());
+          insertSummary.setString(6, added.first().accountKey());
+          insertSummary.addBatch();
+        }
+      }
+      insertSummary.executeBatch();
+      for (SessionMerge.Growth growth : growths) {
+        if (!growth.newEvents().isEmpty()) {
+          Session session = growth.session();
+          bindSession(insertPiece, 1, workspace, session.sessionKey(), session.startMillis());
+          insertPiece.setString(4, sessions.write(growth.newEvents()));
+          insertPiece.addBatch();
+        }
+      }
+      insertPiece.executeBatch();
     }
+  }
+
+  private static void bindSession(PreparedStatement statement, int from, long workspaceId, String sessionKey, long startMillis)
+      throws SQLException {
+    statement.setLong(from, workspaceId);
+    statement.setString(from + 1, sessionKey);
+    statement.setLong(from + 2, startMillis);
   }
 
   private void writeUsage(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {

@@ -15,9 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /** Sessions and daily usage cells in SQLite. */
@@ -44,43 +47,47 @@ final class SqliteUsage implements Usage {
 
   /**
    * Sessions of one key never overlap, so the only one starting before a reach that can extend
-   * into it is the latest such; the rest start inside it. One connection and two prepared
+   * into it is the latest such; the rest start inside it. One connection and three prepared
    * statements serve every key of the batch.
    */
   private Map<String, List<Session>> reached(long workspaceId, Map<String, SessionMerge.Reach> reaches) {
     Map<String, List<Session>> found = new HashMap<>();
     try (Connection connection = pool.getConnection();
         PreparedStatement before = connection.prepareStatement(
-            "SELECT events FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms < ?"
+            "SELECT start_ms, end_ms FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms < ?"
                 + " ORDER BY start_ms DESC LIMIT 1");
-        PreparedStatement inside = connection.prepareStatement(
-            "SELECT events FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms >= ?"
-                + " AND start_ms <= ? ORDER BY start_ms")) {
+        PreparedStatement piecesOfOne = connection.prepareStatement(
+            "SELECT start_ms, events FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
+        PreparedStatement piecesInside = connection.prepareStatement(
+            "SELECT start_ms, events FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms >= ?"
+                + " AND start_ms <= ?")) {
       for (Map.Entry<String, SessionMerge.Reach> entry : reaches.entrySet()) {
         String key = entry.getKey();
         SessionMerge.Reach reach = entry.getValue();
-        List<Session> sessionsOfKey = new ArrayList<>();
+        Map<Long, List<String>> pieces = new TreeMap<>();
         before.setLong(1, workspaceId);
         before.setString(2, key);
         before.setLong(3, reach.fromMillis());
+        long latestBefore = Long.MIN_VALUE;
         try (ResultSet rows = before.executeQuery()) {
-          if (rows.next()) {
-            Session latest = sessions.read(key, rows.getString(1));
-            if (latest.endMillis() >= reach.fromMillis()) {
-              sessionsOfKey.add(latest);
-            }
+          if (rows.next() && rows.getLong(2) >= reach.fromMillis()) {
+            latestBefore = rows.getLong(1);
           }
         }
-        inside.setLong(1, workspaceId);
-        inside.setString(2, key);
-        inside.setLong(3, reach.fromMillis());
-        inside.setLong(4, reach.toMillis());
-        try (ResultSet rows = inside.executeQuery()) {
-          while (rows.next()) {
-            sessionsOfKey.add(sessions.read(key, rows.getString(1)));
-          }
+        if (latestBefore != Long.MIN_VALUE) {
+          piecesOfOne.setLong(1, workspaceId);
+          piecesOfOne.setString(2, key);
+          piecesOfOne.setLong(3, latestBefore);
+          collect(piecesOfOne, pieces);
         }
-        if (!sessionsOfKey.isEmpty()) {
+        piecesInside.setLong(1, workspaceId);
+        piecesInside.setString(2, key);
+        piecesInside.setLong(3, reach.fromMillis());
+        piecesInside.setLong(4, reach.toMillis());
+        collect(piecesInside, pieces);
+        if (!pieces.isEmpty()) {
+          List<Session> sessionsOfKey = new ArrayList<>(pieces.size());
+          pieces.values().forEach(piecesOfSession -> sessionsOfKey.add(sessions.session(key, piecesOfSession)));
           found.put(key, sessionsOfKey);
         }
       }
@@ -88,6 +95,15 @@ final class SqliteUsage implements Usage {
       throw Sql.unavailable(e);
     }
     return found;
+  }
+
+  /** Adds each piece the query finds to its session's list, by start. */
+  private static void collect(PreparedStatement query, Map<Long, List<String>> pieces) throws SQLException {
+    try (ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        pieces.computeIfAbsent(rows.getLong(1), start -> new ArrayList<>()).add(rows.getString(2));
+      }
+    }
   }
 
   @Override
@@ -117,27 +133,40 @@ final class SqliteUsage implements Usage {
 
   @Override
   public List<Session> accountSessions(long workspaceId, String accountId, long from, long to, int limit) {
-    List<Session> found = new ArrayList<>();
-    Sql.query(
-        pool,
-        "SELECT session_key, events, start_ms FROM sessions WHERE workspace_id = ? AND account_key = ? AND start_ms >= ?"
-            + " AND start_ms < ? UNION ALL SELECT session_key, events, start_ms FROM sessions WHERE workspace_id = ?"
+    return withPieces(
+        workspaceId,
+        "SELECT session_key, start_ms FROM sessions WHERE workspace_id = ? AND account_key = ? AND start_ms >= ?"
+            + " AND start_ms < ? UNION ALL SELECT session_key, start_ms FROM sessions WHERE workspace_id = ?"
             + " AND account_key = '' AND start_ms >= ? AND start_ms < ? AND user_id IN (" + LINKED_USERS + ")"
             + " ORDER BY start_ms DESC LIMIT ?",
-        rows -> found.add(sessions.read(rows.getString(1), rows.getString(2))),
         workspaceId, accountId, from, to, workspaceId, from, to, workspaceId, accountId, limit);
-    return found;
   }
 
   @Override
   public List<Session> userSessions(long workspaceId, String userId, long from, long to, int limit) {
-    List<Session> found = new ArrayList<>();
+    return withPieces(
+        workspaceId,
+        "SELECT session_key, start_ms FROM sessions WHERE workspace_id = ? AND user_id = ? AND start_ms >= ?"
+            + " AND start_ms < ? ORDER BY start_ms DESC LIMIT ?",
+        workspaceId, userId, from, to, limit);
+  }
+
+  /** The sessions {@code sessionsSql} selects (session_key, start_ms), newest first, with their events. */
+  private List<Session> withPieces(long workspaceId, String sessionsSql, Object... parameters) {
+    Map<String, List<String>> pieces = new LinkedHashMap<>();
+    Object[] all = Arrays.copyOf(parameters, parameters.length + 1);
+    all[parameters.length] = workspaceId;
     Sql.query(
         pool,
-        "SELECT session_key, events FROM sessions WHERE workspace_id = ? AND user_id = ? AND start_ms >= ?"
-            + " AND start_ms < ? ORDER BY start_ms DESC LIMIT ?",
-        rows -> found.add(sessions.read(rows.getString(1), rows.getString(2))),
-        workspaceId, userId, from, to, limit);
+        "SELECT s.session_key, s.start_ms, p.events FROM (" + sessionsSql + ") s JOIN session_pieces p"
+            + " ON p.workspace_id = ? AND p.session_key = s.session_key AND p.start_ms = s.start_ms"
+            + " ORDER BY s.start_ms DESC, s.session_key",
+        rows -> pieces.computeIfAbsent(rows.getString(1) + "\n" + rows.getLong(2), id -> new ArrayList<>())
+            .add(rows.getString(3)),
+        all);
+    List<Session> found = new ArrayList<>(pieces.size());
+    pieces.forEach((id, piecesOfSession) ->
+        found.add(sessions.session(id.substring(0, id.lastIndexOf('\n')), piecesOfSession)));
     return found;
   }
 

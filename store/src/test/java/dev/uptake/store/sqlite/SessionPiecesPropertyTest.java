@@ -1,0 +1,106 @@
+package dev.uptake.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uptake.core.fixtures.TestClock;
+import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.core.keys.Region;
+import dev.uptake.core.sessions.Session;
+import dev.uptake.core.sessions.SessionEvent;
+import dev.uptake.core.sessions.SessionMerge;
+import dev.uptake.core.sessions.Sessionizer;
+import dev.uptake.store.ProcessedBatch;
+import dev.uptake.store.StoreConfig;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Sessions stored as appended pieces read back exactly as a batch recomputation forms them, for
+ * random arrivals in random batches (late events that move a session's start, events that join two
+ * sessions, duplicates), and when a shorter timeout splits a stored session.
+ */
+class SessionPiecesPropertyTest {
+
+  static final long MINUTE = 60_000;
+  static final String[] KEYS = {"u1", "u2", "u3"};
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void storedSessionsEqualBatchRecomputation(long seed) {
+    Random random = new Random(seed);
+    try (SqliteStore store = SqliteStore.open(new StoreConfig(dir), new TestClock(Instant.parse("2024-05-01T00:00:00Z")), new KeyFactory(new SecureRandom()))) {
+      long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
+      List<SessionEvent> all = new ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        String key = KEYS[random.nextInt(KEYS.length)];
+        long time = random.nextInt(600) * MINUTE;
+        all.add(new SessionEvent(time, "m" + i, key, "", random.nextBoolean() ? "Reports" : null, "F" + random.nextInt(3), null, null));
+      }
+      List<SessionEvent> arrivals = new ArrayList<>(all);
+      for (int i = 0; i < 15; i++) {
+        arrivals.add(all.get(random.nextInt(all.size()))); // retries
+      }
+      Collections.shuffle(arrivals, random);
+
+      long seq = 0;
+      for (int from = 0; from < arrivals.size(); ) {
+        int to = Math.min(arrivals.size(), from + 1 + random.nextInt(20));
+        commit(store, workspace, ++seq, arrivals.subList(from, to), 30 * MINUTE);
+        from = to;
+      }
+
+      for (String key : KEYS) {
+        List<SessionEvent> ofKey = all.stream().filter(e -> e.userId().equals(key)).toList();
+        List<Session> expected = new ArrayList<>(Sessionizer.sessions(key, ofKey, 30 * MINUTE));
+        Collections.reverse(expected); // the API lists newest first
+        assertThat(store.usage().userSessions(workspace, key, Long.MIN_VALUE, Long.MAX_VALUE, 1_000))
+            .as("sessions of " + key)
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSessionThatAShorterTimeoutSplitsIsStoredAsItsParts() {
+    try (SqliteStore store = SqliteStore.open(new StoreConfig(dir), new TestClock(Instant.parse("2024-05-01T00:00:00Z")), new KeyFactory(new SecureRandom()))) {
+      long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
+      List<SessionEvent> first = List.of(event(0, "a"), event(40, "b"), event(80, "c"));
+      commit(store, workspace, 1, first, 45 * MINUTE);
+      assertThat(store.usage().userSessions(workspace, "u1", Long.MIN_VALUE, Long.MAX_VALUE, 10)).hasSize(1);
+
+      commit(store, workspace, 2, List.of(event(85, "d")), 30 * MINUTE);
+
+      assertThat(store.usage().userSessions(workspace, "u1", Long.MIN_VALUE, Long.MAX_VALUE, 10))
+          .extracting(session -> session.events().stream().map(SessionEvent::messageId).toList())
+          .containsExactly(List.of("c", "d"), List.of("b"), List.of("a"));
+    }
+  }
+
+  private static SessionEvent event(long minute, String messageId) {
+    return new SessionEvent(minute * MINUTE, messageId, "u1", "", "Reports", "Open", null, null);
+  }
+
+  private static void commit(SqliteStore store, long workspace, long seq, List<SessionEvent> batch, long timeout) {
+    Map<String, List<SessionEvent>> byKey = new HashMap<>();
+    batch.forEach(event -> byKey.computeIfAbsent(event.userId(), key -> new ArrayList<>()).add(event));
+    Map<String, SessionMerge.Reach> reaches = new HashMap<>();
+    byKey.forEach((key, events) -> reaches.put(key, SessionMerge.reach(events, timeout)));
+    Map<String, List<Session>> reached = store.usage().sessions(workspace).reached(reaches);
+    List<SessionMerge.Change> changes = new ArrayList<>();
+    byKey.forEach((key, events) -> changes.add(SessionMerge.merge(key, reached.getOrDefault(key, List.of()), events, timeout)));
+    store.processingLog().commit(new ProcessedBatch(seq, List.of(new ProcessedBatch.WorkspaceChanges(
+        workspace, batch.size(), List.of(), List.of(), Map.of(), changes, Map.of()))));
+  }
+}
