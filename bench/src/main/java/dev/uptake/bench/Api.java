@@ -47,14 +47,19 @@ final class Api {
 
   /** Heap in use now, in MiB, from the server's /metrics. */
   double heapMib() throws IOException, InterruptedException {
+    return metric("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024);
+  }
+
+  /** The sum of every sample of a metric whose line starts with {@code prefix}, from /metrics. */
+  double metric(String prefix) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-    double bytes = 0;
+    double sum = 0;
     for (String line : response.body().split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-        bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith(prefix)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    return bytes / (1024 * 1024);
+    return sum;
   }
 }

@@ -170,6 +170,14 @@ final class Suite {
     JsonNode stats = api.get("/api/v1/stats");
     ObjectNode freshness = results.putObject("freshness");
     freshness.put("unprocessedAtEnd", stats.get("accepted").asLong() - stats.get("processed").asLong());
+    double batches = api.metric("uptake_processing_batch_seconds_count{phase=\"commit\"");
+    freshness.put("processingBatches", batches);
+    freshness.put("eventsPerProcessingBatch", stats.get("processed").asLong() / Math.max(1, batches));
+    for (String phase : List.of("read", "compute", "commit")) {
+      freshness.put(phase + "MsPerBatch",
+          1000 * api.metric("uptake_processing_batch_seconds_sum{phase=\"" + phase + "\"") / Math.max(1, batches));
+      freshness.put(phase + "MaxMs", 1000 * api.metric("uptake_processing_batch_seconds_max{phase=\"" + phase + "\""));
+    }
     freshness.put("probes", visible.getTotalCount());
     freshness.put("notVisibleWithin30s", missed);
     freshness.put("p50Ms", visible.getValueAtPercentile(50) / 1000.0);

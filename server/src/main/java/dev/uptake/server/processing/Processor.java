@@ -4,6 +4,7 @@ import dev.uptake.core.event.Event;
 import dev.uptake.core.identity.WorkingSet;
 import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
@@ -41,6 +42,8 @@ public final class Processor implements AutoCloseable {
   static final int BATCH_SIZE = 50_000;
   private static final long IDLE_WAIT_MILLIS = 20;
   private static final long RETRY_WAIT_MILLIS = 1_000;
+  /** Session events kept in memory per workspace (roughly 150 bytes each). */
+  static final int SESSION_CACHE_EVENTS = 1_000_000;
 
   private final ProcessingLog eventLog;
   private final Profiles profiles;
@@ -52,6 +55,7 @@ public final class Processor implements AutoCloseable {
   private final Timer compute;
   private final Timer commit;
   private final AtomicLong cursor = new AtomicLong();
+  private final Map<Long, SessionCache> sessionCaches = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -117,7 +121,13 @@ public final class Processor implements AutoCloseable {
     List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
     compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events))));
     long lastSeq = batch.get(batch.size() - 1).seq();
-    commit.record(() -> eventLog.commit(new ProcessedBatch(lastSeq, changes)));
+    try {
+      commit.record(() -> eventLog.commit(new ProcessedBatch(lastSeq, changes)));
+    } catch (RuntimeException e) {
+      sessionCaches.clear(); // the commit may or may not have happened
+      throw e;
+    }
+    changes.forEach(change -> sessionCache(change.workspaceId()).committed(change.sessions()));
     cursor.set(lastSeq);
     processed.increment(batch.size());
     return batch.size();
@@ -137,7 +147,8 @@ public final class Processor implements AutoCloseable {
     WorkspaceSettings workspaceSettings = settings.get(workspaceId);
     WorkingSet working =
         new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
-    Pipeline.Result result = pipeline.process(events, workspaceSettings, working, usage.sessions(workspaceId));
+    Pipeline.Result result =
+        pipeline.process(events, workspaceSettings, working, sessionCache(workspaceId).over(usage.sessions(workspaceId)));
     Map<Long, List<Warning>> warnings = new HashMap<>();
     for (int i = 0; i < logged.size(); i++) {
       if (!result.warnings().get(i).isEmpty()) {
@@ -147,6 +158,10 @@ public final class Processor implements AutoCloseable {
     return new ProcessedBatch.WorkspaceChanges(
         workspaceId, logged.size(), List.copyOf(working.changedUsers()), List.copyOf(working.changedAccounts()),
         warnings, result.sessions().changes(), result.sessions().deltas());
+  }
+
+  private SessionCache sessionCache(long workspaceId) {
+    return sessionCaches.computeIfAbsent(workspaceId, id -> new SessionCache(SESSION_CACHE_EVENTS));
   }
 
   private static void sleepQuietly(long millis) {

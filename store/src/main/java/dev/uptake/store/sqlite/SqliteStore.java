@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -33,7 +34,7 @@ public final class SqliteStore implements Store {
 
   static final String FILE_NAME = "uptake.db";
   static final String STATE_FILE_NAME = "state.db";
-  private static final int WAL_CHECKPOINT_PAGES = 16_384;
+  private static final int WAL_CHECKPOINT_PAGES = 65_536;
 
   private final Path dataDir;
   private final SQLiteDataSource writerSource;
@@ -46,6 +47,7 @@ public final class SqliteStore implements Store {
   private final SqliteSettings settings;
   private final SqliteUsage usage;
   private SqliteEventLog eventLog;
+  private WalCheckpointer checkpointer;
 
   private SqliteStore(Path dataDir, Clock clock, KeyFactory keys) {
     this.dataDir = dataDir;
@@ -81,6 +83,7 @@ public final class SqliteStore implements Store {
   public synchronized EventLog eventLog() {
     if (eventLog == null) {
       eventLog = SqliteEventLog.start(dataDir, writerSource);
+      checkpointer = WalCheckpointer.start(List.of(writerSource, stateSource));
     }
     return eventLog;
   }
@@ -119,6 +122,7 @@ public final class SqliteStore implements Store {
   public synchronized void close() {
     if (eventLog != null) {
       eventLog.close();
+      checkpointer.close();
     }
     processingLog.close();
     pool.close();
@@ -144,8 +148,8 @@ public final class SqliteStore implements Store {
     config.setSynchronous(synchronous);
     config.setBusyTimeout(10_000);
     config.setCacheSize(-64 * 1024); // 64 MiB per connection
-    // At SQLite's default (after 1,000 WAL pages) nearly every processing commit, and several
-    // appends a second, would also copy the WAL back into the file and sync it.
+    // WalCheckpointer copies the WAL back from its own thread; at SQLite's default threshold
+    // (1,000 pages) commits would do it themselves, syncing, many times a second under load.
     config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(WAL_CHECKPOINT_PAGES));
     SQLiteDataSource source = new SQLiteDataSource(config);
     source.setUrl("jdbc:sqlite:" + file);
