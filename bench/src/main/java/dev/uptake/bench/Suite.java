@@ -94,9 +94,16 @@ final class Suite {
       boolean warm = false;
       for (Shape shape : Shape.values()) {
         Load load = new Load(server.url, keys, shape, plan.accounts);
+        Api api = new Api(server.url, keys.adminToken());
+        double appends = api.metric("uptake_ingest_append_seconds_count");
+        double appendSeconds = api.metric("uptake_ingest_append_seconds_sum");
         Load.Result result = load.closedLoop(plan.connections, warm ? plan.measure.dividedBy(4) : plan.warmup, plan.measure);
         warm = true;
-        ingest.set(shape.name(), Api.JSON.valueToTree(result));
+        ObjectNode run = Api.JSON.valueToTree(result);
+        ingest.set(shape.name(), run);
+        // Where a request's time goes: waiting for the event log's commit, or elsewhere.
+        run.put("appendMsMean", 1000 * (api.metric("uptake_ingest_append_seconds_sum") - appendSeconds)
+            / Math.max(1, api.metric("uptake_ingest_append_seconds_count") - appends));
         log.printf("durable %-10s %,10.0f events/s  p99 %6.1f ms  errors %d%n", shape, result.eventsPerSecond(), result.p99Ms(), result.errors());
         if (shape == Shape.NDJSON_100) {
           ndjsonEventsPerSecond = result.eventsPerSecond();
