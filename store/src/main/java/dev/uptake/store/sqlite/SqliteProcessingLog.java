@@ -93,12 +93,21 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
           Sql.update(writer, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
           control.execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
-          control.execute("ROLLBACK");
+          rollBack(control, e);
           throw e;
         }
       }
     } catch (SQLException e) {
       throw Sql.unavailable(e);
+    }
+  }
+
+  /** Rolls back what SQLite has not already rolled back itself (it does on some errors). */
+  private static void rollBack(Statement control, Exception cause) {
+    try {
+      control.execute("ROLLBACK");
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
     }
   }
 
