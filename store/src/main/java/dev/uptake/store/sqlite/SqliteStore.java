@@ -43,7 +43,6 @@ public final class SqliteStore implements Store {
 
   private final Path dataDir;
   private final SQLiteDataSource writerSource;
-  private final SQLiteDataSource stateSource;
   private final HikariDataSource pool;
   private final SqliteWorkspaces workspaces;
   private final SqliteLedger ledger;
@@ -56,12 +55,11 @@ public final class SqliteStore implements Store {
   private SqliteStore(Path dataDir, Clock clock, KeyFactory keys) {
     this.dataDir = dataDir;
     this.writerSource = logSource(dataDir);
-    this.stateSource = stateSource(dataDir);
     this.pool = pool(new AttachingDataSource(writerSource, dataDir.resolve(STATE_FILE_NAME)));
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new SqliteProcessingLog(pool, stateSource, json);
+    this.processingLog = new SqliteProcessingLog(pool, stateSource(dataDir), json);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
     this.usage = new SqliteUsage(pool, json);
