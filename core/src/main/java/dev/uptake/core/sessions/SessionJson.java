@@ -51,7 +51,7 @@ public final class SessionJson {
   }
 
   /** A stored piece's events, added to {@code events}. */
-  public void read(String text, List<SessionEvent> events) {
+  private void read(String text, List<SessionEvent> events) {
     try (JsonParser parser = json.getFactory().createParser(text)) {
       expect(parser.nextToken(), JsonToken.START_ARRAY);
       while (parser.nextToken() == JsonToken.START_ARRAY) {

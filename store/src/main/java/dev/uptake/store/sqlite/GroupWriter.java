@@ -32,7 +32,6 @@ final class GroupWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection connection;
-  private final Statement control;
   private final PreparedStatement insertEvent;
   private final PreparedStatement insertRejection;
   private final PreparedStatement addStats;
@@ -42,7 +41,6 @@ final class GroupWriter {
 
   GroupWriter(Connection connection) throws SQLException {
     this.connection = connection;
-    this.control = connection.createStatement();
     this.insertEvent =
         connection.prepareStatement(
             "INSERT OR IGNORE INTO events (seq, workspace_id, message_id, type, user_id,"
@@ -72,26 +70,23 @@ final class GroupWriter {
   /** Writes and commits all batches; one receipt per batch, in order. Rolls back on failure. */
   List<Appended> write(List<IngestBatch> batches) throws SQLException {
     long firstSeq = nextSeq;
-    Map<Long, Counts> counts = new HashMap<>();
-    List<Appended> receipts = new ArrayList<>(batches.size());
-    // IMMEDIATE takes the write lock up front: a deferred transaction that reads first fails
-    // with SQLITE_BUSY_SNAPSHOT when another connection (the workspace command) wrote meanwhile.
-    control.execute("BEGIN IMMEDIATE");
     try {
-      for (IngestBatch batch : batches) {
-        Counts workspace = counts.computeIfAbsent(batch.workspaceId(), id -> new Counts());
-        receipts.add(writeBatch(batch, workspace));
-      }
-      for (Map.Entry<Long, Counts> entry : counts.entrySet()) {
-        addStats(entry.getKey(), entry.getValue());
-      }
-      control.execute("COMMIT");
+      return Sql.immediate(connection, unused -> {
+        Map<Long, Counts> counts = new HashMap<>();
+        List<Appended> receipts = new ArrayList<>(batches.size());
+        for (IngestBatch batch : batches) {
+          Counts workspace = counts.computeIfAbsent(batch.workspaceId(), id -> new Counts());
+          receipts.add(writeBatch(batch, workspace));
+        }
+        for (Map.Entry<Long, Counts> entry : counts.entrySet()) {
+          addStats(entry.getKey(), entry.getValue());
+        }
+        return receipts;
+      });
     } catch (SQLException | RuntimeException e) {
       nextSeq = firstSeq;
-      rollBack(e);
       throw e;
     }
-    return receipts;
   }
 
   private Appended writeBatch(IngestBatch batch, Counts counts) throws SQLException {
@@ -150,15 +145,6 @@ final class GroupWriter {
     insertRejection.setString(6, rejected.rejection().reason());
     insertRejection.setString(7, rejected.payload());
     insertRejection.executeUpdate();
-  }
-
-  /** Rolls back what SQLite has not already rolled back itself (it does on some errors). */
-  private void rollBack(Exception cause) {
-    try {
-      control.execute("ROLLBACK");
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
   }
 
   private void pruneRejectionsNowAndThen(IngestBatch batch) throws SQLException {

@@ -57,6 +57,34 @@ final class Sql {
     }
   }
 
+  /**
+   * Runs {@code work} in a write transaction on a connection in auto-commit mode, rolling back on
+   * failure. IMMEDIATE takes the write lock up front: a deferred transaction that reads first fails
+   * with SQLITE_BUSY_SNAPSHOT when another connection wrote meanwhile.
+   */
+  static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
+    try (Statement control = connection.createStatement()) {
+      control.execute("BEGIN IMMEDIATE");
+      try {
+        T result = work.run(connection);
+        control.execute("COMMIT");
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollBack(control, e);
+        throw e;
+      }
+    }
+  }
+
+  /** Rolls back what SQLite has not already rolled back itself (it does on some errors). */
+  private static void rollBack(Statement control, Exception cause) {
+    try {
+      control.execute("ROLLBACK");
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
   /** Runs an insert and returns the new row's id. */
   static long insert(Connection connection, String sql, Object... parameters) throws SQLException {
     try (PreparedStatement statement =

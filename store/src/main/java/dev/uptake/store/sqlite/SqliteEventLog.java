@@ -63,18 +63,18 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   @Override
   public CompletableFuture<Appended> append(IngestBatch batch) {
     Pending pending = new Pending(batch, new CompletableFuture<>());
-    enqueue(pending, pending.done);
+    enqueue(pending);
     return pending.done;
   }
 
-  private void enqueue(Pending pending, CompletableFuture<?> done) {
+  private void enqueue(Pending pending) {
     try {
       if (closed || !queue.offer(pending, 5, TimeUnit.SECONDS)) {
-        done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
+        pending.done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      done.completeExceptionally(unavailable("interrupted while queueing", e));
+      pending.done.completeExceptionally(unavailable("interrupted while queueing", e));
     }
   }
 

@@ -20,10 +20,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,30 +84,14 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
       if (writer == null) {
         writer = state.getConnection();
       }
-      try (Statement control = writer.createStatement()) {
-        control.execute("BEGIN IMMEDIATE");
-        try {
-          for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
-            write(writer, changes);
-          }
-          Sql.update(writer, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
-          control.execute("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-          rollBack(control, e);
-          throw e;
+      Sql.immediate(writer, connection -> {
+        for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
+          write(connection, changes);
         }
-      }
+        return Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
+      });
     } catch (SQLException e) {
       throw Sql.unavailable(e);
-    }
-  }
-
-  /** Rolls back what SQLite has not already rolled back itself (it does on some errors). */
-  private static void rollBack(Statement control, Exception cause) {
-    try {
-      control.execute("ROLLBACK");
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
     }
   }
 
@@ -177,7 +161,8 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
     long workspace = changes.workspaceId();
     List<SessionMerge.Growth> growths = new ArrayList<>();
-    Set<Session> unchanged = new HashSet<>(); // re-formed exactly as stored: written not at all
+    // Re-formed exactly as stored: written not at all. By identity: equality would hash every event.
+    Set<Session> unchanged = Collections.newSetFromMap(new IdentityHashMap<>());
     try (PreparedStatement dropPieces = connection.prepareStatement(
             "DELETE FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
         PreparedStatement movePieces = connection.prepareStatement(
@@ -197,6 +182,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
         for (SessionMerge.Growth growth : change.growths()) {
           if (growth.unchanged()) {
             unchanged.add(growth.session());
+            unchanged.add(growth.absorbed().get(0));
           } else {
             growths.add(growth);
           }
