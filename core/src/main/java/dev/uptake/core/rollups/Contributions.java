@@ -2,6 +2,7 @@ package dev.uptake.core.rollups;
 
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionEvent;
+import dev.uptake.core.sessions.SessionMerge;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -48,7 +49,7 @@ public final class Contributions {
   /** Adds one session's cells to {@code cells}. */
   public static void add(Map<Cell, Measures> cells, Session session, long idleMillis, ZoneId zone) {
     List<SessionEvent> events = session.events();
-    boolean measured = events.stream().anyMatch(e -> e.timeSpentMillis() != null || e.activeDurationMillis() != null);
+    boolean measured = measured(events);
     String module = NO_MODULE;
     long timeSpent = 0;
     long maxActive = -1;
@@ -56,14 +57,7 @@ public final class Contributions {
     for (int i = 0; i < events.size(); i++) {
       SessionEvent event = events.get(i);
       module = event.module() != null ? event.module() : module;
-      LocalDate day = day(event.timeMillis(), zone);
-      Cell time = new Cell(day, event.userId(), event.accountKey(), module, "");
-      add(cells, new Cell(day, event.userId(), event.accountKey(), module, event.feature() == null ? "" : event.feature()),
-          new Measures(1, 0, 0, 0));
-      if (i + 1 < events.size()) {
-        long interval = events.get(i + 1).timeMillis() - event.timeMillis();
-        add(cells, time, new Measures(0, 0, interval, measured ? 0 : Math.min(interval, idleMillis)));
-      }
+      Cell time = addEvent(cells, events, i, module, measured, idleMillis, zone);
       if (event.timeSpentMillis() != null) {
         timeSpent += event.timeSpentMillis();
         add(cells, time, new Measures(0, 0, 0, event.timeSpentMillis()));
@@ -79,6 +73,66 @@ public final class Contributions {
     SessionEvent first = session.first();
     add(cells, new Cell(day(first.timeMillis(), zone), first.userId(), first.accountKey(), SESSION_ROW, ""),
         new Measures(0, 1, 0, 0));
+  }
+
+  /**
+   * What a session change adds to the daily cells. A session extended at its end without measured
+   * times changes only from its old last event on: that event gains the interval to the first
+   * appended one, each appended event counts as usual. Anything else is recomputed whole.
+   */
+  public static Map<Cell, Measures> delta(SessionMerge.Change change, long idleMillis, ZoneId zone) {
+    Session extended = change.extended();
+    if (extended == null || measured(change.added().get(0).events())) {
+      return delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone));
+    }
+    List<SessionEvent> events = change.added().get(0).events();
+    int last = extended.events().size() - 1;
+    String module = currentModule(events, last);
+    Map<Cell, Measures> cells = new HashMap<>();
+    SessionEvent before = events.get(last);
+    long interval = events.get(last + 1).timeMillis() - before.timeMillis();
+    add(cells, new Cell(day(before.timeMillis(), zone), before.userId(), before.accountKey(), module, ""),
+        new Measures(0, 0, interval, Math.min(interval, idleMillis)));
+    for (int i = last + 1; i < events.size(); i++) {
+      module = events.get(i).module() != null ? events.get(i).module() : module;
+      addEvent(cells, events, i, module, false, idleMillis, zone);
+    }
+    change.added().subList(1, change.added().size()).forEach(session -> add(cells, session, idleMillis, zone));
+    return cells;
+  }
+
+  /** Counts event {@code i} and the interval to the next; returns the cell of its module's time. */
+  private static Cell addEvent(
+      Map<Cell, Measures> cells, List<SessionEvent> events, int i, String module, boolean measured, long idleMillis,
+      ZoneId zone) {
+    SessionEvent event = events.get(i);
+    LocalDate day = day(event.timeMillis(), zone);
+    Cell time = new Cell(day, event.userId(), event.accountKey(), module, "");
+    add(cells, new Cell(day, event.userId(), event.accountKey(), module, event.feature() == null ? "" : event.feature()),
+        new Measures(1, 0, 0, 0));
+    if (i + 1 < events.size()) {
+      long interval = events.get(i + 1).timeMillis() - event.timeMillis();
+      add(cells, time, new Measures(0, 0, interval, measured ? 0 : Math.min(interval, idleMillis)));
+    }
+    return time;
+  }
+
+  private static String currentModule(List<SessionEvent> events, int at) {
+    for (int i = at; i >= 0; i--) {
+      if (events.get(i).module() != null) {
+        return events.get(i).module();
+      }
+    }
+    return NO_MODULE;
+  }
+
+  private static boolean measured(List<SessionEvent> events) {
+    for (SessionEvent event : events) {
+      if (event.timeSpentMillis() != null || event.activeDurationMillis() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code after - before}, cell by cell, without the cells that did not change. */

@@ -2,6 +2,8 @@ package dev.uptake.core.sessions;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,11 +15,30 @@ import java.util.Set;
  */
 public final class SessionMerge {
 
-  /** The stored sessions to replace, and what replaces them. */
-  public record Change(List<Session> removed, List<Session> added) {
+  /**
+   * The stored sessions to replace, and what replaces them.
+   *
+   * @param extended null, or the one removed session when the first added session is it with
+   *     events appended after its last (the common case of live traffic, which stores and rollups
+   *     handle without going over the stored events again)
+   */
+  public record Change(List<Session> removed, List<Session> added, Session extended) {
     public Change {
       removed = List.copyOf(removed);
       added = List.copyOf(added);
+      if (extended != null && !(removed.size() == 1 && removed.get(0) == extended && added.get(0).first() == extended.first())) {
+        throw new IllegalArgumentException("an extended session is the one removed and starts the first added");
+      }
+    }
+
+    public Change(List<Session> removed, List<Session> added) {
+      this(removed, added, null);
+    }
+
+    /** The events the first added session appends to {@link #extended}. */
+    public List<SessionEvent> appended() {
+      List<SessionEvent> events = added.get(0).events();
+      return events.subList(extended.events().size(), events.size());
     }
 
     /**
@@ -28,6 +49,11 @@ public final class SessionMerge {
      */
     public List<Growth> growths() {
       List<Growth> growths = new ArrayList<>(added.size());
+      if (extended != null) {
+        growths.add(new Growth(added.get(0), List.of(extended), appended()));
+        added.subList(1, added.size()).forEach(session -> growths.add(new Growth(session, List.of(), session.events())));
+        return growths;
+      }
       for (Session session : added) {
         List<Session> absorbed = new ArrayList<>();
         Set<String> kept = new HashSet<>();
@@ -102,8 +128,41 @@ public final class SessionMerge {
    * @param reached the stored sessions of the key that overlap {@link #reach} of the arrivals
    */
   public static Change merge(String sessionKey, List<Session> reached, Collection<SessionEvent> arrivals, long timeoutMillis) {
+    if (!reached.isEmpty()) {
+      Session latest = Collections.max(reached, Comparator.comparingLong(Session::endMillis));
+      List<Session> formed = Sessionizer.sessions(sessionKey, arrivals, timeoutMillis);
+      if (SessionEvent.ORDER.compare(formed.get(0).first(), latest.events().get(latest.events().size() - 1)) > 0
+          && withinTimeout(latest, timeoutMillis)) {
+        return afterAll(latest, formed, timeoutMillis); // the stored events need no sorting again
+      }
+    }
     List<SessionEvent> events = new ArrayList<>(arrivals);
     reached.forEach(session -> events.addAll(session.events()));
     return new Change(reached, Sessionizer.sessions(sessionKey, events, timeoutMillis));
+  }
+
+  /** Arrivals that all follow the stored sessions: they continue the latest, or start anew. */
+  private static Change afterAll(Session latest, List<Session> formed, long timeoutMillis) {
+    Session next = formed.get(0);
+    if (next.startMillis() - latest.endMillis() > timeoutMillis) {
+      return new Change(List.of(), formed);
+    }
+    List<SessionEvent> events = new ArrayList<>(latest.events().size() + next.events().size());
+    events.addAll(latest.events());
+    events.addAll(next.events());
+    List<Session> added = new ArrayList<>(formed);
+    added.set(0, new Session(latest.sessionKey(), events));
+    return new Change(List.of(latest), added, latest);
+  }
+
+  /** False when a shorter timeout than the one it was formed with splits the session. */
+  private static boolean withinTimeout(Session session, long timeoutMillis) {
+    List<SessionEvent> events = session.events();
+    for (int i = 1; i < events.size(); i++) {
+      if (events.get(i).timeMillis() - events.get(i - 1).timeMillis() > timeoutMillis) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -50,9 +50,7 @@ public final class SessionStage {
     byKey.forEach((key, arrivals) -> {
       SessionMerge.Change change = SessionMerge.merge(key, reached.getOrDefault(key, List.of()), arrivals, timeout);
       changes.add(change);
-      Contributions.delta(
-              Contributions.of(change.removed(), idle, settings.timeZone()),
-              Contributions.of(change.added(), idle, settings.timeZone()))
+      Contributions.delta(change, idle, settings.timeZone())
           .forEach((cell, delta) -> deltas.merge(cell, delta, Measures::plus));
     });
     deltas.values().removeIf(Measures::isZero);

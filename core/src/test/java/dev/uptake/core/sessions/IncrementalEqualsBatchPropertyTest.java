@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * For random streams with duplicates, delivered in random order and random batches (including
- * events that arrive after their session closed), incrementally merged sessions and rollup deltas
- * equal a batch recomputation over all events.
+ * For random streams with duplicates, delivered in random batches, shuffled or mostly in time
+ * order (including events that arrive after their session closed), incrementally merged sessions
+ * and rollup deltas equal a batch recomputation over all events.
  */
 class IncrementalEqualsBatchPropertyTest {
 
@@ -36,7 +37,39 @@ class IncrementalEqualsBatchPropertyTest {
   void incrementalSessionsAndRollupsEqualBatchRecomputation(long seed) {
     Random random = new Random(seed);
     Map<String, List<SessionEvent>> byKey = stream(random);
+    List<Map.Entry<String, SessionEvent>> arrivals = withDuplicates(byKey, random);
+    Collections.shuffle(arrivals, random);
+    assertIncrementalEqualsBatch(byKey, arrivals, random);
+  }
 
+  /** Live traffic: mostly in time order, so most batches extend sessions at their end. */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 101, 202})
+  void inOrderArrivalsWithSomeLateOnesEqualBatchRecomputation(long seed) {
+    Random random = new Random(seed);
+    Map<String, List<SessionEvent>> byKey = stream(random);
+    List<Map.Entry<String, SessionEvent>> arrivals = withDuplicates(byKey, random);
+    arrivals.sort(Comparator.comparing(Map.Entry::getValue, SessionEvent.ORDER));
+    for (int i = arrivals.size() / 20; i > 0; i--) {
+      int from = random.nextInt(arrivals.size());
+      Map.Entry<String, SessionEvent> late = arrivals.remove(from);
+      arrivals.add(Math.min(arrivals.size(), from + random.nextInt(40)), late);
+    }
+    assertIncrementalEqualsBatch(byKey, arrivals, random);
+  }
+
+  private static List<Map.Entry<String, SessionEvent>> withDuplicates(
+      Map<String, List<SessionEvent>> byKey, Random random) {
+    List<Map.Entry<String, SessionEvent>> arrivals = new ArrayList<>();
+    byKey.forEach((key, events) -> events.forEach(e -> arrivals.add(Map.entry(key, e))));
+    for (int i = arrivals.size() / 10; i > 0; i--) {
+      arrivals.add(arrivals.get(random.nextInt(arrivals.size())));
+    }
+    return arrivals;
+  }
+
+  private static void assertIncrementalEqualsBatch(
+      Map<String, List<SessionEvent>> byKey, List<Map.Entry<String, SessionEvent>> arrivals, Random random) {
     // Batch: every key's events at once.
     Map<String, List<Session>> expectedSessions = new TreeMap<>();
     byKey.forEach((key, events) -> expectedSessions.put(key, Sessionizer.sessions(key, events, TIMEOUT)));
@@ -44,13 +77,7 @@ class IncrementalEqualsBatchPropertyTest {
     expectedSessions.values().forEach(s -> s.forEach(session -> Contributions.add(expectedCells, session, IDLE, ZONE)));
     expectedCells.values().removeIf(Measures::isZero);
 
-    // Incremental: shuffled arrivals with duplicates, in random batches, through a session store.
-    List<Map.Entry<String, SessionEvent>> arrivals = new ArrayList<>();
-    byKey.forEach((key, events) -> events.forEach(e -> arrivals.add(Map.entry(key, e))));
-    for (int i = arrivals.size() / 10; i > 0; i--) {
-      arrivals.add(arrivals.get(random.nextInt(arrivals.size())));
-    }
-    Collections.shuffle(arrivals, random);
+    // Incremental: the arrivals in random batches, through a session store.
     Map<String, List<Session>> stored = new TreeMap<>();
     Map<Cell, Measures> cells = new HashMap<>();
     for (int from = 0; from < arrivals.size(); ) {
@@ -74,8 +101,7 @@ class IncrementalEqualsBatchPropertyTest {
         .filter(s -> s.endMillis() >= reach.fromMillis() && s.startMillis() <= reach.toMillis())
         .toList();
     SessionMerge.Change change = SessionMerge.merge(key, reached, events, TIMEOUT);
-    Map<Cell, Measures> delta = Contributions.delta(
-        Contributions.of(change.removed(), IDLE, ZONE), Contributions.of(change.added(), IDLE, ZONE));
+    Map<Cell, Measures> delta = Contributions.delta(change, IDLE, ZONE);
     delta.forEach((cell, measures) -> cells.merge(cell, measures, Measures::plus));
     keySessions.removeAll(change.removed());
     keySessions.addAll(change.added());

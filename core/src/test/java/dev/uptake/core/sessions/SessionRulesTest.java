@@ -54,6 +54,23 @@ class SessionRulesTest {
   }
 
   @Test
+  void arrivalsAfterTheTimeoutLeaveAStoredSessionAsItIsEvenWhenHandedIt() {
+    List<Session> stored = sessions(at(0, "a", null), at(10, "b", null));
+    SessionMerge.Change change = SessionMerge.merge("s1", stored, List.of(at(41, "c", null)), TIMEOUT);
+    assertThat(change.removed()).isEmpty();
+    assertThat(change.added()).singleElement().satisfies(s -> assertThat(s.first().messageId()).isEqualTo("c"));
+  }
+
+  @Test
+  void arrivalsWithinTheTimeoutExtendTheLatestStoredSession() {
+    List<Session> stored = sessions(at(0, "a", null), at(10, "b", null), at(100, "c", null));
+    SessionMerge.Change change = SessionMerge.merge("s1", stored, List.of(at(160, "e", null), at(130, "d", null)), TIMEOUT);
+    assertThat(change.removed()).containsExactly(stored.get(1));
+    assertThat(change.added()).singleElement()
+        .satisfies(s -> assertThat(s.events()).extracting(SessionEvent::messageId).containsExactly("c", "d", "e"));
+  }
+
+  @Test
   void eventsAreOrderedByTimeThenMessageIdWhateverTheirArrival() {
     Session session = sessions(at(5, "c", null), at(0, "b", null), at(0, "a", null)).get(0);
     assertThat(session.events()).extracting(SessionEvent::messageId).containsExactly("a", "b", "c");
