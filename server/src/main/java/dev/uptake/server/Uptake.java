@@ -7,6 +7,8 @@ import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.IngestRoutes;
 import dev.uptake.server.http.Responses;
 import dev.uptake.server.processing.Processor;
+import dev.uptake.server.query.AccountDirectory;
+import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
@@ -59,6 +61,9 @@ public final class Uptake implements AutoCloseable {
       QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), responses, json);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
+      AccountDirectory directory = new AccountDirectory(
+          store.profiles(), store.usage(), store.settings(), store.processingLog()::cursor, clock);
+      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       processor =
@@ -78,6 +83,7 @@ public final class Uptake implements AutoCloseable {
                 ingest.register(cfg.routes);
                 query.register(cfg.routes);
                 settings.register(cfg.routes);
+                accounts.register(cfg.routes);
                 profiles.register(cfg.routes);
                 usage.register(cfg.routes);
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));

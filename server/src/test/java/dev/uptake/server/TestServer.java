@@ -57,9 +57,18 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Path dataDir, Region region, Map<Region, URI> endpoints) {
+    return start(dataDir, region, endpoints, Clock.systemUTC());
+  }
+
+  /** A server whose "now" is {@code clock}'s: for figures over windows that end with yesterday. */
+  public static TestServer start(Path dataDir, Clock clock) {
+    return start(dataDir, Region.US, Map.of(), clock);
+  }
+
+  private static TestServer start(Path dataDir, Region region, Map<Region, URI> endpoints, Clock clock) {
     UptakeConfig config =
         new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), new StoreConfig(dataDir), region, endpoints);
-    return new TestServer(dataDir, Uptake.start(config, Clock.systemUTC()));
+    return new TestServer(dataDir, Uptake.start(config, clock));
   }
 
   public int port() {

@@ -21,4 +21,7 @@ public interface Profiles {
 
   /** The users whose latest link is {@code accountId}, ordered by id. */
   List<UserState> usersOf(long workspaceId, String accountId);
+
+  /** Users and accounts written by batches that ended after log seq {@code afterSeq}, up to {@code upToSeq}. */
+  ProfileChanges changed(long workspaceId, long afterSeq, long upToSeq);
 }

@@ -1,8 +1,10 @@
 package dev.uptake.store;
 
+import dev.uptake.core.rollups.DayActivity;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionSource;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 
 /** Sessions and daily usage of a workspace, as processing last committed them. */
@@ -23,4 +25,17 @@ public interface Usage {
   List<Session> accountSessions(long workspaceId, String accountId, long fromMillis, long toMillis, int limit);
 
   List<Session> userSessions(long workspaceId, String userId, long fromMillis, long toMillis, int limit);
+
+  /** Every activity row on days {@code from} to {@code to} (inclusive). */
+  List<DayActivity> activity(long workspaceId, LocalDate from, LocalDate to);
+
+  /**
+   * The activity rows on days {@code from} to {@code to} that name one of {@code accountKeys}, and
+   * the account-less ones of {@code accountlessUsers}.
+   */
+  List<DayActivity> activity(
+      long workspaceId, Collection<String> accountKeys, Collection<String> accountlessUsers, LocalDate from, LocalDate to);
+
+  /** Activity rows on days before {@code before} written by batches that ended after {@code afterSeq}, up to {@code upToSeq}. */
+  List<DayActivity> activityChanged(long workspaceId, long afterSeq, long upToSeq, LocalDate before);
 }

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.AccountView;
-import dev.uptake.core.identity.Activity;
-import dev.uptake.core.identity.Fields;
-import dev.uptake.core.identity.TraitMapping;
-import dev.uptake.core.identity.UserState;
 import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.Responses;
 import dev.uptake.store.Profiles;
@@ -15,7 +11,6 @@ import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -28,12 +23,14 @@ public final class ProfileRoutes {
   private final Profiles profiles;
   private final Responses responses;
   private final ObjectMapper json;
+  private final ProfileNodes nodes;
 
   public ProfileRoutes(Workspaces workspaces, Profiles profiles, Responses responses, ObjectMapper json) {
     this.auth = new AdminAuth(workspaces);
     this.profiles = profiles;
     this.responses = responses;
     this.json = json;
+    this.nodes = new ProfileNodes(json);
   }
 
   public void register(RoutesConfig routes) {
@@ -46,14 +43,14 @@ public final class ProfileRoutes {
     Workspace workspace = auth.workspace(ctx);
     String id = ctx.pathParam("id");
     AccountState account = profiles.account(workspace.id(), id).orElseThrow(() -> notFound("account", id));
-    responses.json(ctx, 200, account(AccountView.of(account, profiles.usersOf(workspace.id(), id))));
+    responses.json(ctx, 200, nodes.account(AccountView.of(account, profiles.usersOf(workspace.id(), id))));
   }
 
   private void accountUsers(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
     String id = ctx.pathParam("id");
     profiles.account(workspace.id(), id).orElseThrow(() -> notFound("account", id));
-    List<ObjectNode> users = profiles.usersOf(workspace.id(), id).stream().map(this::user).toList();
+    List<ObjectNode> users = profiles.usersOf(workspace.id(), id).stream().map(nodes::user).toList();
     ObjectNode body = json.createObjectNode();
     body.putArray("users").addAll(users);
     responses.json(ctx, 200, body);
@@ -62,55 +59,7 @@ public final class ProfileRoutes {
   private void user(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
     String id = ctx.pathParam("id");
-    responses.json(ctx, 200, user(profiles.user(workspace.id(), id).orElseThrow(() -> notFound("user", id))));
-  }
-
-  private ObjectNode account(AccountView view) {
-    AccountState account = view.account();
-    ObjectNode node = json.createObjectNode();
-    node.put("id", account.accountId());
-    putFields(node, TraitMapping.ACCOUNT_FIELDS, account.fields());
-    node.put("pending", account.pending());
-    node.set("dimensions", values(view.dimensions()));
-    node.set("traits", values(account.traits()));
-    putActivity(node, view.activity());
-    return node;
-  }
-
-  private ObjectNode user(UserState user) {
-    ObjectNode node = json.createObjectNode();
-    node.put("id", user.userId());
-    node.put("accountId", user.accountId());
-    putFields(node, TraitMapping.USER_FIELDS, user.fields());
-    node.set("traits", values(user.traits()));
-    node.set("dimensions", values(user.dimensions()));
-    putActivity(node, user.activity());
-    return node;
-  }
-
-  private static void putFields(ObjectNode node, List<String> names, Fields fields) {
-    for (String name : names) {
-      node.set(name, fields.value(name).orElse(null));
-    }
-  }
-
-  private ObjectNode values(Fields fields) {
-    ObjectNode node = json.createObjectNode();
-    fields.values().forEach((name, stamped) -> {
-      if (!stamped.value().isNull()) {
-        node.set(name, stamped.value());
-      }
-    });
-    return node;
-  }
-
-  private static void putActivity(ObjectNode node, Activity activity) {
-    node.put("firstSeenAt", text(activity.first()));
-    node.put("lastSeenAt", text(activity.last()));
-  }
-
-  private static String text(Instant instant) {
-    return instant == null ? null : instant.toString();
+    responses.json(ctx, 200, nodes.user(profiles.user(workspace.id(), id).orElseThrow(() -> notFound("user", id))));
   }
 
   private static ApiError.ApiException notFound(String what, String id) {

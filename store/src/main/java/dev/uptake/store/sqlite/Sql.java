@@ -6,6 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import javax.sql.DataSource;
 
 /** The few JDBC shapes this package repeats: a query row by row, an insert, a transaction. */
@@ -36,6 +39,25 @@ final class Sql {
       }
     } catch (SQLException e) {
       throw unavailable(e);
+    }
+  }
+
+  /** Ids per IN (…) list; SQLite allows 32766 parameters, smaller lists plan just as well. */
+  private static final int CHUNK = 500;
+
+  /**
+   * Runs {@code sql}, which ends with {@code IN }, once per chunk of {@code ids}: the chunk's
+   * placeholders follow it, its values the other {@code parameters}.
+   */
+  static void queryIn(DataSource pool, String sql, Collection<String> ids, RowReader reader, Object... parameters) {
+    List<String> all = List.copyOf(ids);
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      Object[] bound = Arrays.copyOf(parameters, parameters.length + chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        bound[parameters.length + i] = chunk.get(i);
+      }
+      query(pool, sql + "(" + "?,".repeat(chunk.size() - 1) + "?)", reader, bound);
     }
   }
 

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
       }
       Sql.immediate(writer, connection -> {
         for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
-          write(connection, changes);
+          write(connection, changes, batch.lastSeq());
         }
         return Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
       });
@@ -108,13 +109,14 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     }
   }
 
-  private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
+  private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes, long seq) throws SQLException {
     try (PreparedStatement users = connection.prepareStatement(
-            "INSERT INTO users (workspace_id, user_id, account_id, state) VALUES (?, ?, ?, ?) ON CONFLICT"
-                + " (workspace_id, user_id) DO UPDATE SET account_id = excluded.account_id, state = excluded.state");
+            "INSERT INTO users (workspace_id, user_id, account_id, state, updated_seq) VALUES (?, ?, ?, ?, ?) ON CONFLICT"
+                + " (workspace_id, user_id) DO UPDATE SET account_id = excluded.account_id, state = excluded.state,"
+                + " updated_seq = excluded.updated_seq");
         PreparedStatement accounts = connection.prepareStatement(
-            "INSERT INTO accounts (workspace_id, account_id, state) VALUES (?, ?, ?) ON CONFLICT"
-                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state");
+            "INSERT INTO accounts (workspace_id, account_id, state, updated_seq) VALUES (?, ?, ?, ?) ON CONFLICT"
+                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_seq = excluded.updated_seq");
         PreparedStatement warnings = connection.prepareStatement(
             "INSERT OR REPLACE INTO event_warnings (seq, warnings) VALUES (?, ?)")) {
       for (UserState user : changes.users()) {
@@ -122,6 +124,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
         users.setString(2, user.userId());
         users.setString(3, user.accountId());
         users.setString(4, profiles.write(user));
+        users.setLong(5, seq);
         users.addBatch();
       }
       users.executeBatch();
@@ -129,6 +132,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
         accounts.setLong(1, changes.workspaceId());
         accounts.setString(2, account.accountId());
         accounts.setString(3, profiles.write(account));
+        accounts.setLong(4, seq);
         accounts.addBatch();
       }
       accounts.executeBatch();
@@ -143,6 +147,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     }
     writeSessions(connection, changes);
     writeUsage(connection, changes);
+    writeActivity(connection, changes, seq);
     int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
     Sql.update(
         connection,
@@ -269,6 +274,49 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
       add.executeBatch();
       prune.executeBatch();
     }
+  }
+
+  /** The usage deltas summed per account key, user and day: the rows the accounts list reads. */
+  private void writeActivity(Connection connection, ProcessedBatch.WorkspaceChanges changes, long seq)
+      throws SQLException {
+    Map<Cell, Measures> byDay = new HashMap<>();
+    changes.usageDeltas().forEach((cell, measures) ->
+        byDay.merge(new Cell(cell.day(), cell.userId(), cell.accountKey(), "", ""), measures, Measures::plus));
+    try (PreparedStatement add = connection.prepareStatement(
+            "INSERT INTO activity_daily (workspace_id, account_key, user_id, day, events, sessions, active_ms,"
+                + " updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, account_key, user_id, day)"
+                + " DO UPDATE SET events = events + excluded.events, sessions = sessions + excluded.sessions,"
+                + " active_ms = active_ms + excluded.active_ms, updated_seq = excluded.updated_seq");
+        PreparedStatement prune = connection.prepareStatement(
+            "DELETE FROM activity_daily WHERE workspace_id = ? AND account_key = ? AND user_id = ? AND day = ?"
+                + " AND events = 0 AND sessions = 0 AND active_ms = 0")) {
+      for (Map.Entry<Cell, Measures> delta : byDay.entrySet()) {
+        Cell cell = delta.getKey();
+        Measures measures = delta.getValue();
+        if (measures.events() == 0 && measures.sessions() == 0 && measures.activeMillis() == 0) {
+          continue; // duration alone is not shown per day
+        }
+        bindActivity(add, changes.workspaceId(), cell);
+        add.setLong(5, measures.events());
+        add.setLong(6, measures.sessions());
+        add.setLong(7, measures.activeMillis());
+        add.setLong(8, seq);
+        add.addBatch();
+        if (measures.events() < 0 || measures.sessions() < 0 || measures.activeMillis() < 0) {
+          bindActivity(prune, changes.workspaceId(), cell);
+          prune.addBatch();
+        }
+      }
+      add.executeBatch();
+      prune.executeBatch();
+    }
+  }
+
+  private static void bindActivity(PreparedStatement statement, long workspaceId, Cell cell) throws SQLException {
+    statement.setLong(1, workspaceId);
+    statement.setString(2, cell.accountKey());
+    statement.setString(3, cell.userId());
+    statement.setString(4, cell.day().toString());
   }
 
   private static void bindCell(PreparedStatement statement, long workspaceId, Cell cell) throws SQLException {

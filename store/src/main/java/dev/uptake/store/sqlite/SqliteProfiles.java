@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.ProfileJson;
 import dev.uptake.core.identity.UserState;
+import dev.uptake.store.ProfileChanges;
 import dev.uptake.store.Profiles;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,9 +17,6 @@ import javax.sql.DataSource;
 /** Users and accounts read from their JSON states. */
 final class SqliteProfiles implements Profiles {
 
-  /** Ids per IN (…) list; SQLite allows 32766 parameters, smaller lists plan just as well. */
-  private static final int CHUNK = 500;
-
   private final DataSource pool;
   private final ProfileJson profiles;
 
@@ -30,16 +28,16 @@ final class SqliteProfiles implements Profiles {
   @Override
   public Map<String, UserState> users(long workspaceId, Collection<String> userIds) {
     Map<String, UserState> found = new HashMap<>();
-    inChunks(userIds, "SELECT user_id, state FROM users WHERE workspace_id = ? AND user_id IN ", workspaceId,
-        (id, state) -> found.put(id, profiles.readUser(id, state)));
+    Sql.queryIn(pool, "SELECT user_id, state FROM users WHERE workspace_id = ? AND user_id IN ", userIds,
+        rows -> found.put(rows.getString(1), profiles.readUser(rows.getString(1), rows.getString(2))), workspaceId);
     return found;
   }
 
   @Override
   public Map<String, AccountState> accounts(long workspaceId, Collection<String> accountIds) {
     Map<String, AccountState> found = new HashMap<>();
-    inChunks(accountIds, "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND account_id IN ", workspaceId,
-        (id, state) -> found.put(id, profiles.readAccount(id, state)));
+    Sql.queryIn(pool, "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND account_id IN ", accountIds,
+        rows -> found.put(rows.getString(1), profiles.readAccount(rows.getString(1), rows.getString(2))), workspaceId);
     return found;
   }
 
@@ -64,21 +62,14 @@ final class SqliteProfiles implements Profiles {
     return users;
   }
 
-  private interface RowSink {
-    void accept(String id, String state);
-  }
-
-  private void inChunks(Collection<String> ids, String sql, long workspaceId, RowSink sink) {
-    List<String> all = List.copyOf(ids);
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      Object[] parameters = new Object[chunk.size() + 1];
-      parameters[0] = workspaceId;
-      for (int i = 0; i < chunk.size(); i++) {
-        parameters[i + 1] = chunk.get(i);
-      }
-      String placeholders = "(" + "?,".repeat(chunk.size() - 1) + "?)";
-      Sql.query(pool, sql + placeholders, rows -> sink.accept(rows.getString(1), rows.getString(2)), parameters);
-    }
+  @Override
+  public ProfileChanges changed(long workspaceId, long afterSeq, long upToSeq) {
+    List<UserState> users = new ArrayList<>();
+    Sql.query(pool, "SELECT user_id, state FROM users WHERE workspace_id = ? AND updated_seq > ? AND updated_seq <= ?",
+        rows -> users.add(profiles.readUser(rows.getString(1), rows.getString(2))), workspaceId, afterSeq, upToSeq);
+    List<AccountState> accounts = new ArrayList<>();
+    Sql.query(pool, "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND updated_seq > ? AND updated_seq <= ?",
+        rows -> accounts.add(profiles.readAccount(rows.getString(1), rows.getString(2))), workspaceId, afterSeq, upToSeq);
+    return new ProfileChanges(users, accounts);
   }
 }

@@ -7,6 +7,7 @@ import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionJson;
 import dev.uptake.core.sessions.SessionMerge;
 import dev.uptake.core.sessions.SessionSource;
+import dev.uptake.core.rollups.DayActivity;
 import dev.uptake.store.Usage;
 import dev.uptake.store.UsageRow;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,6 +170,40 @@ final class SqliteUsage implements Usage {
     pieces.forEach((id, piecesOfSession) ->
         found.add(sessions.session(id.substring(0, id.lastIndexOf('\n')), piecesOfSession)));
     return found;
+  }
+
+  private static final String ACTIVITY = "SELECT account_key, user_id, day, events, sessions, active_ms FROM activity_daily";
+
+  @Override
+  public List<DayActivity> activity(long workspaceId, LocalDate from, LocalDate to) {
+    List<DayActivity> rows = new ArrayList<>();
+    Sql.query(pool, ACTIVITY + " WHERE workspace_id = ? AND day BETWEEN ? AND ?", result -> rows.add(dayActivity(result)),
+        workspaceId, from.toString(), to.toString());
+    return rows;
+  }
+
+  @Override
+  public List<DayActivity> activity(
+      long workspaceId, Collection<String> accountKeys, Collection<String> accountlessUsers, LocalDate from, LocalDate to) {
+    List<DayActivity> rows = new ArrayList<>();
+    Sql.queryIn(pool, ACTIVITY + " WHERE workspace_id = ? AND day BETWEEN ? AND ? AND account_key IN ", accountKeys,
+        result -> rows.add(dayActivity(result)), workspaceId, from.toString(), to.toString());
+    Sql.queryIn(pool, ACTIVITY + " WHERE workspace_id = ? AND account_key = '' AND day BETWEEN ? AND ? AND user_id IN ",
+        accountlessUsers, result -> rows.add(dayActivity(result)), workspaceId, from.toString(), to.toString());
+    return rows;
+  }
+
+  @Override
+  public List<DayActivity> activityChanged(long workspaceId, long afterSeq, long upToSeq, LocalDate before) {
+    List<DayActivity> rows = new ArrayList<>();
+    Sql.query(pool, ACTIVITY + " WHERE workspace_id = ? AND updated_seq > ? AND updated_seq <= ? AND day < ?",
+        result -> rows.add(dayActivity(result)), workspaceId, afterSeq, upToSeq, before.toString());
+    return rows;
+  }
+
+  private static DayActivity dayActivity(ResultSet rows) throws SQLException {
+    return new DayActivity(rows.getString(1), rows.getString(2), LocalDate.parse(rows.getString(3)), rows.getLong(4),
+        rows.getLong(5), rows.getLong(6));
   }
 
   private static UsageRow row(ResultSet rows) throws SQLException {

@@ -1,0 +1,176 @@
+package dev.uptake.server.query;
+
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.AccountView;
+import dev.uptake.core.identity.UserState;
+import dev.uptake.core.rollups.AccountFigures;
+import dev.uptake.core.rollups.DayActivity;
+import dev.uptake.store.ProfileChanges;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.SettingsStore;
+import dev.uptake.store.Usage;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Every account of a workspace with its figures, kept in memory so a list of 10,000 accounts is
+ * filtered and sorted without reading and parsing them all on each request. Each read first
+ * catches up with what processing committed since the last one: the users and accounts it wrote
+ * (their {@code updated_seq}), and the activity rows of past days it changed. The trailing windows
+ * end with yesterday, so today's events change an account's last-seen time but not its figures;
+ * when the day turns, every account's figures are computed again.
+ */
+public final class AccountDirectory {
+
+  /** An account as the list shows it. */
+  public record Row(AccountView view, AccountFigures figures, int usersTotal) {}
+
+  private final Profiles profiles;
+  private final Usage usage;
+  private final SettingsStore settings;
+  private final LongSupplier processedUpTo;
+  private final Clock clock;
+  private final Map<Long, WorkspaceAccounts> workspaces = new ConcurrentHashMap<>();
+
+  /** @param processedUpTo the log seq processing has committed up to */
+  public AccountDirectory(
+      Profiles profiles, Usage usage, SettingsStore settings, LongSupplier processedUpTo, Clock clock) {
+    this.profiles = Objects.requireNonNull(profiles, "profiles");
+    this.usage = Objects.requireNonNull(usage, "usage");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.processedUpTo = Objects.requireNonNull(processedUpTo, "processedUpTo");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The workspace's accounts as processing last committed them, in no particular order. */
+  public List<Row> accounts(long workspaceId) {
+    return workspaces.computeIfAbsent(workspaceId, WorkspaceAccounts::new).current();
+  }
+
+  /** One workspace's accounts and users; reads are serialized, each catching up first. */
+  private final class WorkspaceAccounts {
+    private final long workspaceId;
+    private final Map<String, AccountState> accounts = new HashMap<>();
+    private final Map<String, UserState> users = new HashMap<>();
+    private final Map<String, Set<String>> linked = new HashMap<>();
+    private final Map<String, Row> rows = new HashMap<>();
+    private long seq = -1; // rows written before this table had the column carry 0
+    private LocalDate asOf;
+
+    WorkspaceAccounts(long workspaceId) {
+      this.workspaceId = workspaceId;
+    }
+
+    synchronized List<Row> current() {
+      long upTo = processedUpTo.getAsLong();
+      LocalDate yesterday = LocalDate.ofInstant(clock.instant(), settings.get(workspaceId).timeZone()).minusDays(1);
+      Set<String> changedViews = new HashSet<>();
+      Set<String> changedFigures = new HashSet<>();
+      if (upTo != seq) {
+        apply(profiles.changed(workspaceId, seq, upTo), changedViews, changedFigures);
+        if (seq >= 0 && yesterday.equals(asOf)) {
+          for (DayActivity row : usage.activityChanged(workspaceId, seq, upTo, yesterday.plusDays(1))) {
+            changedFigures.add(accountOf(row));
+          }
+        }
+        seq = upTo;
+      }
+      Map<String, AccountFigures> figures;
+      if (!yesterday.equals(asOf)) {
+        asOf = yesterday;
+        figures = figures(usage.activity(workspaceId, window(yesterday), yesterday), accounts.keySet());
+        changedViews.addAll(accounts.keySet());
+      } else {
+        changedFigures.retainAll(accounts.keySet());
+        Set<String> accountless = new HashSet<>();
+        changedFigures.forEach(id -> accountless.addAll(linked.getOrDefault(id, Set.of())));
+        figures = figures(usage.activity(workspaceId, changedFigures, accountless, window(yesterday), yesterday), changedFigures);
+      }
+      changedViews.addAll(figures.keySet());
+      for (String id : changedViews) {
+        AccountState account = accounts.get(id);
+        if (account != null) {
+          Row old = rows.get(id);
+          rows.put(id, new Row(
+              AccountView.of(account, linkedUsers(id)),
+              figures.getOrDefault(id, old == null ? AccountFigures.none(asOf) : old.figures()),
+              linked.getOrDefault(id, Set.of()).size()));
+        }
+      }
+      return List.copyOf(rows.values());
+    }
+
+    private void apply(ProfileChanges changes, Set<String> changedViews, Set<String> changedFigures) {
+      for (AccountState account : changes.accounts()) {
+        accounts.put(account.accountId(), account); // an event naming it came with it: its rows are changed rows
+        changedViews.add(account.accountId());
+      }
+      for (UserState user : changes.users()) {
+        UserState old = users.put(user.userId(), user);
+        String before = old == null ? null : old.accountId();
+        String after = user.accountId();
+        if (!Objects.equals(before, after)) {
+          if (before != null) {
+            linked.get(before).remove(user.userId());
+            changedFigures.add(before);
+          }
+          if (after != null) {
+            linked.computeIfAbsent(after, id -> new TreeSet<>()).add(user.userId());
+            changedFigures.add(after);
+          }
+        }
+        if (before != null) {
+          changedViews.add(before);
+        }
+        if (after != null) {
+          changedViews.add(after);
+        }
+      }
+    }
+
+    private String accountOf(DayActivity row) {
+      if (!row.accountKey().isEmpty()) {
+        return row.accountKey();
+      }
+      UserState user = users.get(row.userId());
+      return user == null ? null : user.accountId();
+    }
+
+    /** Figures of {@code ids} from their rows (own and their linked users' account-less ones). */
+    private Map<String, AccountFigures> figures(Collection<DayActivity> activity, Collection<String> ids) {
+      Map<String, List<DayActivity>> byAccount = new HashMap<>();
+      for (DayActivity row : activity) {
+        String account = accountOf(row);
+        if (account != null) {
+          byAccount.computeIfAbsent(account, id -> new ArrayList<>()).add(row);
+        }
+      }
+      Map<String, AccountFigures> figures = new HashMap<>();
+      for (String id : ids) {
+        figures.put(id, AccountFigures.of(byAccount.getOrDefault(id, List.of()), asOf));
+      }
+      return figures;
+    }
+
+    private List<UserState> linkedUsers(String accountId) {
+      List<UserState> found = new ArrayList<>();
+      linked.getOrDefault(accountId, Set.of()).forEach(id -> found.add(users.get(id)));
+      return found;
+    }
+  }
+
+  private static LocalDate window(LocalDate asOf) {
+    return asOf.minusDays(AccountFigures.DAYS_READ - 1);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.uptake.server.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.core.settings.Dimension;
+import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.server.http.Responses;
+import dev.uptake.store.SettingsStore;
+import dev.uptake.store.Workspace;
+import dev.uptake.store.Workspaces;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/accounts}: every account with its figures, filtered, sorted and paged by
+ * cursor. Filters: {@code tier}, {@code lifecycleStage}, {@code isChurned}, {@code pending},
+ * {@code dimension.NAME=value} (and {@code >}, {@code <}, {@code >=}, {@code <=} for number and date
+ * dimensions), {@code inactiveDays}, {@code q}; {@code sort} (any figure, {@code name} by default)
+ * and {@code order} ({@code asc} by default); {@code limit} and {@code cursor}.
+ */
+public final class AccountsRoutes {
+
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 1_000;
+
+  /** A dimension filter as written in the query string: {@code dimension.NAME}, an operator, a value. */
+  private static final Pattern DIMENSION = Pattern.compile("dimension\\.(.+?)(>=|<=|>|<|=)(.*)", Pattern.DOTALL);
+
+  private final AdminAuth auth;
+  private final AccountDirectory directory;
+  private final SettingsStore settings;
+  private final Responses responses;
+  private final ObjectMapper json;
+  private final ProfileNodes nodes;
+  private final Clock clock;
+
+  public AccountsRoutes(
+      Workspaces workspaces, AccountDirectory directory, SettingsStore settings, Responses responses, ObjectMapper json,
+      Clock clock) {
+    this.auth = new AdminAuth(workspaces);
+    this.directory = directory;
+    this.settings = settings;
+    this.responses = responses;
+    this.json = json;
+    this.nodes = new ProfileNodes(json);
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v1/accounts", this::list);
+  }
+
+  private void list(Context ctx) {
+    Workspace workspace = auth.workspace(ctx);
+    WorkspaceSettings workspaceSettings = settings.get(workspace.id());
+    AccountList list = query(ctx, workspaceSettings);
+    int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+    AccountList.Page page = list.page(directory.accounts(workspace.id()), blankToNull(ctx.queryParam("cursor")), limit);
+    ObjectNode body = json.createObjectNode();
+    ArrayNode accounts = body.putArray("accounts");
+    for (AccountDirectory.Row row : page.rows()) {
+      ObjectNode node = nodes.account(row.view());
+      AccountList.figures(row).forEach((name, value) -> node.set(name, json.valueToTree(value)));
+      accounts.add(node);
+    }
+    body.put("total", page.total());
+    body.put("nextCursor", page.nextCursor());
+    responses.json(ctx, 200, body);
+  }
+
+  private AccountList query(Context ctx, WorkspaceSettings workspaceSettings) {
+    String order = ctx.queryParam("order");
+    boolean descending = order != null && !order.isBlank() && switch (order.strip().toLowerCase(Locale.ROOT)) {
+      case "asc" -> false;
+      case "desc" -> true;
+      default -> throw AccountList.invalid("order", "order must be asc or desc; was '" + order + "'");
+    };
+    String sort = blankToNull(ctx.queryParam("sort"));
+    AccountList list = new AccountList(sort == null ? AccountList.Sort.NAME : AccountList.Sort.of(sort.strip()), descending);
+    param(ctx, "tier").ifPresent(value -> list.where(AccountList.fieldEquals("tier", value)));
+    param(ctx, "lifecycleStage").ifPresent(value -> list.where(AccountList.fieldEquals("lifecycleStage", value)));
+    param(ctx, "isChurned").ifPresent(value -> list.where(AccountList.churned("isChurned", value)));
+    param(ctx, "pending").ifPresent(value -> list.where(AccountList.pending("pending", value)));
+    param(ctx, "inactiveDays").ifPresent(value -> list.where(AccountList.inactiveDays("inactiveDays", value, clock.instant())));
+    param(ctx, "q").ifPresent(value -> list.where(AccountList.search(value.strip())));
+    for (String pair : rawPairs(ctx)) {
+      Matcher matcher = DIMENSION.matcher(pair);
+      if (matcher.matches()) {
+        list.where(AccountList.dimension(dimension(workspaceSettings, matcher.group(1)), matcher.group(2), matcher.group(3)));
+      }
+    }
+    return list;
+  }
+
+  /** The query string's pairs, decoded whole: {@code dimension.arr>5} has no '=' to split at. */
+  private static List<String> rawPairs(Context ctx) {
+    String query = ctx.queryString();
+    if (query == null || query.isEmpty()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(query.split("&"))
+        .map(pair -> URLDecoder.decode(pair, StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  private static Dimension dimension(WorkspaceSettings settings, String name) {
+    return settings.dimensions().stream()
+        .filter(dimension -> dimension.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> AccountList.invalid("dimension." + name, "the workspace defines no dimension named '" + name
+            + "'; defined: " + settings.dimensions().stream().map(Dimension::name).toList()));
+  }
+
+  private static java.util.Optional<String> param(Context ctx, String name) {
+    return java.util.Optional.ofNullable(blankToNull(ctx.queryParam(name)));
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+}
