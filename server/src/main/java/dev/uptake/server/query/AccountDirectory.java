@@ -3,7 +3,7 @@ package dev.uptake.server.query;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.AccountView;
 import dev.uptake.core.identity.UserState;
-import dev.uptake.core.rollups.AccountFigures;
+import dev.uptake.core.rollups.ActivityFigures;
 import dev.uptake.core.rollups.DayActivity;
 import dev.uptake.store.ProfileChanges;
 import dev.uptake.store.Profiles;
@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
 public final class AccountDirectory {
 
   /** An account as the list shows it. */
-  public record Row(AccountView view, AccountFigures figures, int usersTotal) {}
+  public record Row(AccountView view, ActivityFigures figures, int usersTotal) {}
 
   private final Profiles profiles;
   private final Usage usage;
@@ -86,7 +86,7 @@ public final class AccountDirectory {
         }
         seq = upTo;
       }
-      Map<String, AccountFigures> figures;
+      Map<String, ActivityFigures> figures;
       if (!yesterday.equals(asOf)) {
         asOf = yesterday;
         figures = figures(usage.activity(workspaceId, window(yesterday), yesterday), accounts.keySet());
@@ -104,7 +104,7 @@ public final class AccountDirectory {
           Row old = rows.get(id);
           rows.put(id, new Row(
               AccountView.of(account, linkedUsers(id)),
-              figures.getOrDefault(id, old == null ? AccountFigures.none(asOf) : old.figures()),
+              figures.getOrDefault(id, old == null ? ActivityFigures.none(asOf) : old.figures()),
               linked.getOrDefault(id, Set.of()).size()));
         }
       }
@@ -148,7 +148,7 @@ public final class AccountDirectory {
     }
 
     /** Figures of {@code ids} from their rows (own and their linked users' account-less ones). */
-    private Map<String, AccountFigures> figures(Collection<DayActivity> activity, Collection<String> ids) {
+    private Map<String, ActivityFigures> figures(Collection<DayActivity> activity, Collection<String> ids) {
       Map<String, List<DayActivity>> byAccount = new HashMap<>();
       for (DayActivity row : activity) {
         String account = accountOf(row);
@@ -156,9 +156,9 @@ public final class AccountDirectory {
           byAccount.computeIfAbsent(account, id -> new ArrayList<>()).add(row);
         }
       }
-      Map<String, AccountFigures> figures = new HashMap<>();
+      Map<String, ActivityFigures> figures = new HashMap<>();
       for (String id : ids) {
-        figures.put(id, AccountFigures.of(byAccount.getOrDefault(id, List.of()), asOf));
+        figures.put(id, ActivityFigures.of(byAccount.getOrDefault(id, List.of()), asOf));
       }
       return figures;
     }
@@ -171,6 +171,6 @@ public final class AccountDirectory {
   }
 
   private static LocalDate window(LocalDate asOf) {
-    return asOf.minusDays(AccountFigures.DAYS_READ - 1);
+    return asOf.minusDays(ActivityFigures.DAYS_READ - 1);
   }
 }

@@ -2,7 +2,7 @@ package dev.uptake.server.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uptake.core.identity.AccountState;
-import dev.uptake.core.rollups.AccountFigures;
+import dev.uptake.core.rollups.ActivityFigures;
 import dev.uptake.core.settings.Dimension;
 import dev.uptake.core.settings.DimensionType;
 import dev.uptake.server.http.ApiError;
@@ -265,7 +265,7 @@ final class AccountList {
 
   /** The figures of a row by their JSON names (numbers, the last-seen time as ISO-8601 text, nulls). */
   static Map<String, Object> figures(AccountDirectory.Row row) {
-    AccountFigures figures = row.figures();
+    ActivityFigures figures = row.figures();
     Map<String, Object> values = new java.util.LinkedHashMap<>();
     values.put("activeUsers7d", figures.activeUsers7d());
     values.put("activeUsers30d", figures.activeUsers30d());

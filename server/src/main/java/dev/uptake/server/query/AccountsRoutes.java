@@ -1,8 +1,8 @@
 package dev.uptake.server.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.core.identity.TraitMapping;
 import dev.uptake.core.settings.Dimension;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.server.http.Responses;
@@ -14,7 +14,10 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +36,9 @@ public final class AccountsRoutes {
 
   /** A dimension filter as written in the query string: {@code dimension.NAME}, an operator, a value. */
   private static final Pattern DIMENSION = Pattern.compile("dimension\\.(.+?)(>=|<=|>|<|=)(.*)", Pattern.DOTALL);
+
+  /** The list's columns, in JSON and CSV: the account fields, then its figures. */
+  static final List<String> COLUMNS = columns();
 
   private final AdminAuth auth;
   private final AccountDirectory directory;
@@ -64,16 +70,17 @@ public final class AccountsRoutes {
     AccountList list = query(ctx, workspaceSettings);
     int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     AccountList.Page page = list.page(directory.accounts(workspace.id()), blankToNull(ctx.queryParam("cursor")), limit);
-    ObjectNode body = json.createObjectNode();
-    ArrayNode accounts = body.putArray("accounts");
+    Table table = new Table(COLUMNS);
     for (AccountDirectory.Row row : page.rows()) {
-      ObjectNode node = nodes.account(row.view());
-      AccountList.figures(row).forEach((name, value) -> node.set(name, json.valueToTree(value)));
-      accounts.add(node);
+      Map<String, Object> values = new HashMap<>();
+      nodes.account(row.view()).properties().forEach(field -> values.put(field.getKey(), field.getValue()));
+      values.putAll(AccountList.figures(row));
+      table.add(values);
     }
-    body.put("total", page.total());
-    body.put("nextCursor", page.nextCursor());
-    responses.json(ctx, 200, body);
+    ObjectNode extra = json.createObjectNode();
+    extra.put("total", page.total());
+    extra.put("nextCursor", page.nextCursor());
+    table.answer(ctx, "accounts", extra, responses, json);
   }
 
   private AccountList query(Context ctx, WorkspaceSettings workspaceSettings) {
@@ -125,5 +132,14 @@ public final class AccountsRoutes {
 
   private static String blankToNull(String text) {
     return text == null || text.isBlank() ? null : text;
+  }
+
+  private static List<String> columns() {
+    List<String> columns = new ArrayList<>();
+    columns.add("id");
+    columns.addAll(TraitMapping.ACCOUNT_FIELDS);
+    columns.addAll(List.of("pending", "dimensions", "firstSeenAt"));
+    columns.addAll(AccountList.FIGURES);
+    return List.copyOf(columns);
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,33 @@ class AccountsListTest {
     acme = only(list("q=acme"));
     assertThat(acme.get("sessions30d").asInt()).as("06-15 now counts").isEqualTo(4);
     assertThat(acme.get("daysActive30d").asInt()).isEqualTo(4); // 05-20, 06-10, 06-14, 06-15
+  }
+
+  @Test
+  void csvHasTheSameRowsAndColumnsAsJson() throws Exception {
+    JsonNode listed = list("sort=activeSeconds30d&order=desc");
+    HttpResponse<String> byAccept =
+        server.get("/api/v1/accounts?sort=activeSeconds30d&order=desc", "Authorization", keys.bearer(), "Accept", "text/csv");
+    HttpResponse<String> byFormat =
+        server.get("/api/v1/accounts?sort=activeSeconds30d&order=desc&format=csv", "Authorization", keys.bearer());
+    assertThat(byAccept.statusCode()).isEqualTo(200);
+    assertThat(byAccept.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+    assertThat(byFormat.body()).isEqualTo(byAccept.body());
+
+    List<Map<String, String>> rows = Csv.read(byAccept.body());
+    assertThat(rows).hasSize(listed.get("accounts").size());
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode account = listed.get("accounts").get(i);
+      Map<String, String> row = rows.get(i);
+      assertThat(row.get("id")).isEqualTo(account.get("id").asText());
+      assertThat(row.get("name")).isEqualTo(account.get("name").asText());
+      for (String figure : List.of("activeUsers7d", "activeUsers30d", "sessions30d", "activeSeconds30d", "daysActive30d",
+          "usersTotal", "lastSeenAt", "trend", "dauMau")) {
+        assertThat(row.get(figure)).as(figure).isEqualTo(account.get(figure).isNull() ? "" : account.get(figure).asText());
+      }
+      assertThat(row.get("dimensions.seats")).isEqualTo(account.at("/dimensions/seats").isMissingNode() ? "" : account.at("/dimensions/seats").asText());
+    }
+    assertThat(rows.get(0).get("dimensions.region")).isEqualTo("EMEA");
   }
 
   @Test

@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An account's figures over trailing windows that end with {@code asOf} (yesterday in the
- * workspace's time zone, so a partial day does not drag them down): the last 7 and 30 days, and
- * the 30 days before those for the trend.
+ * The figures of some activity (an account's, or one user's in it) over trailing windows that end
+ * with {@code asOf} (yesterday in the workspace's time zone, so a partial day does not drag them
+ * down): the last 7 and 30 days, and the 30 days before those for the trend.
  *
  * @param trend active time of the last 30 days ÷ that of the 30 before; null when those had none
  * @param dauMau average daily active users over the 30 days ÷ active users over them; null when none
  */
-public record AccountFigures(
+public record ActivityFigures(
     LocalDate asOf,
     int activeUsers7d,
     int activeUsers30d,
@@ -27,12 +27,12 @@ public record AccountFigures(
   /** The days of activity {@link #of} reads: the 60 days ending with {@code asOf}. */
   public static final int DAYS_READ = 60;
 
-  public static AccountFigures none(LocalDate asOf) {
-    return new AccountFigures(asOf, 0, 0, 0, 0, 0, null, null);
+  public static ActivityFigures none(LocalDate asOf) {
+    return new ActivityFigures(asOf, 0, 0, 0, 0, 0, null, null);
   }
 
-  /** @param activity the account's rows (its own and its linked users' account-less ones), any days */
-  public static AccountFigures of(Iterable<DayActivity> activity, LocalDate asOf) {
+  /** @param activity the rows, of any days (an account's: its own and its linked users' account-less ones) */
+  public static ActivityFigures of(Iterable<DayActivity> activity, LocalDate asOf) {
     LocalDate from30 = asOf.minusDays(29);
     LocalDate from7 = asOf.minusDays(6);
     LocalDate fromPrevious = asOf.minusDays(DAYS_READ - 1);
@@ -61,7 +61,7 @@ public record AccountFigures(
       }
     }
     int userDays = usersByDay.values().stream().mapToInt(Set::size).sum();
-    return new AccountFigures(
+    return new ActivityFigures(
         asOf, users7.size(), users30.size(), sessions, active, usersByDay.size(),
         activePrevious == 0 ? null : (double) active / activePrevious,
         users30.isEmpty() ? null : userDays / 30.0 / users30.size());

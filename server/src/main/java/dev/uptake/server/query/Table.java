@@ -1,0 +1,121 @@
+package dev.uptake.server.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.uptake.server.http.Responses;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A list answer: named columns and rows of values. JSON by default, under its list's name (each
+ * row an object, beside whatever else the answer says); CSV with the same columns when the client
+ * asks with {@code Accept: text/csv} or {@code ?format=csv}, written row by row as it goes out.
+ */
+final class Table {
+
+  private final List<String> columns;
+  private final List<Map<String, Object>> rows = new ArrayList<>();
+
+  Table(List<String> columns) {
+    this.columns = List.copyOf(columns);
+  }
+
+  /** @param row column name → value: text, a number, a boolean, null or a JSON node */
+  Table add(Map<String, Object> row) {
+    Map<String, Object> ordered = new LinkedHashMap<>();
+    for (String column : columns) {
+      ordered.put(column, row.get(column));
+    }
+    rows.add(ordered);
+    return this;
+  }
+
+  static boolean wantsCsv(Context ctx) {
+    String format = ctx.queryParam("format");
+    if (format != null && !format.isBlank()) {
+      return switch (format.strip().toLowerCase(Locale.ROOT)) {
+        case "csv" -> true;
+        case "json" -> false;
+        default -> throw AccountList.invalid("format", "format must be json or csv; was '" + format + "'");
+      };
+    }
+    String accept = ctx.header("Accept");
+    return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+  }
+
+  /** Answers with this table: CSV named {@code name}.csv, or JSON {@code {name: [...], ...extra}}. */
+  void answer(Context ctx, String name, ObjectNode extra, Responses responses, ObjectMapper json) {
+    if (wantsCsv(ctx)) {
+      ctx.status(200).contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+      writeCsv(ctx.outputStream(), json);
+      return;
+    }
+    ObjectNode body = json.createObjectNode();
+    ArrayNode list = body.putArray(name);
+    rows.forEach(row -> list.add(json.valueToTree(row)));
+    body.setAll(extra);
+    responses.json(ctx, 200, body);
+  }
+
+  /** Object columns (an account's dimensions) become one column per name any row has: {@code dimensions.seats}. */
+  private void writeCsv(OutputStream out, ObjectMapper json) {
+    Map<String, java.util.SortedSet<String>> expanded = new LinkedHashMap<>();
+    for (Map<String, Object> row : rows) {
+      row.forEach((column, value) -> {
+        if (value instanceof ObjectNode object) {
+          object.fieldNames().forEachRemaining(field -> expanded.computeIfAbsent(column, c -> new java.util.TreeSet<>()).add(field));
+        }
+      });
+    }
+    CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+    for (String column : columns) {
+      if (expanded.containsKey(column)) {
+        expanded.get(column).forEach(field -> schema.addColumn(column + "." + field));
+      } else {
+        schema.addColumn(column);
+      }
+    }
+    try (SequenceWriter writer = new CsvMapper().writer(schema.build()).writeValues(out)) {
+      for (Map<String, Object> row : rows) {
+        List<Object> values = new ArrayList<>();
+        row.forEach((column, value) -> {
+          if (expanded.containsKey(column)) {
+            expanded.get(column).forEach(field -> values.add(
+                value instanceof ObjectNode object && object.has(field) ? cell(object.get(field), json) : null));
+          } else {
+            values.add(cell(value, json));
+          }
+        });
+        writer.write(values);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing CSV to the client", e);
+    }
+  }
+
+  private static Object cell(Object value, ObjectMapper json) {
+    if (!(value instanceof JsonNode node)) {
+      return value;
+    }
+    if (node.isNull()) {
+      return null;
+    }
+    try {
+      return node.isValueNode() ? node.asText() : json.writeValueAsString(node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
