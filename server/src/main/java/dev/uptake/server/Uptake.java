@@ -7,6 +7,7 @@ import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.IngestRoutes;
 import dev.uptake.server.http.Responses;
 import dev.uptake.server.processing.Processor;
+import dev.uptake.server.query.AccountDetailRoutes;
 import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
@@ -64,6 +65,8 @@ public final class Uptake implements AutoCloseable {
       AccountDirectory directory = new AccountDirectory(
           store.profiles(), store.usage(), store.settings(), store.processingLog()::cursor, clock);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
+      AccountDetailRoutes accountDetails = new AccountDetailRoutes(
+          store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       processor =
@@ -84,6 +87,7 @@ public final class Uptake implements AutoCloseable {
                 query.register(cfg.routes);
                 settings.register(cfg.routes);
                 accounts.register(cfg.routes);
+                accountDetails.register(cfg.routes);
                 profiles.register(cfg.routes);
                 usage.register(cfg.routes);
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));

@@ -1,7 +1,6 @@
 package dev.uptake.server.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.AccountView;
 import dev.uptake.server.http.ApiError;
@@ -11,31 +10,27 @@ import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.List;
 
 /**
- * {@code GET /api/v1/accounts/{id}}, {@code GET /api/v1/users/{id}} and {@code GET
- * /api/v1/accounts/{id}/users}: users and accounts with the contract's fields in camelCase.
+ * {@code GET /api/v1/accounts/{id}} and {@code GET /api/v1/users/{id}}: users and accounts with the
+ * contract's fields in camelCase.
  */
 public final class ProfileRoutes {
 
   private final AdminAuth auth;
   private final Profiles profiles;
   private final Responses responses;
-  private final ObjectMapper json;
   private final ProfileNodes nodes;
 
   public ProfileRoutes(Workspaces workspaces, Profiles profiles, Responses responses, ObjectMapper json) {
     this.auth = new AdminAuth(workspaces);
     this.profiles = profiles;
     this.responses = responses;
-    this.json = json;
     this.nodes = new ProfileNodes(json);
   }
 
   public void register(RoutesConfig routes) {
     routes.get("/api/v1/accounts/{id}", this::account);
-    routes.get("/api/v1/accounts/{id}/users", this::accountUsers);
     routes.get("/api/v1/users/{id}", this::user);
   }
 
@@ -44,16 +39,6 @@ public final class ProfileRoutes {
     String id = ctx.pathParam("id");
     AccountState account = profiles.account(workspace.id(), id).orElseThrow(() -> notFound("account", id));
     responses.json(ctx, 200, nodes.account(AccountView.of(account, profiles.usersOf(workspace.id(), id))));
-  }
-
-  private void accountUsers(Context ctx) {
-    Workspace workspace = auth.workspace(ctx);
-    String id = ctx.pathParam("id");
-    profiles.account(workspace.id(), id).orElseThrow(() -> notFound("account", id));
-    List<ObjectNode> users = profiles.usersOf(workspace.id(), id).stream().map(nodes::user).toList();
-    ObjectNode body = json.createObjectNode();
-    body.putArray("users").addAll(users);
-    responses.json(ctx, 200, body);
   }
 
   private void user(Context ctx) {

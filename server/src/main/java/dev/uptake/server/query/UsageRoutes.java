@@ -22,8 +22,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +34,8 @@ import java.util.Map;
  */
 public final class UsageRoutes {
 
-  static final int DEFAULT_DAYS = 30;
-  static final int MAX_DAYS = 366;
   static final int DEFAULT_SESSIONS = 100;
   static final int MAX_SESSIONS = 1_000;
-
-  private record Range(LocalDate from, LocalDate to) {}
 
   private final AdminAuth auth;
   private final Profiles profiles;
@@ -73,16 +67,16 @@ public final class UsageRoutes {
     Workspace workspace = auth.workspace(ctx);
     String id = existing(workspace, ctx.pathParam("id"), account);
     WorkspaceSettings workspaceSettings = settings.get(workspace.id());
-    Range range = range(ctx, workspaceSettings);
+    QueryParams.Days range = QueryParams.days(ctx, workspaceSettings.timeZone(), clock);
     List<UsageRow> rows = account
-        ? usage.accountUsage(workspace.id(), id, range.from, range.to)
-        : usage.userUsage(workspace.id(), id, range.from, range.to);
+        ? usage.accountUsage(workspace.id(), id, range.from(), range.to())
+        : usage.userUsage(workspace.id(), id, range.from(), range.to());
     Map<Cell, Measures> cells = new HashMap<>();
     rows.forEach(row -> cells.merge(row.cell(), row.measures(), Measures::plus));
-    UsageReport report = UsageReport.of(cells, range.from, range.to);
+    UsageReport report = UsageReport.of(cells, range.from(), range.to());
     ObjectNode body = report(report);
-    body.put("from", range.from.toString());
-    body.put("to", range.to.toString());
+    body.put("from", range.from().toString());
+    body.put("to", range.to().toString());
     body.put("timeZone", workspaceSettings.timeZone().getId());
     ArrayNode days = body.putArray("days");
     report.days().forEach((day, daily) -> days.add(report(daily).put("day", day.toString())));
@@ -93,10 +87,10 @@ public final class UsageRoutes {
     Workspace workspace = auth.workspace(ctx);
     String id = existing(workspace, ctx.pathParam("id"), account);
     WorkspaceSettings workspaceSettings = settings.get(workspace.id());
-    Range range = range(ctx, workspaceSettings);
+    QueryParams.Days range = QueryParams.days(ctx, workspaceSettings.timeZone(), clock);
     int limit = QueryParams.limit(ctx, DEFAULT_SESSIONS, MAX_SESSIONS);
-    long from = range.from.atStartOfDay(workspaceSettings.timeZone()).toInstant().toEpochMilli();
-    long to = range.to.plusDays(1).atStartOfDay(workspaceSettings.timeZone()).toInstant().toEpochMilli();
+    long from = range.from().atStartOfDay(workspaceSettings.timeZone()).toInstant().toEpochMilli();
+    long to = range.to().plusDays(1).atStartOfDay(workspaceSettings.timeZone()).toInstant().toEpochMilli();
     List<Session> found = account
         ? usage.accountSessions(workspace.id(), id, from, to, limit)
         : usage.userSessions(workspace.id(), id, from, to, limit);
@@ -164,31 +158,6 @@ public final class UsageRoutes {
       throw ApiError.notFound(account ? "account" : "user", id).exception();
     }
     return id;
-  }
-
-  private Range range(Context ctx, WorkspaceSettings workspaceSettings) {
-    LocalDate today = LocalDate.now(clock.withZone(workspaceSettings.timeZone()));
-    LocalDate to = day(ctx, "to", today);
-    LocalDate from = day(ctx, "from", to.minusDays(DEFAULT_DAYS - 1));
-    if (from.isAfter(to)) {
-      throw ApiError.of(400, "invalid_parameter", "from", "from (" + from + ") is after to (" + to + ")").exception();
-    }
-    if (from.plusDays(MAX_DAYS).isBefore(to.plusDays(1))) {
-      throw ApiError.of(400, "invalid_parameter", "from", "a range is at most " + MAX_DAYS + " days").exception();
-    }
-    return new Range(from, to);
-  }
-
-  private static LocalDate day(Context ctx, String name, LocalDate fallback) {
-    String text = ctx.queryParam(name);
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    try {
-      return LocalDate.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      throw ApiError.of(400, "invalid_parameter", name, name + " must be a day as YYYY-MM-DD; was '" + text + "'").exception();
-    }
   }
 
   private static double seconds(long millis) {

@@ -1,0 +1,178 @@
+package dev.uptake.server.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.core.identity.TraitMapping;
+import dev.uptake.core.identity.UserState;
+import dev.uptake.core.rollups.ActivityFigures;
+import dev.uptake.core.rollups.Adoption;
+import dev.uptake.core.rollups.Cell;
+import dev.uptake.core.rollups.DayActivity;
+import dev.uptake.core.rollups.Measures;
+import dev.uptake.server.http.ApiError;
+import dev.uptake.server.http.Responses;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.SettingsStore;
+import dev.uptake.store.Usage;
+import dev.uptake.store.Workspace;
+import dev.uptake.store.Workspaces;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One account's lists: {@code GET /api/v1/accounts/{id}/users} (its linked users with their
+ * figures and activity rank), {@code …/modules} and {@code …/features} (who uses what over
+ * {@code from}..{@code to}). Each answers JSON or CSV ({@link Table}).
+ */
+public final class AccountDetailRoutes {
+
+  static final List<String> USER_COLUMNS = userColumns();
+  static final List<String> MODULE_COLUMNS =
+      List.of("module", "users", "nonUsers", "activeSeconds", "events", "lastUsed");
+  static final List<String> FEATURE_COLUMNS =
+      List.of("module", "feature", "users", "nonUsers", "events", "lastUsed", "adoption");
+
+  private final AdminAuth auth;
+  private final Profiles profiles;
+  private final SettingsStore settings;
+  private final Usage usage;
+  private final Responses responses;
+  private final ObjectMapper json;
+  private final ProfileNodes nodes;
+  private final Clock clock;
+
+  public AccountDetailRoutes(
+      Workspaces workspaces, Profiles profiles, SettingsStore settings, Usage usage, Responses responses,
+      ObjectMapper json, Clock clock) {
+    this.auth = new AdminAuth(workspaces);
+    this.profiles = profiles;
+    this.settings = settings;
+    this.usage = usage;
+    this.responses = responses;
+    this.json = json;
+    this.nodes = new ProfileNodes(json);
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v1/accounts/{id}/users", this::users);
+    routes.get("/api/v1/accounts/{id}/modules", this::modules);
+    routes.get("/api/v1/accounts/{id}/features", this::features);
+  }
+
+  /**
+   * The account's users, most active first: {@code rank} is 1 + the number of its users with more
+   * active time over the last 30 days (so equals share a rank); figures over windows ending yesterday.
+   */
+  private void users(Context ctx) {
+    Workspace workspace = auth.workspace(ctx);
+    String id = existing(workspace, ctx.pathParam("id"));
+    ZoneId zone = settings.get(workspace.id()).timeZone();
+    LocalDate asOf = LocalDate.ofInstant(clock.instant(), zone).minusDays(1);
+    List<UserState> users = profiles.usersOf(workspace.id(), id);
+    Map<String, List<DayActivity>> byUser = new HashMap<>();
+    for (DayActivity row : usage.activity(workspace.id(), Set.of(id), users.stream().map(UserState::userId).toList(),
+        asOf.minusDays(ActivityFigures.DAYS_READ - 1), asOf)) {
+      byUser.computeIfAbsent(row.userId(), user -> new ArrayList<>()).add(row);
+    }
+    Map<String, ActivityFigures> figures = new HashMap<>();
+    users.forEach(user -> figures.put(user.userId(), ActivityFigures.of(byUser.getOrDefault(user.userId(), List.of()), asOf)));
+    List<UserState> ranked = new ArrayList<>(users);
+    ranked.sort(Comparator.comparingLong((UserState user) -> -figures.get(user.userId()).activeMillis30d())
+        .thenComparing(UserState::userId));
+    Table table = new Table(USER_COLUMNS);
+    int rank = 0;
+    for (int i = 0; i < ranked.size(); i++) {
+      ActivityFigures own = figures.get(ranked.get(i).userId());
+      if (i == 0 || own.activeMillis30d() != figures.get(ranked.get(i - 1).userId()).activeMillis30d()) {
+        rank = i + 1;
+      }
+      Map<String, Object> row = new HashMap<>();
+      nodes.user(ranked.get(i)).properties().forEach(field -> row.put(field.getKey(), field.getValue()));
+      row.put("daysActive30d", own.daysActive30d());
+      row.put("activeSeconds30d", own.activeMillis30d() / 1000.0);
+      row.put("sessions30d", own.sessions30d());
+      row.put("rank", rank);
+      table.add(row);
+    }
+    ObjectNode extra = json.createObjectNode();
+    extra.put("asOf", asOf.toString());
+    table.answer(ctx, "users", extra, responses, json);
+  }
+
+  private void modules(Context ctx) {
+    Workspace workspace = auth.workspace(ctx);
+    String id = existing(workspace, ctx.pathParam("id"));
+    QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
+    Table table = new Table(MODULE_COLUMNS);
+    for (Adoption.ModuleUse use : Adoption.modules(cells(workspace, id, days), accountUsers(workspace, id))) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("module", use.module());
+      row.put("users", use.users());
+      row.put("nonUsers", use.nonUsers());
+      row.put("activeSeconds", use.activeMillis() / 1000.0);
+      row.put("events", use.events());
+      row.put("lastUsed", use.lastUsed() == null ? null : use.lastUsed().toString());
+      table.add(row);
+    }
+    table.answer(ctx, "modules", range(days), responses, json);
+  }
+
+  private void features(Context ctx) {
+    Workspace workspace = auth.workspace(ctx);
+    String id = existing(workspace, ctx.pathParam("id"));
+    QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
+    Table table = new Table(FEATURE_COLUMNS);
+    for (Adoption.FeatureUse use : Adoption.features(cells(workspace, id, days), accountUsers(workspace, id))) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("module", use.module());
+      row.put("feature", use.feature());
+      row.put("users", use.users());
+      row.put("nonUsers", use.nonUsers());
+      row.put("events", use.events());
+      row.put("lastUsed", use.lastUsed() == null ? null : use.lastUsed().toString());
+      row.put("adoption", use.adoption());
+      table.add(row);
+    }
+    table.answer(ctx, "features", range(days), responses, json);
+  }
+
+  private Map<Cell, Measures> cells(Workspace workspace, String id, QueryParams.Days days) {
+    Map<Cell, Measures> cells = new HashMap<>();
+    usage.accountUsage(workspace.id(), id, days.from(), days.to())
+        .forEach(row -> cells.merge(row.cell(), row.measures(), Measures::plus));
+    return cells;
+  }
+
+  private List<String> accountUsers(Workspace workspace, String id) {
+    return profiles.usersOf(workspace.id(), id).stream().map(UserState::userId).toList();
+  }
+
+  private ObjectNode range(QueryParams.Days days) {
+    return json.createObjectNode().put("from", days.from().toString()).put("to", days.to().toString());
+  }
+
+  private String existing(Workspace workspace, String id) {
+    if (profiles.account(workspace.id(), id).isEmpty()) {
+      throw ApiError.notFound("account", id).exception();
+    }
+    return id;
+  }
+
+  private static List<String> userColumns() {
+    List<String> columns = new ArrayList<>(List.of("id", "accountId"));
+    columns.addAll(TraitMapping.USER_FIELDS);
+    columns.addAll(List.of("traits", "dimensions", "firstSeenAt", "lastSeenAt", "daysActive30d", "activeSeconds30d",
+        "sessions30d", "rank"));
+    return List.copyOf(columns);
+  }
+}
