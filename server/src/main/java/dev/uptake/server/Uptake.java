@@ -10,6 +10,7 @@ import dev.uptake.server.processing.Processor;
 import dev.uptake.server.query.AccountDetailRoutes;
 import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountsRoutes;
+import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
@@ -65,6 +66,7 @@ public final class Uptake implements AutoCloseable {
       AccountDirectory directory = new AccountDirectory(
           store.profiles(), store.usage(), store.settings(), store.processingLog()::cursor, clock);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
+      EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountDetailRoutes accountDetails = new AccountDetailRoutes(
           store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       UsageRoutes usage =
@@ -88,6 +90,7 @@ public final class Uptake implements AutoCloseable {
                 settings.register(cfg.routes);
                 accounts.register(cfg.routes);
                 accountDetails.register(cfg.routes);
+                events.register(cfg.routes);
                 profiles.register(cfg.routes);
                 usage.register(cfg.routes);
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));

@@ -9,4 +9,10 @@ public interface IngestLedger {
 
   /** The latest {@code limit} entries matching {@code filter}, newest first. */
   List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit);
+
+  /**
+   * Accepted events matching {@code filter}, newest received first, starting below log seq
+   * {@code beforeSeq} ({@code Long.MAX_VALUE} for the newest).
+   */
+  List<LoggedEvent> events(long workspaceId, EventFilter filter, long beforeSeq, int limit);
 }

@@ -89,7 +89,7 @@ public final class AccountDetailRoutes {
     List<UserState> ranked = new ArrayList<>(users);
     ranked.sort(Comparator.comparingLong((UserState user) -> -figures.get(user.userId()).activeMillis30d())
         .thenComparing(UserState::userId));
-    Table table = new Table(USER_COLUMNS);
+    Table table = new Table(USER_COLUMNS, Set.of("dimensions"));
     int rank = 0;
     for (int i = 0; i < ranked.size(); i++) {
       ActivityFigures own = figures.get(ranked.get(i).userId());
@@ -113,7 +113,7 @@ public final class AccountDetailRoutes {
     Workspace workspace = auth.workspace(ctx);
     String id = existing(workspace, ctx.pathParam("id"));
     QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
-    Table table = new Table(MODULE_COLUMNS);
+    Table table = new Table(MODULE_COLUMNS, Set.of());
     for (Adoption.ModuleUse use : Adoption.modules(cells(workspace, id, days), accountUsers(workspace, id))) {
       Map<String, Object> row = new HashMap<>();
       row.put("module", use.module());
@@ -131,7 +131,7 @@ public final class AccountDetailRoutes {
     Workspace workspace = auth.workspace(ctx);
     String id = existing(workspace, ctx.pathParam("id"));
     QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
-    Table table = new Table(FEATURE_COLUMNS);
+    Table table = new Table(FEATURE_COLUMNS, Set.of());
     for (Adoption.FeatureUse use : Adoption.features(cells(workspace, id, days), accountUsers(workspace, id))) {
       Map<String, Object> row = new HashMap<>();
       row.put("module", use.module());

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,7 +71,7 @@ public final class AccountsRoutes {
     AccountList list = query(ctx, workspaceSettings);
     int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     AccountList.Page page = list.page(directory.accounts(workspace.id()), blankToNull(ctx.queryParam("cursor")), limit);
-    Table table = new Table(COLUMNS);
+    Table table = new Table(COLUMNS, Set.of("dimensions"));
     for (AccountDirectory.Row row : page.rows()) {
       Map<String, Object> values = new HashMap<>();
       nodes.account(row.view()).properties().forEach(field -> values.put(field.getKey(), field.getValue()));

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * A list answer: named columns and rows of values. JSON by default, under its list's name (each
@@ -26,10 +29,13 @@ import java.util.Map;
 final class Table {
 
   private final List<String> columns;
+  private final Set<String> spread;
   private final List<Map<String, Object>> rows = new ArrayList<>();
 
-  Table(List<String> columns) {
+  /** @param spread columns whose objects CSV writes as one column per field ({@code dimensions.seats}) */
+  Table(List<String> columns, Set<String> spread) {
     this.columns = List.copyOf(columns);
+    this.spread = Set.copyOf(spread);
   }
 
   /** @param row column name → value: text, a number, a boolean, null or a JSON node */
@@ -69,13 +75,13 @@ final class Table {
     responses.json(ctx, 200, body);
   }
 
-  /** Object columns (an account's dimensions) become one column per name any row has: {@code dimensions.seats}. */
+  /** Spread columns get one column per field any row has; other JSON values are written as JSON text. */
   private void writeCsv(OutputStream out, ObjectMapper json) {
-    Map<String, java.util.SortedSet<String>> expanded = new LinkedHashMap<>();
+    Map<String, SortedSet<String>> expanded = new LinkedHashMap<>();
     for (Map<String, Object> row : rows) {
       row.forEach((column, value) -> {
-        if (value instanceof ObjectNode object) {
-          object.fieldNames().forEachRemaining(field -> expanded.computeIfAbsent(column, c -> new java.util.TreeSet<>()).add(field));
+        if (spread.contains(column) && value instanceof ObjectNode object) {
+          object.fieldNames().forEachRemaining(field -> expanded.computeIfAbsent(column, c -> new TreeSet<>()).add(field));
         }
       });
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.store.DebugEntry;
+import dev.uptake.store.EventFilter;
 import dev.uptake.store.IngestLedger;
+import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.IngestStats;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -68,6 +70,40 @@ final class SqliteLedger implements IngestLedger {
     // Stable sort: within one receive time, each source keeps its newest-first order.
     entries.sort(Comparator.comparing(DebugEntry::receivedAt).reversed());
     return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
+  }
+
+  @Override
+  public List<LoggedEvent> events(long workspaceId, EventFilter filter, long beforeSeq, int limit) {
+    StringBuilder sql = new StringBuilder(
+        "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
+            + " received_at, payload FROM events WHERE workspace_id = ? AND seq < ?");
+    List<Object> parameters = new ArrayList<>(List.of(workspaceId, beforeSeq));
+    if (filter.accountId() != null) {
+      sql.append(" AND (group_id = ? OR (group_id IS NULL AND user_id IN"
+          + " (SELECT user_id FROM users WHERE workspace_id = ? AND account_id = ?)))");
+      parameters.addAll(List.of(filter.accountId(), workspaceId, filter.accountId()));
+    }
+    if (filter.userId() != null) {
+      sql.append(" AND user_id = ?");
+      parameters.add(filter.userId());
+    }
+    if (filter.type() != null) {
+      sql.append(" AND type = ?");
+      parameters.add(filter.type().wireName());
+    }
+    if (filter.from() != null) {
+      sql.append(" AND event_time >= ?");
+      parameters.add(filter.from().toEpochMilli());
+    }
+    if (filter.to() != null) {
+      sql.append(" AND event_time < ?");
+      parameters.add(filter.to().toEpochMilli());
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    parameters.add(limit);
+    List<LoggedEvent> events = new ArrayList<>();
+    Sql.query(pool, sql.toString(), rows -> events.add(SqliteProcessingLog.loggedEvent(rows)), parameters.toArray());
+    return events;
   }
 
   private static DebugEntry accepted(ResultSet rows) throws SQLException {

@@ -328,7 +328,8 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     statement.setString(6, cell.feature());
   }
 
-  private static LoggedEvent loggedEvent(ResultSet rows) throws SQLException {
+  /** The row of the events table whose columns are selected in the order {@link #readAfter} selects them. */
+  static LoggedEvent loggedEvent(ResultSet rows) throws SQLException {
     EventType type =
         EventType.fromWire(rows.getString(4)).orElseThrow(() -> new IllegalStateException("unknown type in the log"));
     Event event =
