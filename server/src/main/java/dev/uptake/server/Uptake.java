@@ -3,6 +3,7 @@ package dev.uptake.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.server.config.UptakeConfig;
+import dev.uptake.server.http.ApiDocs;
 import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.IngestRoutes;
 import dev.uptake.server.http.Responses;
@@ -29,6 +30,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,11 +41,13 @@ public final class Uptake implements AutoCloseable {
   private final Store store;
   private final Processor processor;
   private final Javalin app;
+  private final List<String> routes;
 
-  private Uptake(Store store, Processor processor, Javalin app) {
+  private Uptake(Store store, Processor processor, Javalin app, List<String> routes) {
     this.store = store;
     this.processor = processor;
     this.app = app;
+    this.routes = List.copyOf(routes);
   }
 
   /** Opens the store and starts serving; fails fast when the store or the port is unavailable. */
@@ -76,9 +81,12 @@ public final class Uptake implements AutoCloseable {
                   store.processingLog(), store.profiles(), store.settings(), store.usage(),
                   new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry)
               .start();
+      ApiDocs docs = new ApiDocs(json);
+      List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
               cfg -> {
+                cfg.events.handlerAdded(handler -> routes.add(handler.getHttpMethod() + " " + handler.getPath()));
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.http().host();
                 cfg.jetty.port = config.http().port();
@@ -93,13 +101,14 @@ public final class Uptake implements AutoCloseable {
                 events.register(cfg.routes);
                 profiles.register(cfg.routes);
                 usage.register(cfg.routes);
+                docs.register(cfg.routes);
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));
                 cfg.routes.get(
                     "/metrics",
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
               });
       app.start();
-      return new Uptake(store, processor, app);
+      return new Uptake(store, processor, app, routes);
     } catch (RuntimeException e) {
       if (processor != null) {
         processor.close();
@@ -112,6 +121,11 @@ public final class Uptake implements AutoCloseable {
   /** The benchmark ceiling's event log: acknowledges without storing. */
   private static CompletableFuture<Appended> discard(IngestBatch batch) {
     return CompletableFuture.completedFuture(new Appended(batch.accepted().size(), 0));
+  }
+
+  /** Every route registered, as {@code METHOD /path} ({@code GET /api/v1/accounts}); before-handlers too. */
+  public List<String> routes() {
+    return routes;
   }
 
   /** The port the server listens on (the chosen one when configured with 0). */

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +70,11 @@ public final class TestServer implements AutoCloseable {
     UptakeConfig config =
         new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), new StoreConfig(dataDir), region, endpoints);
     return new TestServer(dataDir, Uptake.start(config, clock));
+  }
+
+  /** Every route the server registered, as {@code METHOD /path}. */
+  public List<String> routes() {
+    return uptake.routes();
   }
 
   public int port() {
