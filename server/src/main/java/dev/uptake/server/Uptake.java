@@ -26,6 +26,7 @@ import dev.uptake.store.Store;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Stores;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -91,6 +92,7 @@ public final class Uptake implements AutoCloseable {
                 cfg.jetty.host = config.http().host();
                 cfg.jetty.port = config.http().port();
                 cfg.routes.exception(ApiError.ApiException.class, (e, ctx) -> responses.renderError(ctx, e.error()));
+                cfg.routes.exception(HttpResponseException.class, (e, ctx) -> responses.renderHttpResponse(ctx, e));
                 cfg.routes.exception(StoreUnavailableException.class, (e, ctx) -> responses.renderUnavailable(ctx, e));
                 cfg.routes.exception(Exception.class, (e, ctx) -> responses.renderUnexpected(ctx, e));
                 ingest.register(cfg.routes);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.store.StoreUnavailableException;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,16 @@ public final class Responses {
 
   public void renderError(Context ctx, ApiError error) {
     json(ctx, error.status(), error);
+  }
+
+  /** Javalin's own refusals (no such route, above all) in the same shape as ours. */
+  public void renderHttpResponse(Context ctx, HttpResponseException e) {
+    if (e instanceof NotFoundResponse) {
+      renderError(ctx, ApiError.of(404, "not_found", null,
+          "there is no route " + ctx.method() + " " + ctx.path() + "; every route is listed at /api"));
+    } else {
+      renderError(ctx, ApiError.of(e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
+    }
   }
 
   /** The store failed: 503, which Segment and its SDKs retry. */

@@ -13,7 +13,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code /openapi.json} documents exactly the routes the server registers, and {@code /api} shows them. */
+/** {@code /openapi.json} documents exactly the routes the server registers, {@code /api} shows them, and any other path says where they are. */
 class OpenApiTest {
 
   @TempDir Path dir;
@@ -55,6 +55,17 @@ class OpenApiTest {
       assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
       json(server.get("/openapi.json")).get("paths").fieldNames()
           .forEachRemaining(path -> assertThat(page.body()).contains(path.replace("&", "&amp;")));
+    }
+  }
+
+  @Test
+  void anUnknownRouteAnswersTheOneErrorShapeAndPointsToTheList() {
+    try (TestServer server = TestServer.start(dir)) {
+      HttpResponse<String> response = server.get("/api/v1/nothing-here");
+      assertThat(response.statusCode()).isEqualTo(404);
+      JsonNode error = json(response);
+      assertThat(error.get("error").asText()).isEqualTo("not_found");
+      assertThat(error.get("reason").asText()).contains("GET /api/v1/nothing-here").contains("/api");
     }
   }
 }
