@@ -35,6 +35,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--open-sessions", description = "Open sessions for the memory figure (default: 100,000).")
   Integer openSessions;
 
+  @Option(names = "--list-accounts", description = "Accounts in the workspace whose list ACCOUNTS measures (default: 10,000).")
+  Integer listAccounts;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
@@ -42,10 +45,11 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Suite.Plan plan = smoke ? Suite.Plan.SMOKE : Suite.Plan.FULL;
-    if (replayEvents != null || openSessions != null || freshnessEventsPerSecond != null) {
+    if (replayEvents != null || openSessions != null || freshnessEventsPerSecond != null || listAccounts != null) {
       plan = new Suite.Plan(plan.warmup(), plan.measure(), plan.connections(), plan.accounts(),
           replayEvents != null ? replayEvents : plan.replayEvents(), openSessions != null ? openSessions : plan.openSessions(),
-          plan.freshness(), freshnessEventsPerSecond != null ? freshnessEventsPerSecond : plan.freshnessEventsPerSecond());
+          plan.freshness(), freshnessEventsPerSecond != null ? freshnessEventsPerSecond : plan.freshnessEventsPerSecond(),
+          listAccounts != null ? listAccounts : plan.listAccounts(), plan.listRequests());
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
     ObjectNode results = new Suite(plan, phases, dir, System.out).run();

@@ -25,24 +25,24 @@ import org.HdrHistogram.Histogram;
 /**
  * Every figure of BENCHMARKS.md in one run, so ratios compare like with like: durable ingest per
  * request shape, its ceilings (the server with storage off; the store alone), freshness at half the
- * measured maximum, processing replay, and the server's memory.
+ * measured maximum, processing replay, the server's memory, and the accounts list on many accounts.
  */
 final class Suite {
 
   /** How long and how much; {@link #SMOKE} runs in seconds, for the test suite. */
   record Plan(Duration warmup, Duration measure, int connections, int accounts, long replayEvents, int openSessions,
-      Duration freshness, double freshnessEventsPerSecond) {
+      Duration freshness, double freshnessEventsPerSecond, int listAccounts, int listRequests) {
     static final Plan FULL = new Plan(Duration.ofSeconds(15), Duration.ofSeconds(20), 16, 2_000, 5_000_000, 100_000,
-        Duration.ofSeconds(20), HALF_OF_MAX);
+        Duration.ofSeconds(20), HALF_OF_MAX, 10_000, 300);
     static final Plan SMOKE = new Plan(Duration.ofMillis(300), Duration.ofMillis(700), 2, 20, 3_000, 300,
-        Duration.ofSeconds(2), HALF_OF_MAX);
+        Duration.ofSeconds(2), HALF_OF_MAX, 30, 5);
   }
 
   /** Freshness at half the durable NDJSON throughput INGEST measured. */
   static final double HALF_OF_MAX = 0;
 
   /** The parts of the suite, each runnable alone. */
-  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY }
+  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS }
 
   private final Plan plan;
   private final java.util.Set<Phase> phases;
@@ -82,6 +82,9 @@ final class Suite {
     }
     if (phases.contains(Phase.MEMORY)) {
       openSessionsMemory();
+    }
+    if (phases.contains(Phase.ACCOUNTS)) {
+      accountsList();
     }
     return results;
   }
@@ -262,6 +265,14 @@ final class Suite {
       memory.put("peakRssMib", rss[1]);
       memory.put("heapMib", new Api(server.url, keys.adminToken()).heapMib());
       log.printf("memory with %,d open sessions: RSS %.0f MiB (peak %.0f MiB)%n", plan.openSessions, rss[0], rss[1]);
+    }
+  }
+
+  private void accountsList() throws Exception {
+    Path dir = work.resolve("accounts");
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+      AccountsBench.Result result = AccountsBench.run(server.url, workspace(dir), plan.listAccounts, plan.listRequests, log);
+      results.set("accountsList", Api.JSON.valueToTree(result));
     }
   }
 

@@ -38,7 +38,10 @@ class BenchSmokeTest {
     assertThat(results.at("/processingReplay/events").asLong()).isPositive();
     assertThat(results.at("/memory/peakRssMib").asDouble()).isPositive();
     assertThat(results.at("/openSessionsMemory/openSessions").asInt()).isEqualTo(Suite.Plan.SMOKE.openSessions());
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("processing replay");
+    assertThat(results.at("/accountsList/accounts").asInt()).isEqualTo(Suite.Plan.SMOKE.listAccounts());
+    assertThat(results.at("/accountsList/defaultPage/requests").asLong()).isEqualTo(Suite.Plan.SMOKE.listRequests());
+    assertThat(results.at("/accountsList/filteredTotal").asInt()).as("the filter matches some, not all").isBetween(1, Suite.Plan.SMOKE.listAccounts() - 1);
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("processing replay").contains("accounts list");
 
     Path file = dir.resolve("results.json");
     Suite.write(results, file);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.keys.Region;
 import dev.uptake.server.cli.Main;
 import dev.uptake.server.config.UptakeConfig;
@@ -159,6 +160,18 @@ public final class TestServer implements AutoCloseable {
         get("/api/v1/debugger?limit=1000" + (status == null ? "" : "&status=" + status), "Authorization", keys.bearer());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json(response).get("events");
+  }
+
+  /** Sends the events in one {@code /v1/batch} with the workspace's write key, and waits until they are processed. */
+  public void sendProcessed(Keys keys, Events... events) {
+    StringBuilder body = new StringBuilder("{\"batch\":[");
+    for (int i = 0; i < events.length; i++) {
+      body.append(i == 0 ? "" : ",").append(events[i].json());
+    }
+    HttpResponse<String> response = post("/v1/batch", body.append("]}").toString(), "Authorization", keys.basicWriteKey());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(json(response).get("rejected")).as(response.body()).isEmpty();
+    awaitProcessed(keys);
   }
 
   /** Waits until the processor has consumed everything the workspace accepted. */

@@ -110,55 +110,53 @@ public final class AccountDetailRoutes {
   }
 
   private void modules(Context ctx) {
-    Workspace workspace = auth.workspace(ctx);
-    String id = existing(workspace, ctx.pathParam("id"));
-    QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
-    Table table = new Table(MODULE_COLUMNS, Set.of());
-    for (Adoption.ModuleUse use : Adoption.modules(cells(workspace, id, days), accountUsers(workspace, id))) {
+    adoption(ctx, "modules", MODULE_COLUMNS, (cells, users) -> Adoption.modules(cells, users).stream().map(use -> {
       Map<String, Object> row = new HashMap<>();
       row.put("module", use.module());
       row.put("users", use.users());
       row.put("nonUsers", use.nonUsers());
       row.put("activeSeconds", use.activeMillis() / 1000.0);
       row.put("events", use.events());
-      row.put("lastUsed", use.lastUsed() == null ? null : use.lastUsed().toString());
-      table.add(row);
-    }
-    table.answer(ctx, "modules", range(days), responses, json);
+      row.put("lastUsed", text(use.lastUsed()));
+      return row;
+    }).toList());
   }
 
   private void features(Context ctx) {
-    Workspace workspace = auth.workspace(ctx);
-    String id = existing(workspace, ctx.pathParam("id"));
-    QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
-    Table table = new Table(FEATURE_COLUMNS, Set.of());
-    for (Adoption.FeatureUse use : Adoption.features(cells(workspace, id, days), accountUsers(workspace, id))) {
+    adoption(ctx, "features", FEATURE_COLUMNS, (cells, users) -> Adoption.features(cells, users).stream().map(use -> {
       Map<String, Object> row = new HashMap<>();
       row.put("module", use.module());
       row.put("feature", use.feature());
       row.put("users", use.users());
       row.put("nonUsers", use.nonUsers());
       row.put("events", use.events());
-      row.put("lastUsed", use.lastUsed() == null ? null : use.lastUsed().toString());
+      row.put("lastUsed", text(use.lastUsed()));
       row.put("adoption", use.adoption());
-      table.add(row);
-    }
-    table.answer(ctx, "features", range(days), responses, json);
+      return row;
+    }).toList());
   }
 
-  private Map<Cell, Measures> cells(Workspace workspace, String id, QueryParams.Days days) {
+  /** The rows of a list over the account's usage cells in the range and its users. */
+  private interface AdoptionRows {
+    List<Map<String, Object>> rows(Map<Cell, Measures> cells, List<String> accountUsers);
+  }
+
+  private void adoption(Context ctx, String name, List<String> columns, AdoptionRows rows) {
+    Workspace workspace = auth.workspace(ctx);
+    String id = existing(workspace, ctx.pathParam("id"));
+    QueryParams.Days days = QueryParams.days(ctx, settings.get(workspace.id()).timeZone(), clock);
     Map<Cell, Measures> cells = new HashMap<>();
     usage.accountUsage(workspace.id(), id, days.from(), days.to())
         .forEach(row -> cells.merge(row.cell(), row.measures(), Measures::plus));
-    return cells;
+    List<String> accountUsers = profiles.usersOf(workspace.id(), id).stream().map(UserState::userId).toList();
+    Table table = new Table(columns, Set.of());
+    rows.rows(cells, accountUsers).forEach(table::add);
+    ObjectNode range = json.createObjectNode().put("from", days.from().toString()).put("to", days.to().toString());
+    table.answer(ctx, name, range, responses, json);
   }
 
-  private List<String> accountUsers(Workspace workspace, String id) {
-    return profiles.usersOf(workspace.id(), id).stream().map(UserState::userId).toList();
-  }
-
-  private ObjectNode range(QueryParams.Days days) {
-    return json.createObjectNode().put("from", days.from().toString()).put("to", days.to().toString());
+  private static String text(LocalDate day) {
+    return day == null ? null : day.toString();
   }
 
   private String existing(Workspace workspace, String id) {

@@ -36,7 +36,7 @@ class AccountDetailTest {
   void workspace() {
     server = TestServer.start(dir, new TestClock(Instant.parse("2024-06-15T12:00:00Z")));
     keys = server.createWorkspace("Acme Analytics");
-    send(group("acme", "u1"), group("acme", "u2"), group("acme", "u3"),
+    server.sendProcessed(keys, group("acme", "u1"), group("acme", "u2"), group("acme", "u3"),
         track("u1", "Open", "Reports", "2024-06-10T09:00:00Z"), track("u1", "Export", "Reports", "2024-06-10T09:03:00Z"),
         track("u1", "Open", "Dashboard", "2024-06-10T09:04:00Z"), track("u2", "Open", "Reports", "2024-06-12T10:00:00Z"));
   }
@@ -128,15 +128,5 @@ class AccountDetailTest {
 
   private static Events track(String user, String feature, String module, String time) {
     return Events.track(feature).user(user).session(user).at(time).module(module);
-  }
-
-  private void send(Events... events) {
-    StringBuilder body = new StringBuilder("{\"batch\":[");
-    for (int i = 0; i < events.length; i++) {
-      body.append(i == 0 ? "" : ",").append(events[i].json());
-    }
-    HttpResponse<String> response = server.post("/v1/batch", body.append("]}").toString(), "Authorization", keys.basicWriteKey());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    server.awaitProcessed(keys);
   }
 }

@@ -44,7 +44,7 @@ class AccountsListTest {
         + "\"dimensions\":[{\"name\":\"seats\",\"type\":\"number\",\"source\":\"group\",\"trait\":\"seats\"},"
         + "{\"name\":\"renewal\",\"type\":\"date\",\"source\":\"group\",\"trait\":\"renewal\"},"
         + "{\"name\":\"region\",\"type\":\"string\",\"source\":\"group\",\"trait\":\"region\"}]}");
-    send(
+    server.sendProcessed(keys, 
         group("acme", "u1").set("traits.name", "Acme").set("traits.createdAt", "2020-01-01").set("traits.tier", "Gold")
             .set("traits.lifecycle_stage", "Adopted").set("traits.seats", 40).set("traits.renewal", "2024-09-01")
             .set("traits.region", "EMEA"),
@@ -163,10 +163,10 @@ class AccountsListTest {
   void figuresFollowLateEventsLinksAndTheTurnOfTheDay() {
     assertThat(only(list("q=globex")).get("sessions30d").asInt()).isEqualTo(1);
 
-    send(track("u3", null, "2024-06-12T10:00:00Z")); // late, for a past day
+    server.sendProcessed(keys, track("u3", null, "2024-06-12T10:00:00Z")); // late, for a past day
     assertThat(only(list("q=globex")).get("sessions30d").asInt()).isEqualTo(2);
 
-    send(group("globex", "u2").at("2024-06-15T09:00:00Z")); // u2 moves from acme to globex
+    server.sendProcessed(keys, group("globex", "u2").at("2024-06-15T09:00:00Z")); // u2 moves from acme to globex
     JsonNode globex = only(list("q=globex"));
     assertThat(globex.get("sessions30d").asInt()).isEqualTo(3); // u2's 06-01 came along
     assertThat(globex.get("usersTotal").asInt()).isEqualTo(2);
@@ -273,15 +273,5 @@ class AccountsListTest {
   private void put(String settings) {
     HttpResponse<String> response = server.put("/api/v1/settings", settings, "Authorization", keys.bearer());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  private void send(Events... events) {
-    StringBuilder body = new StringBuilder("{\"batch\":[");
-    for (int i = 0; i < events.length; i++) {
-      body.append(i == 0 ? "" : ",").append(events[i].json());
-    }
-    HttpResponse<String> response = server.post("/v1/batch", body.append("]}").toString(), "Authorization", keys.basicWriteKey());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    server.awaitProcessed(keys);
   }
 }

@@ -30,13 +30,13 @@ class EventsApiTest {
   void workspace(@TempDir Path dir) {
     server = TestServer.start(dir);
     keys = server.createWorkspace("Acme Analytics");
-    send(Events.group("acme").user("u1").at("2024-05-01T08:00:00Z").messageId("e1"));
-    send(Events.track("Open").user("u1").account("acme").at("2024-05-01T09:00:00Z").messageId("e2"));
-    send(Events.track("Open").user("u1").at("2024-05-02T09:00:00Z").messageId("e3")); // acme through u1's link
-    send(Events.track("Export").user("u2").account("globex").at("2024-05-02T10:00:00Z").messageId("e4"));
-    send(Events.page("Home").user("u2").at("2024-05-03T09:00:00Z").messageId("e5"));
-    send(Events.identify().user("u1").at("2024-05-03T23:30:00Z").messageId("e6"));
-    send(Events.track("Share").user("u3").account("acme").at("2024-05-04T09:00:00Z").messageId("e7"));
+    server.sendProcessed(keys, Events.group("acme").user("u1").at("2024-05-01T08:00:00Z").messageId("e1"));
+    server.sendProcessed(keys, Events.track("Open").user("u1").account("acme").at("2024-05-01T09:00:00Z").messageId("e2"));
+    server.sendProcessed(keys, Events.track("Open").user("u1").at("2024-05-02T09:00:00Z").messageId("e3")); // acme through u1's link
+    server.sendProcessed(keys, Events.track("Export").user("u2").account("globex").at("2024-05-02T10:00:00Z").messageId("e4"));
+    server.sendProcessed(keys, Events.page("Home").user("u2").at("2024-05-03T09:00:00Z").messageId("e5"));
+    server.sendProcessed(keys, Events.identify().user("u1").at("2024-05-03T23:30:00Z").messageId("e6"));
+    server.sendProcessed(keys, Events.track("Share").user("u3").account("acme").at("2024-05-04T09:00:00Z").messageId("e7"));
   }
 
   @AfterAll
@@ -109,11 +109,5 @@ class EventsApiTest {
     List<String> ids = new ArrayList<>();
     list.get("events").forEach(event -> ids.add(event.get("messageId").asText()));
     return ids;
-  }
-
-  private void send(Events event) {
-    HttpResponse<String> response = server.post("/v1/batch", "{\"batch\":[" + event.json() + "]}", "Authorization", keys.basicWriteKey());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    server.awaitProcessed(keys);
   }
 }
