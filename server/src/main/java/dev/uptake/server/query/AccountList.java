@@ -100,7 +100,7 @@ final class AccountList {
         from++;
       }
     }
-    int to = Math.min(matching.size(), from + limit);
+    int to = from + Math.min(limit, matching.size() - from);
     List<AccountDirectory.Row> page = matching.subList(from, to).stream().map(Key::row).toList();
     String next = to < matching.size() ? encode(matching.get(to - 1)) : null;
     return new Page(page, matching.size(), next);

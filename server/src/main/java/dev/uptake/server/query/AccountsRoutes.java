@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * cursor. Filters: {@code tier}, {@code lifecycleStage}, {@code isChurned}, {@code pending},
  * {@code dimension.NAME=value} (and {@code >}, {@code <}, {@code >=}, {@code <=} for number and date
  * dimensions), {@code inactiveDays}, {@code q}; {@code sort} (any figure, {@code name} by default)
- * and {@code order} ({@code asc} by default); {@code limit} and {@code cursor}.
+ * and {@code order} ({@code asc} by default); {@code limit} and {@code cursor} (CSV: every row
+ * unless {@code limit} is given).
  */
 public final class AccountsRoutes {
 
@@ -69,7 +70,9 @@ public final class AccountsRoutes {
     Workspace workspace = auth.workspace(ctx);
     WorkspaceSettings workspaceSettings = settings.get(workspace.id());
     AccountList list = query(ctx, workspaceSettings);
-    int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+    // A CSV download is the whole list unless a page is asked for; JSON comes a page at a time.
+    int limit = Table.wantsCsv(ctx) ? QueryParams.limit(ctx, Integer.MAX_VALUE, Integer.MAX_VALUE)
+        : QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     AccountList.Page page = list.page(directory.accounts(workspace.id()), blankToNull(ctx.queryParam("cursor")), limit);
     Table table = new Table(COLUMNS, Set.of("dimensions"));
     for (AccountDirectory.Row row : page.rows()) {

@@ -61,10 +61,16 @@ final class Table {
     return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
   }
 
-  /** Answers with this table: CSV named {@code name}.csv, or JSON {@code {name: [...], ...extra}}. */
+  /**
+   * Answers with this table: JSON {@code {name: [...], ...extra}}, or CSV named {@code name}.csv
+   * with a {@code nextCursor} of {@code extra} in the {@code X-Next-Cursor} header.
+   */
   void answer(Context ctx, String name, ObjectNode extra, Responses responses, ObjectMapper json) {
     if (wantsCsv(ctx)) {
       ctx.status(200).contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+      if (extra.hasNonNull("nextCursor")) {
+        ctx.header("X-Next-Cursor", extra.get("nextCursor").asText());
+      }
       writeCsv(ctx.outputStream(), json);
       return;
     }

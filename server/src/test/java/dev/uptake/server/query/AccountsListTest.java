@@ -210,6 +210,25 @@ class AccountsListTest {
   }
 
   @Test
+  void csvIsTheWholeListUnlessAPageIsAskedFor() throws Exception {
+    HttpResponse<String> page = server.get("/api/v1/accounts?format=csv&limit=3", "Authorization", keys.bearer());
+    assertThat(Csv.read(page.body())).extracting(row -> row.get("id")).containsExactly("acme", "globex", "initech");
+    String cursor = page.headers().firstValue("X-Next-Cursor").orElseThrow();
+    HttpResponse<String> rest = server.get("/api/v1/accounts?format=csv&limit=3&cursor=" + cursor, "Authorization", keys.bearer());
+    assertThat(Csv.read(rest.body())).extracting(row -> row.get("id")).containsExactly("umbrella");
+    assertThat(rest.headers().firstValue("X-Next-Cursor")).isEmpty();
+
+    Events[] more = new Events[60];
+    for (int i = 0; i < more.length; i++) {
+      more[i] = group("more-" + i, "more-user-" + i).set("traits.name", "More " + i).set("traits.createdAt", "2023-01-01");
+    }
+    server.sendProcessed(keys, more);
+    assertThat(list("").get("accounts")).as("a JSON page").hasSize(50);
+    HttpResponse<String> all = server.get("/api/v1/accounts?format=csv", "Authorization", keys.bearer());
+    assertThat(Csv.read(all.body())).as("the whole list").hasSize(64);
+  }
+
+  @Test
   void badParametersAreRefusedWithTheirName() {
     assertRefused("sort=popularity", "sort");
     assertRefused("order=up", "order");
