@@ -14,11 +14,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -63,7 +66,7 @@ final class AccountList {
     }
 
     static List<String> ids() {
-      return java.util.Arrays.stream(values()).map(sort -> sort.id).toList();
+      return Arrays.stream(values()).map(sort -> sort.id).toList();
     }
   }
 
@@ -205,11 +208,11 @@ final class AccountList {
     return a.compareTo(b);
   }
 
-  private static java.util.Optional<JsonNode> dimensionValue(AccountDirectory.Row row, Dimension dimension) {
+  private static Optional<JsonNode> dimensionValue(AccountDirectory.Row row, Dimension dimension) {
     return row.view().dimensions().value(dimension.name()).filter(node -> !node.isNull());
   }
 
-  private static java.util.Optional<String> text(AccountDirectory.Row row, String field) {
+  private static Optional<String> text(AccountDirectory.Row row, String field) {
     AccountState account = row.view().account();
     return account.fields().value(field).filter(node -> !node.isNull()).map(JsonNode::asText);
   }
@@ -266,7 +269,7 @@ final class AccountList {
   /** The figures of a row by their JSON names (numbers, the last-seen time as ISO-8601 text, nulls). */
   static Map<String, Object> figures(AccountDirectory.Row row) {
     ActivityFigures figures = row.figures();
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("activeUsers7d", figures.activeUsers7d());
     values.put("activeUsers30d", figures.activeUsers30d());
     values.put("sessions30d", figures.sessions30d());

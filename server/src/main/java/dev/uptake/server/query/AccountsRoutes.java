@@ -15,11 +15,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -117,7 +119,7 @@ public final class AccountsRoutes {
     if (query == null || query.isEmpty()) {
       return List.of();
     }
-    return java.util.Arrays.stream(query.split("&"))
+    return Arrays.stream(query.split("&"))
         .map(pair -> URLDecoder.decode(pair, StandardCharsets.UTF_8))
         .toList();
   }
@@ -130,8 +132,8 @@ public final class AccountsRoutes {
             + "'; defined: " + settings.dimensions().stream().map(Dimension::name).toList()));
   }
 
-  private static java.util.Optional<String> param(Context ctx, String name) {
-    return java.util.Optional.ofNullable(blankToNull(ctx.queryParam(name)));
+  private static Optional<String> param(Context ctx, String name) {
+    return Optional.ofNullable(blankToNull(ctx.queryParam(name)));
   }
 
   private static String blankToNull(String text) {
