@@ -1,6 +1,7 @@
 package dev.uptake.store;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The read side of ingestion: counts and the latest events, for one workspace at a time. */
 public interface IngestLedger {
@@ -15,4 +16,7 @@ public interface IngestLedger {
    * {@code beforeSeq} ({@code Long.MAX_VALUE} for the newest).
    */
   List<LoggedEvent> events(long workspaceId, EventFilter filter, long beforeSeq, int limit);
+
+  /** The same events handed to {@code sink} one by one as they are read, for an export of any size. */
+  void forEachEvent(long workspaceId, EventFilter filter, long beforeSeq, long limit, Consumer<LoggedEvent> sink);
 }

@@ -28,7 +28,8 @@ import java.util.Set;
 
 /**
  * {@code GET /api/v1/events?accountId=&userId=&type=&from=&to=}: accepted events as the log holds
- * them, newest received first, a page at a time ({@code limit}, {@code cursor}). {@code from} and
+ * them, newest received first, a page at a time ({@code limit}, {@code cursor}); in CSV without
+ * {@code limit}, every matching event, streamed from the log as it is read. {@code from} and
  * {@code to} bound the event time: a day ({@code YYYY-MM-DD}, in the workspace's time zone, both
  * inclusive) or an ISO-8601 date-time ({@code to} exclusive).
  */
@@ -64,8 +65,15 @@ public final class EventsRoutes {
     EventFilter filter = new EventFilter(
         text(ctx, "accountId"), text(ctx, "userId"), type(text(ctx, "type")), time(ctx, "from", zone, false),
         time(ctx, "to", zone, true));
+    long beforeSeq = cursor(text(ctx, "cursor"));
+    if (Table.wantsCsv(ctx) && text(ctx, "limit") == null) {
+      Table.streamCsv(ctx, "events", COLUMNS,
+          rows -> ledger.forEachEvent(workspace.id(), filter, beforeSeq, Long.MAX_VALUE, logged -> rows.accept(row(logged.event()))),
+          json);
+      return;
+    }
     int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-    List<LoggedEvent> events = ledger.events(workspace.id(), filter, cursor(text(ctx, "cursor")), limit + 1);
+    List<LoggedEvent> events = ledger.events(workspace.id(), filter, beforeSeq, limit + 1);
     Table table = new Table(COLUMNS, Set.of());
     events.stream().limit(limit).forEach(logged -> table.add(row(logged.event())));
     ObjectNode extra = json.createObjectNode();

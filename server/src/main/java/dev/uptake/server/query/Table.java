@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * A list answer: named columns and rows of values. JSON by default, under its list's name (each
@@ -79,6 +80,30 @@ final class Table {
     rows.forEach(row -> list.add(json.valueToTree(row)));
     body.setAll(extra);
     responses.json(ctx, 200, body);
+  }
+
+  /**
+   * CSV of rows that {@code rows} hands over one at a time (to its argument), written as they come:
+   * an export of any size, never held whole. No spread columns.
+   */
+  static void streamCsv(
+      Context ctx, String name, List<String> columns, Consumer<Consumer<Map<String, Object>>> rows, ObjectMapper json) {
+    ctx.status(200).contentType("text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+    CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+    columns.forEach(schema::addColumn);
+    try (SequenceWriter writer = new CsvMapper().writer(schema.build()).writeValues(ctx.outputStream())) {
+      rows.accept(row -> {
+        List<Object> values = new ArrayList<>(columns.size());
+        columns.forEach(column -> values.add(cell(row.get(column), json)));
+        try {
+          writer.write(values);
+        } catch (IOException e) {
+          throw new UncheckedIOException("writing CSV to the client", e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing CSV to the client", e);
+    }
   }
 
   /** Spread columns get one column per field any row has; other JSON values are written as JSON text. */

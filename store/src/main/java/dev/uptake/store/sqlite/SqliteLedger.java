@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /** Stats and debugger reads over the pool; they never wait for the event log's writer. */
@@ -74,6 +75,13 @@ final class SqliteLedger implements IngestLedger {
 
   @Override
   public List<LoggedEvent> events(long workspaceId, EventFilter filter, long beforeSeq, int limit) {
+    List<LoggedEvent> events = new ArrayList<>();
+    forEachEvent(workspaceId, filter, beforeSeq, limit, events::add);
+    return events;
+  }
+
+  @Override
+  public void forEachEvent(long workspaceId, EventFilter filter, long beforeSeq, long limit, Consumer<LoggedEvent> sink) {
     StringBuilder sql = new StringBuilder(
         "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
             + " received_at, payload FROM events WHERE workspace_id = ? AND seq < ?");
@@ -101,9 +109,7 @@ final class SqliteLedger implements IngestLedger {
     }
     sql.append(" ORDER BY seq DESC LIMIT ?");
     parameters.add(limit);
-    List<LoggedEvent> events = new ArrayList<>();
-    Sql.query(pool, sql.toString(), rows -> events.add(SqliteProcessingLog.loggedEvent(rows)), parameters.toArray());
-    return events;
+    Sql.query(pool, sql.toString(), rows -> sink.accept(SqliteProcessingLog.loggedEvent(rows)), parameters.toArray());
   }
 
   private static DebugEntry accepted(ResultSet rows) throws SQLException {
