@@ -13,6 +13,7 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
+import dev.uptake.server.web.WebRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
 import dev.uptake.server.query.UsageRoutes;
@@ -27,6 +28,7 @@ import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Stores;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -83,6 +85,7 @@ public final class Uptake implements AutoCloseable {
                   new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry)
               .start();
       ApiDocs docs = new ApiDocs(json);
+      WebRoutes web = new WebRoutes(store.workspaces(), store.members(), clock);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -104,6 +107,12 @@ public final class Uptake implements AutoCloseable {
                 profiles.register(cfg.routes);
                 usage.register(cfg.routes);
                 docs.register(cfg.routes);
+                web.register(cfg.routes);
+                cfg.staticFiles.add(files -> {
+                  files.hostedPath = "/static";
+                  files.directory = "/static";
+                  files.location = Location.CLASSPATH;
+                });
                 cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));
                 cfg.routes.get(
                     "/metrics",

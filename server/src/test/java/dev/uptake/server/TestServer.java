@@ -34,7 +34,18 @@ public final class TestServer implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   /** A workspace's credentials as {@code uptake workspace create} printed them. */
-  public record Keys(String workspace, String apiKey, String authKey, String writeKey, String adminToken) {
+  public record Keys(
+      String workspace, String apiKey, String authKey, String writeKey, String adminToken, String adminEmail,
+      String adminPassword) {
+
+    /** The keys of {@code uptake workspace create}'s output. */
+    public static Keys of(JsonNode out) {
+      return new Keys(
+          out.get("workspace").asText(), out.get("apiKey").asText(), out.get("authKey").asText(),
+          out.get("writeKey").asText(), out.get("adminToken").asText(), out.get("adminEmail").asText(),
+          out.get("adminPassword").asText());
+    }
+
     public String basicWriteKey() {
       return basic(writeKey, "");
     }
@@ -92,10 +103,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public Keys createWorkspace(String name, String region) {
-    JsonNode out = cli("workspace", "create", "--name", name, "--region", region, "--data", dataDir.toString());
-    return new Keys(
-        out.get("workspace").asText(), out.get("apiKey").asText(), out.get("authKey").asText(),
-        out.get("writeKey").asText(), out.get("adminToken").asText());
+    return Keys.of(cli("workspace", "create", "--name", name, "--region", region, "--data", dataDir.toString()));
   }
 
   /** Runs an {@code uptake} command in this JVM and returns its JSON output. */

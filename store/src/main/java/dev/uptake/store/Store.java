@@ -14,6 +14,8 @@ public interface Store extends AutoCloseable {
 
   Workspaces workspaces();
 
+  Members members();
+
   IngestLedger ledger();
 
   /** The log as the processing stage reads it. Only one process may consume it at a time. */

@@ -30,6 +30,9 @@ public interface Workspaces {
 
   Optional<Workspace> find(String publicId);
 
+  /** By the store's own id ({@link Workspace#id()}), as members and sessions name it. */
+  Optional<Workspace> byId(long id);
+
   /** The keys senders should use now (the newest set). */
   EventKeys currentKeys(Workspace workspace);
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.keys.EventKeys;
 import dev.uptake.core.keys.Region;
+import dev.uptake.server.web.Passwords;
+import dev.uptake.store.Members;
 import dev.uptake.store.Store;
 import dev.uptake.store.Stores;
 import dev.uptake.store.Workspace;
@@ -51,13 +53,13 @@ final class WorkspaceCommand implements Runnable {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    abstract Object apply(Workspaces workspaces);
+    abstract Object apply(Store store);
 
     @Override
     public void run() {
       Object result;
       try (Store store = Stores.open(data.storeConfig(), Clock.systemUTC())) {
-        result = apply(store.workspaces());
+        result = apply(store);
       }
       try {
         spec.commandLine().getOut().println(JSON.writeValueAsString(result));
@@ -80,14 +82,21 @@ final class WorkspaceCommand implements Runnable {
     @Option(names = "--region", defaultValue = "${env:UPTAKE_REGION:-us}", description = "Region of its keys: us or eu (default: ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--admin-email", description = "E-mail address of its first admin, who signs in to the web app (default: admin@<workspace id>).")
+    String adminEmail;
+
     @Override
-    Object apply(Workspaces workspaces) {
+    Object apply(Store store) {
       if (name.isBlank()) {
         throw new ParameterException(spec.commandLine(), "--name must not be empty");
       }
-      Workspaces.Created created = workspaces.create(name.strip(), region(region));
+      Workspaces.Created created = store.workspaces().create(name.strip(), region(region));
       Map<String, Object> out = describe(created.workspace(), created.keys());
       out.put("adminToken", created.adminToken());
+      String email = adminEmail != null ? adminEmail.strip() : "admin@" + created.workspace().publicId();
+      Passwords.NewMember admin = Passwords.add(store.members(), email, created.workspace().id(), Members.Role.ADMIN);
+      out.put("adminEmail", admin.email());
+      out.put("adminPassword", admin.password()); // shown once: only its hash is kept
       return out;
     }
   }
@@ -95,7 +104,8 @@ final class WorkspaceCommand implements Runnable {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List workspaces with their current keys.")
   static final class ListAll extends StoreCommand {
     @Override
-    Object apply(Workspaces workspaces) {
+    Object apply(Store store) {
+      Workspaces workspaces = store.workspaces();
       List<Workspace> all = workspaces.list();
       return all.stream().map(w -> describe(w, workspaces.currentKeys(w))).toList();
     }
@@ -116,7 +126,8 @@ final class WorkspaceCommand implements Runnable {
     boolean adminToken;
 
     @Override
-    Object apply(Workspaces workspaces) {
+    Object apply(Store store) {
+      Workspaces workspaces = store.workspaces();
       Workspaces.Rotated rotated = workspaces.rotateKeys(workspace, grace, adminToken);
       Map<String, Object> out = describe(rotated.workspace(), rotated.keys());
       if (rotated.adminToken() != null) {
@@ -147,7 +158,8 @@ final class WorkspaceCommand implements Runnable {
     }
 
     @Override
-    Object apply(Workspaces workspaces) {
+    Object apply(Store store) {
+      Workspaces workspaces = store.workspaces();
       Workspace updated = workspaces.setWebhookSecret(workspace, secret.clear ? null : secret.value);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("workspace", updated.publicId());

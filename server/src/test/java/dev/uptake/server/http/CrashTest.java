@@ -148,9 +148,7 @@ class CrashTest {
   }
 
   static TestServer.Keys keysFor(JsonNode out) {
-    return new TestServer.Keys(
-        out.get("workspace").asText(), out.get("apiKey").asText(), out.get("authKey").asText(),
-        out.get("writeKey").asText(), out.get("adminToken").asText());
+    return TestServer.Keys.of(out);
   }
 
   static void waitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestLedger;
+import dev.uptake.store.Members;
 import dev.uptake.store.ProcessingLog;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.SettingsStore;
@@ -45,6 +46,7 @@ public final class SqliteStore implements Store {
   private final SQLiteDataSource writerSource;
   private final HikariDataSource pool;
   private final SqliteWorkspaces workspaces;
+  private final SqliteMembers members;
   private final SqliteLedger ledger;
   private final SqliteProcessingLog processingLog;
   private final SqliteProfiles profiles;
@@ -57,6 +59,7 @@ public final class SqliteStore implements Store {
     this.writerSource = logSource(dataDir);
     this.pool = pool(new AttachingDataSource(writerSource, dataDir.resolve(STATE_FILE_NAME)));
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
+    this.members = new SqliteMembers(pool, clock);
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     this.processingLog = new SqliteProcessingLog(pool, stateSource(dataDir), json);
@@ -92,6 +95,11 @@ public final class SqliteStore implements Store {
   @Override
   public Workspaces workspaces() {
     return workspaces;
+  }
+
+  @Override
+  public Members members() {
+    return members;
   }
 
   @Override

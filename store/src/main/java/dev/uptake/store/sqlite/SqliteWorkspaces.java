@@ -70,6 +70,11 @@ final class SqliteWorkspaces implements Workspaces {
   }
 
   @Override
+  public Optional<Workspace> byId(long id) {
+    return first("SELECT " + COLUMNS + " FROM workspaces w WHERE w.id = ?", id);
+  }
+
+  @Override
   public EventKeys currentKeys(Workspace workspace) {
     try (Connection connection = pool.getConnection();
         PreparedStatement statement =

@@ -1,0 +1,87 @@
+package dev.uptake.store.sqlite;
+
+import dev.uptake.store.Members;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Members, memberships and web sessions in SQLite ({@code uptake.db}). */
+final class SqliteMembers implements Members {
+
+  private final DataSource pool;
+  private final Clock clock;
+
+  SqliteMembers(DataSource pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  @Override
+  public Added add(String email, String passwordHash, long workspaceId, Role role) {
+    boolean created = Sql.inTransaction(pool, connection -> {
+      boolean inserted = Sql.update(connection,
+          "INSERT INTO members (email, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING",
+          email.strip(), passwordHash, clock.millis()) == 1;
+      Sql.update(connection,
+          "INSERT INTO memberships (member_id, workspace_id, role) SELECT id, ?, ? FROM members WHERE email = ?"
+              + " ON CONFLICT (member_id, workspace_id) DO UPDATE SET role = excluded.role",
+          workspaceId, role.id(), email.strip());
+      return inserted;
+    });
+    return new Added(byEmail(email).orElseThrow(), created);
+  }
+
+  @Override
+  public Optional<Member> byEmail(String email) {
+    List<Member> found = new ArrayList<>();
+    List<Membership> memberships = new ArrayList<>();
+    Sql.query(pool,
+        "SELECT m.id, m.email, m.password_hash, s.workspace_id, s.role FROM members m"
+            + " LEFT JOIN memberships s ON s.member_id = m.id WHERE m.email = ? ORDER BY s.workspace_id",
+        rows -> {
+          if (found.isEmpty()) {
+            found.add(new Member(rows.getLong(1), rows.getString(2), rows.getString(3), List.of()));
+          }
+          if (rows.getString(5) != null) {
+            memberships.add(new Membership(rows.getLong(4), role(rows.getString(5))));
+          }
+        },
+        email.strip());
+    return found.stream().findFirst().map(m -> new Member(m.id(), m.email(), m.passwordHash(), memberships));
+  }
+
+  @Override
+  public void startSession(String tokenHash, long memberId, long workspaceId, String csrfToken, Instant expiresAt) {
+    Sql.inTransaction(pool, connection -> Sql.update(connection,
+        "INSERT INTO web_sessions (token_hash, member_id, workspace_id, csrf_token, created_at, expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)",
+        tokenHash, memberId, workspaceId, csrfToken, clock.millis(), expiresAt.toEpochMilli()));
+  }
+
+  @Override
+  public Optional<WebSession> session(String tokenHash, Instant now) {
+    List<WebSession> found = new ArrayList<>();
+    Sql.query(pool,
+        "SELECT w.member_id, m.email, w.workspace_id, s.role, w.csrf_token, w.expires_at FROM web_sessions w"
+            + " JOIN members m ON m.id = w.member_id"
+            + " JOIN memberships s ON s.member_id = w.member_id AND s.workspace_id = w.workspace_id"
+            + " WHERE w.token_hash = ? AND w.expires_at > ?",
+        rows -> found.add(new WebSession(rows.getLong(1), rows.getString(2), rows.getLong(3), role(rows.getString(4)),
+            rows.getString(5), Instant.ofEpochMilli(rows.getLong(6)))),
+        tokenHash, now.toEpochMilli());
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public void endSession(String tokenHash) {
+    Sql.inTransaction(pool, connection -> Sql.update(connection, "DELETE FROM web_sessions WHERE token_hash = ?", tokenHash));
+  }
+
+  private static Role role(String id) {
+    return Role.valueOf(id.toUpperCase(Locale.ROOT));
+  }
+}
