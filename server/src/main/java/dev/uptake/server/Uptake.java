@@ -13,6 +13,7 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
+import dev.uptake.server.web.AdminCenterRoutes;
 import dev.uptake.server.web.WebRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
@@ -85,7 +86,8 @@ public final class Uptake implements AutoCloseable {
                   new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry)
               .start();
       ApiDocs docs = new ApiDocs(json);
-      WebRoutes web = new WebRoutes(store.workspaces(), store.members(), clock);
+      WebRoutes web = new WebRoutes(store.members(), clock);
+      AdminCenterRoutes adminCenter = new AdminCenterRoutes(store.workspaces(), store.members(), store.ledger(), clock);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -108,6 +110,8 @@ public final class Uptake implements AutoCloseable {
                 usage.register(cfg.routes);
                 docs.register(cfg.routes);
                 web.register(cfg.routes);
+                adminCenter.register(cfg.routes);
+                cfg.staticFiles.enableWebjars();
                 cfg.staticFiles.add(files -> {
                   files.hostedPath = "/static";
                   files.directory = "/static";

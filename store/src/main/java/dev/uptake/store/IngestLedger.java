@@ -1,5 +1,6 @@
 package dev.uptake.store;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -7,6 +8,9 @@ import java.util.function.Consumer;
 public interface IngestLedger {
 
   IngestStats stats(long workspaceId);
+
+  /** Accepted events received at or after {@code since}, counted up to {@code cap} (the newest first). */
+  long receivedSince(long workspaceId, Instant since, long cap);
 
   /** The latest {@code limit} entries matching {@code filter}, newest first. */
   List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit);

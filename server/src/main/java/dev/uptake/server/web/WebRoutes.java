@@ -1,25 +1,12 @@
 package dev.uptake.server.web;
 
 import dev.uptake.store.Members;
-import dev.uptake.store.Workspace;
-import dev.uptake.store.Workspaces;
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.SameSite;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,24 +20,22 @@ import java.util.Optional;
  */
 public final class WebRoutes {
 
-  static final String SESSION_COOKIE = "uptake_session";
+  static final String SESSION_COOKIE = Pages.SESSION_COOKIE;
   static final String LOGIN_CSRF_COOKIE = "uptake_login_csrf";
   static final Duration SESSION_LIFETIME = Duration.ofHours(12);
   /** Checked when an e-mail address is unknown, so a wrong address takes as long as a wrong password. */
   private static final String NO_SUCH_MEMBER = Passwords.hash(Passwords.oneTime());
 
-  private final Workspaces workspaces;
   private final Members members;
   private final Clock clock;
   private final SignInThrottle throttle;
-  private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
-  private final SecureRandom random = new SecureRandom();
+  private final Pages pages;
 
-  public WebRoutes(Workspaces workspaces, Members members, Clock clock) {
-    this.workspaces = workspaces;
+  public WebRoutes(Members members, Clock clock) {
     this.members = members;
     this.clock = clock;
     this.throttle = new SignInThrottle(clock);
+    this.pages = new Pages(members, clock);
   }
 
   public void register(RoutesConfig routes) {
@@ -61,7 +46,7 @@ public final class WebRoutes {
   }
 
   private void loginPage(Context ctx) {
-    if (signedIn(ctx).isPresent()) {
+    if (pages.session(ctx).isPresent()) {
       ctx.redirect("/", HttpStatus.SEE_OTHER);
       return;
     }
@@ -69,9 +54,9 @@ public final class WebRoutes {
   }
 
   private void showLogin(Context ctx, int status, String email, String error) {
-    String csrf = token();
-    ctx.cookie(cookie(ctx, LOGIN_CSRF_COOKIE, csrf, -1));
-    render(ctx, status, "login.jte", Map.of("csrf", csrf, "email", email, "error", error == null ? "" : error));
+    String csrf = pages.token();
+    ctx.cookie(pages.cookie(ctx, LOGIN_CSRF_COOKIE, csrf, -1));
+    pages.render(ctx, status, "login.jte", Map.of("csrf", csrf, "email", email, "error", error == null ? "" : error));
   }
 
   private void login(Context ctx) {
@@ -79,7 +64,7 @@ public final class WebRoutes {
     String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
     String sent = ctx.formParam("csrf");
     String expected = ctx.cookie(LOGIN_CSRF_COOKIE);
-    if (sent == null || expected == null || !same(sent, expected)) {
+    if (sent == null || expected == null || !Pages.same(sent, expected)) {
       showLogin(ctx, 403, email, "This form had expired. Please sign in again.");
       return;
     }
@@ -99,77 +84,32 @@ public final class WebRoutes {
       return;
     }
     throttle.succeeded(byEmail);
-    String token = token();
+    String token = pages.token();
     Instant expires = clock.instant().plus(SESSION_LIFETIME);
-    members.startSession(sha256(token), member.get().id(), member.get().memberships().get(0).workspaceId(), token(), expires);
+    members.startSession(Pages.sha256(token), member.get().id(), member.get().memberships().get(0).workspaceId(), pages.token(), expires);
     ctx.removeCookie(LOGIN_CSRF_COOKIE, "/");
-    ctx.cookie(cookie(ctx, SESSION_COOKIE, token, (int) SESSION_LIFETIME.toSeconds()));
+    ctx.cookie(pages.cookie(ctx, SESSION_COOKIE, token, (int) SESSION_LIFETIME.toSeconds()));
     ctx.redirect("/", HttpStatus.SEE_OTHER);
   }
 
   private void logout(Context ctx) {
-    Optional<Members.WebSession> session = signedIn(ctx);
+    Optional<Members.WebSession> session = pages.session(ctx);
     if (session.isPresent()) {
-      if (!same(Optional.ofNullable(ctx.formParam("csrf")).orElse(""), session.get().csrfToken())) {
+      if (!Pages.same(Optional.ofNullable(ctx.formParam("csrf")).orElse(""), session.get().csrfToken())) {
         ctx.status(403).result("This form had expired; reload the page and sign out again.");
         return;
       }
-      members.endSession(sha256(ctx.cookie(SESSION_COOKIE)));
+      members.endSession(Pages.sha256(ctx.cookie(SESSION_COOKIE)));
     }
     ctx.removeCookie(SESSION_COOKIE, "/");
     ctx.redirect("/login", HttpStatus.SEE_OTHER);
   }
 
+  /** The first page a signed-in member sees. */
   private void home(Context ctx) {
-    Optional<Members.WebSession> session = signedIn(ctx);
-    if (session.isEmpty()) {
-      ctx.redirect("/login", HttpStatus.SEE_OTHER);
-      return;
-    }
-    Workspace workspace = workspaces.byId(session.get().workspaceId()).orElseThrow();
-    render(ctx, 200, "home.jte", Map.of("workspace", workspace.name(), "email", session.get().email(),
-        "role", session.get().role().id(), "csrf", session.get().csrfToken()));
-  }
-
-  /** The session of the request's cookie, if it is signed in. */
-  Optional<Members.WebSession> signedIn(Context ctx) {
-    String token = ctx.cookie(SESSION_COOKIE);
-    return token == null ? Optional.empty() : members.session(sha256(token), clock.instant());
-  }
-
-  private void render(Context ctx, int status, String template, Map<String, Object> model) {
-    StringOutput out = new StringOutput();
-    templates.render(template, model, out);
-    ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store").result(out.toString());
-  }
-
-  private Cookie cookie(Context ctx, String name, String value, int maxAgeSeconds) {
-    Cookie cookie = new Cookie(name, value, "/", maxAgeSeconds, secure(ctx));
-    cookie.setHttpOnly(true);
-    cookie.setSameSite(SameSite.LAX);
-    return cookie;
-  }
-
-  /** Secure cookies when the browser came over HTTPS (directly or through a proxy that says so). */
-  private static boolean secure(Context ctx) {
-    return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-  }
-
-  private String token() {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private static boolean same(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    if (pages.require(ctx).isPresent()) {
+      ctx.redirect("/settings", HttpStatus.SEE_OTHER);
     }
   }
+
 }

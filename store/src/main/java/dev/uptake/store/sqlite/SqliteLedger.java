@@ -8,6 +8,8 @@ import dev.uptake.store.EventFilter;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.IngestStats;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -71,6 +73,26 @@ final class SqliteLedger implements IngestLedger {
     // Stable sort: within one receive time, each source keeps its newest-first order.
     entries.sort(Comparator.comparing(DebugEntry::receivedAt).reversed());
     return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
+  }
+
+  /** Reads back from the newest event and stops at the first one received before {@code since}. */
+  @Override
+  public long receivedSince(long workspaceId, Instant since, long cap) {
+    long count = 0;
+    try (Connection connection = pool.getConnection();
+        PreparedStatement newest = connection.prepareStatement(
+            "SELECT received_at FROM events WHERE workspace_id = ? ORDER BY seq DESC LIMIT ?")) {
+      newest.setLong(1, workspaceId);
+      newest.setLong(2, cap);
+      try (ResultSet rows = newest.executeQuery()) {
+        while (rows.next() && rows.getLong(1) >= since.toEpochMilli()) {
+          count++;
+        }
+      }
+    } catch (SQLException e) {
+      throw Sql.unavailable(e);
+    }
+    return count;
   }
 
   @Override

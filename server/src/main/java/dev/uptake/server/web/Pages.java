@@ -1,0 +1,115 @@
+package dev.uptake.server.web;
+
+import dev.uptake.store.Members;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every page needs: its template rendered, the signed-in session of the request (or a
+ * redirect to sign in), the CSRF check of a form, and cookies with the right flags.
+ */
+final class Pages {
+
+  static final String SESSION_COOKIE = "uptake_session";
+
+  private final Members members;
+  private final Clock clock;
+  private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+  private final SecureRandom random = new SecureRandom();
+
+  Pages(Members members, Clock clock) {
+    this.members = members;
+    this.clock = clock;
+  }
+
+  /** The session of the request's cookie, if it is signed in. */
+  Optional<Members.WebSession> session(Context ctx) {
+    String token = ctx.cookie(SESSION_COOKIE);
+    return token == null ? Optional.empty() : members.session(sha256(token), clock.instant());
+  }
+
+  /** The session, or empty after answering with a redirect to the sign-in page. */
+  Optional<Members.WebSession> require(Context ctx) {
+    Optional<Members.WebSession> session = session(ctx);
+    if (session.isEmpty()) {
+      ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    }
+    return session;
+  }
+
+  /** True when the form carries the session's CSRF token; otherwise answers 403. */
+  boolean formAllowed(Context ctx, Members.WebSession session) {
+    String sent = ctx.formParam("csrf");
+    if (sent != null && same(sent, session.csrfToken())) {
+      return true;
+    }
+    ctx.status(403).contentType("text/plain; charset=utf-8").result("This form had expired; reload the page and try again.");
+    return false;
+  }
+
+  /** True for admins; otherwise answers 403 (a viewer reads, but changes nothing). */
+  boolean admin(Context ctx, Members.WebSession session) {
+    if (session.role() == Members.Role.ADMIN) {
+      return true;
+    }
+    ctx.status(403).contentType("text/plain; charset=utf-8").result("Only a workspace admin may do this.");
+    return false;
+  }
+
+  void render(Context ctx, int status, String template, Map<String, Object> model) {
+    StringOutput out = new StringOutput();
+    templates.render(template, model, out);
+    ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store").result(out.toString());
+  }
+
+  Cookie cookie(Context ctx, String name, String value, int maxAgeSeconds) {
+    Cookie cookie = new Cookie(name, value, "/", maxAgeSeconds, secure(ctx));
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(SameSite.LAX);
+    return cookie;
+  }
+
+  String token() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static boolean same(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** Secure cookies when the browser came over HTTPS (directly or through a proxy that says so). */
+  private static boolean secure(Context ctx) {
+    return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+  }
+
+  /** The server's address as the browser reached it: for the endpoint URLs to paste elsewhere. */
+  static String baseUrl(Context ctx) {
+    String scheme = Optional.ofNullable(ctx.header("X-Forwarded-Proto")).orElse(ctx.scheme());
+    String host = Optional.ofNullable(ctx.header("X-Forwarded-Host")).orElse(ctx.host());
+    return scheme + "://" + host;
+  }
+}
