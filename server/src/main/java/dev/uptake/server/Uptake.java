@@ -14,6 +14,8 @@ import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.web.AdminCenterRoutes;
+import dev.uptake.server.web.DebuggerRoutes;
+import dev.uptake.server.web.Pages;
 import dev.uptake.server.web.WebRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
@@ -86,8 +88,10 @@ public final class Uptake implements AutoCloseable {
                   new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry)
               .start();
       ApiDocs docs = new ApiDocs(json);
-      WebRoutes web = new WebRoutes(store.members(), clock);
-      AdminCenterRoutes adminCenter = new AdminCenterRoutes(store.workspaces(), store.members(), store.ledger(), clock);
+      Pages pages = new Pages(store.workspaces(), store.members(), clock);
+      WebRoutes web = new WebRoutes(pages, store.members(), clock);
+      AdminCenterRoutes adminCenter = new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock);
+      DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -111,6 +115,7 @@ public final class Uptake implements AutoCloseable {
                 docs.register(cfg.routes);
                 web.register(cfg.routes);
                 adminCenter.register(cfg.routes);
+                debuggerPage.register(cfg.routes);
                 cfg.staticFiles.enableWebjars();
                 cfg.staticFiles.add(files -> {
                   files.hostedPath = "/static";

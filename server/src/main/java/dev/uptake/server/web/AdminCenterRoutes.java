@@ -12,7 +12,6 @@ import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,10 +33,10 @@ public final class AdminCenterRoutes {
   private final Pages pages;
   private final Clock clock;
 
-  public AdminCenterRoutes(Workspaces workspaces, Members members, IngestLedger ledger, Clock clock) {
+  public AdminCenterRoutes(Pages pages, Workspaces workspaces, IngestLedger ledger, Clock clock) {
     this.workspaces = workspaces;
     this.ledger = ledger;
-    this.pages = new Pages(members, clock);
+    this.pages = pages;
     this.clock = clock;
   }
 
@@ -53,14 +52,10 @@ public final class AdminCenterRoutes {
     if (session.isEmpty()) {
       return;
     }
-    Workspace workspace = workspaces.byId(session.get().workspaceId()).orElseThrow();
+    Workspace workspace = pages.workspace(session.get());
     EventKeys keys = workspaces.currentKeys(workspace);
     String rotated = ctx.queryParam("rotatedUntil");
-    Map<String, Object> model = new HashMap<>();
-    model.put("workspace", workspace.name());
-    model.put("email", session.get().email());
-    model.put("role", session.get().role().id());
-    model.put("csrf", session.get().csrfToken());
+    Map<String, Object> model = pages.frame(session.get());
     model.put("admin", session.get().role() == Members.Role.ADMIN);
     model.put("region", workspace.region().id());
     model.put("apiKey", keys.apiKey());
@@ -98,7 +93,7 @@ public final class AdminCenterRoutes {
     if (!pages.admin(ctx, session.get())) {
       return;
     }
-    Workspace workspace = workspaces.byId(session.get().workspaceId()).orElseThrow();
+    Workspace workspace = pages.workspace(session.get());
     EventKeys keys = workspaces.currentKeys(workspace);
     pages.render(ctx, 200, "auth-key.jte",
         Map.of("authKey", keys.authKey(), "apiKey", keys.apiKey(), "baseUrl", Pages.baseUrl(ctx)));
@@ -114,7 +109,7 @@ public final class AdminCenterRoutes {
       ctx.status(400).contentType("text/plain; charset=utf-8").result("grace must be one of " + GRACE.keySet());
       return;
     }
-    Workspace workspace = workspaces.byId(session.get().workspaceId()).orElseThrow();
+    Workspace workspace = pages.workspace(session.get());
     Workspaces.Rotated rotated = workspaces.rotateKeys(workspace.publicId(), grace, false);
     ctx.redirect("/settings?rotatedUntil=" + rotated.previousValidUntil(), HttpStatus.SEE_OTHER);
   }

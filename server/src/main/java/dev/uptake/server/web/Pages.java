@@ -1,6 +1,8 @@
 package dev.uptake.server.web;
 
 import dev.uptake.store.Members;
+import dev.uptake.store.Workspace;
+import dev.uptake.store.Workspaces;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -14,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -22,16 +25,18 @@ import java.util.Optional;
  * What every page needs: its template rendered, the signed-in session of the request (or a
  * redirect to sign in), the CSRF check of a form, and cookies with the right flags.
  */
-final class Pages {
+public final class Pages {
 
   static final String SESSION_COOKIE = "uptake_session";
 
+  private final Workspaces workspaces;
   private final Members members;
   private final Clock clock;
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
   private final SecureRandom random = new SecureRandom();
 
-  Pages(Members members, Clock clock) {
+  public Pages(Workspaces workspaces, Members members, Clock clock) {
+    this.workspaces = workspaces;
     this.members = members;
     this.clock = clock;
   }
@@ -68,6 +73,20 @@ final class Pages {
     }
     ctx.status(403).contentType("text/plain; charset=utf-8").result("Only a workspace admin may do this.");
     return false;
+  }
+
+  /** The model every page's frame (its top bar) needs; pages add their own to a copy. */
+  Map<String, Object> frame(Members.WebSession session) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("workspace", workspace(session).name());
+    model.put("email", session.email());
+    model.put("role", session.role().id());
+    model.put("csrf", session.csrfToken());
+    return model;
+  }
+
+  Workspace workspace(Members.WebSession session) {
+    return workspaces.byId(session.workspaceId()).orElseThrow();
   }
 
   void render(Context ctx, int status, String template, Map<String, Object> model) {

@@ -31,11 +31,11 @@ public final class WebRoutes {
   private final SignInThrottle throttle;
   private final Pages pages;
 
-  public WebRoutes(Members members, Clock clock) {
+  public WebRoutes(Pages pages, Members members, Clock clock) {
     this.members = members;
     this.clock = clock;
     this.throttle = new SignInThrottle(clock);
-    this.pages = new Pages(members, clock);
+    this.pages = pages;
   }
 
   public void register(RoutesConfig routes) {

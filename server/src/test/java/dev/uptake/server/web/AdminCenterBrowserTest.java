@@ -16,12 +16,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * An admin, in a real browser, reads the keys off the IT Administration Center, reveals the auth
- * key, sends an event with exactly those keys, and watches the page say it arrived. The page's
- * screenshot goes to {@code target/screenshots} (docs/screenshots holds a copy).
+ * key, sends an event with exactly those keys, watches the page say it arrived, then finds it in
+ * the event debugger and opens it. Screenshots go to {@code target/screenshots} (docs/screenshots
+ * holds copies).
  */
 class AdminCenterBrowserTest {
 
@@ -51,16 +53,40 @@ class AdminCenterBrowserTest {
 
         HttpResponse<String> sent = server.post("/v1/" + authKey + "/" + apiKey,
             "{\"type\":\"track\",\"event\":\"Opened Report\",\"userId\":\"u1\",\"anonymousId\":\"s1\","
-                + "\"originalTimestamp\":\"2024-05-01T10:00:00Z\"}");
+                + "\"messageId\":\"from-the-page\",\"originalTimestamp\":\"2024-05-01T10:00:00Z\"}");
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "1 event received in the last minute"));
 
-        Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("admin-center.png"),
-            StandardCopyOption.REPLACE_EXISTING);
+        screenshot(browser, "admin-center.png");
+
+        browser.findElement(By.linkText("Event debugger")).click();
+        By row = By.cssSelector("details.event[data-message-id='from-the-page']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row)).findElement(By.tagName("summary")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+            By.cssSelector("details.event[data-message-id='from-the-page'] pre.payload"))).getText()).contains("Opened Report");
+        sleepPastARefresh();
+        assertThat(browser.findElement(row).getAttribute("open")).as("an opened row stays open through refreshes").isNotNull();
+        screenshot(browser, "debugger.png");
+
+        new Select(browser.findElement(By.id("status"))).selectByValue("rejected");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-events")));
       } finally {
         browser.quit();
       }
+    }
+  }
+
+  private static void screenshot(ChromeDriver browser, String name) throws IOException {
+    Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+    Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The debugger refreshes every 2 seconds; wait for one to have happened. */
+  private static void sleepPastARefresh() {
+    try {
+      Thread.sleep(2_500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
