@@ -13,6 +13,7 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
+import dev.uptake.server.web.AccountSettingsRoutes;
 import dev.uptake.server.web.AdminCenterRoutes;
 import dev.uptake.server.web.DebuggerRoutes;
 import dev.uptake.server.web.Pages;
@@ -92,6 +93,7 @@ public final class Uptake implements AutoCloseable {
       WebRoutes web = new WebRoutes(pages, store.members(), clock);
       AdminCenterRoutes adminCenter = new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock);
       DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
+      AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -116,6 +118,7 @@ public final class Uptake implements AutoCloseable {
                 web.register(cfg.routes);
                 adminCenter.register(cfg.routes);
                 debuggerPage.register(cfg.routes);
+                accountSettings.register(cfg.routes);
                 cfg.staticFiles.enableWebjars();
                 cfg.staticFiles.add(files -> {
                   files.hostedPath = "/static";

@@ -1,0 +1,64 @@
+package dev.uptake.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uptake.server.TestServer;
+import dev.uptake.server.TestServer.Keys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** In a real browser, an admin types a bad setting, reads why next to it, fixes it and saves. */
+class AccountSettingsBrowserTest {
+
+  @TempDir Path dir;
+  @TempDir Path profile;
+
+  @Test
+  void aSettingIsValidatedNextToItsFieldThenSaved() throws IOException {
+    try (TestServer server = TestServer.start(dir)) {
+      Keys keys = server.createWorkspace("Acme Analytics");
+      ChromeDriver browser = Chromium.start(profile);
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(server.url("/login"));
+        browser.findElement(By.id("email")).sendKeys(keys.adminEmail());
+        browser.findElement(By.id("password")).sendKeys(keys.adminPassword());
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("/settings"));
+        browser.findElement(By.linkText("Account settings")).click();
+
+        WebElement zone = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeZone")));
+        zone.clear();
+        zone.sendKeys("Mars/Olympus");
+        browser.findElement(By.id("save")).click();
+        WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("timeZone-error")));
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", error);
+        assertThat(error.getText()).contains("IANA time zone");
+        assertThat(browser.findElement(By.id("refused")).getText()).startsWith("Not saved:");
+        Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("account-settings.png"),
+            StandardCopyOption.REPLACE_EXISTING);
+
+        zone = browser.findElement(By.id("timeZone"));
+        zone.clear();
+        zone.sendKeys("Europe/Berlin");
+        browser.findElement(By.id("save")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("notice"))).getText()).startsWith("Saved.");
+        assertThat(browser.findElement(By.id("timeZone")).getAttribute("value")).isEqualTo("Europe/Berlin");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+}
