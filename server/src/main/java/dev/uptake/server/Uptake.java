@@ -14,6 +14,7 @@ import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.web.AccountSettingsRoutes;
+import dev.uptake.server.web.AccountsPage;
 import dev.uptake.server.web.AdminCenterRoutes;
 import dev.uptake.server.web.DebuggerRoutes;
 import dev.uptake.server.web.Pages;
@@ -94,6 +95,7 @@ public final class Uptake implements AutoCloseable {
       AdminCenterRoutes adminCenter = new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock);
       DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
       AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);
+      AccountsPage accountsPage = new AccountsPage(pages, accounts);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -119,6 +121,7 @@ public final class Uptake implements AutoCloseable {
                 adminCenter.register(cfg.routes);
                 debuggerPage.register(cfg.routes);
                 accountSettings.register(cfg.routes);
+                accountsPage.register(cfg.routes);
                 cfg.staticFiles.enableWebjars();
                 cfg.staticFiles.add(files -> {
                   files.hostedPath = "/static";

@@ -7,7 +7,6 @@ import dev.uptake.core.settings.Dimension;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.server.http.Responses;
 import dev.uptake.store.SettingsStore;
-import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -68,25 +67,42 @@ public final class AccountsRoutes {
     routes.get("/api/v1/accounts", this::list);
   }
 
+  /** A page of the list: each row's columns by name ({@link #COLUMNS}), how many match, the next page's cursor. */
+  public record Listed(List<Map<String, Object>> rows, int total, String nextCursor) {}
+
   private void list(Context ctx) {
-    Workspace workspace = auth.workspace(ctx);
-    WorkspaceSettings workspaceSettings = settings.get(workspace.id());
-    AccountList list = query(ctx, workspaceSettings);
+    respond(ctx, auth.workspace(ctx).id());
+  }
+
+  /**
+   * Answers the list of the request's parameters for a workspace the caller has already
+   * authenticated (the API by admin token, the web app by session): JSON, or CSV.
+   */
+  public void respond(Context ctx, long workspaceId) {
     // A CSV download is the whole list unless a page is asked for; JSON comes a page at a time.
     int limit = Table.wantsCsv(ctx) ? QueryParams.limit(ctx, Integer.MAX_VALUE, Integer.MAX_VALUE)
         : QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-    AccountList.Page page = list.page(directory.accounts(workspace.id()), blankToNull(ctx.queryParam("cursor")), limit);
+    Listed listed = listed(ctx, workspaceId, limit);
     Table table = new Table(COLUMNS, Set.of("dimensions"));
+    listed.rows().forEach(table::add);
+    ObjectNode extra = json.createObjectNode();
+    extra.put("total", listed.total());
+    extra.put("nextCursor", listed.nextCursor());
+    table.answer(ctx, "accounts", extra, responses, json);
+  }
+
+  /** The page the request's filters, sort, cursor and {@code limit} select. */
+  public Listed listed(Context ctx, long workspaceId, int limit) {
+    AccountList list = query(ctx, settings.get(workspaceId));
+    AccountList.Page page = list.page(directory.accounts(workspaceId), blankToNull(ctx.queryParam("cursor")), limit);
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (AccountDirectory.Row row : page.rows()) {
       Map<String, Object> values = new HashMap<>();
       nodes.account(row.view()).properties().forEach(field -> values.put(field.getKey(), field.getValue()));
       values.putAll(AccountList.figures(row));
-      table.add(values);
+      rows.add(values);
     }
-    ObjectNode extra = json.createObjectNode();
-    extra.put("total", page.total());
-    extra.put("nextCursor", page.nextCursor());
-    table.answer(ctx, "accounts", extra, responses, json);
+    return new Listed(rows, page.total(), page.nextCursor());
   }
 
   private AccountList query(Context ctx, WorkspaceSettings workspaceSettings) {

@@ -108,7 +108,7 @@ public final class WebRoutes {
   /** The first page a signed-in member sees. */
   private void home(Context ctx) {
     if (pages.require(ctx).isPresent()) {
-      ctx.redirect("/settings", HttpStatus.SEE_OTHER);
+      ctx.redirect("/accounts", HttpStatus.SEE_OTHER);
     }
   }
 

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads a CSV answer back through a CSV parser: one map per row, by header. */
-final class Csv {
+public final class Csv {
 
   private Csv() {}
 
-  static List<Map<String, String>> read(String text) throws IOException {
+  public static List<Map<String, String>> read(String text) throws IOException {
     try (MappingIterator<Map<String, String>> rows =
         new CsvMapper().readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       return rows.readAll();

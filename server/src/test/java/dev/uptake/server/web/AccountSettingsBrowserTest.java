@@ -35,7 +35,7 @@ class AccountSettingsBrowserTest {
         browser.findElement(By.id("email")).sendKeys(keys.adminEmail());
         browser.findElement(By.id("password")).sendKeys(keys.adminPassword());
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/settings"));
+        wait.until(ExpectedConditions.urlContains("/accounts"));
         browser.findElement(By.linkText("Account settings")).click();
 
         WebElement zone = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeZone")));

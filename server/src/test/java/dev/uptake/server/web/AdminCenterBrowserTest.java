@@ -41,7 +41,8 @@ class AdminCenterBrowserTest {
         browser.findElement(By.id("email")).sendKeys(keys.adminEmail());
         browser.findElement(By.id("password")).sendKeys(keys.adminPassword());
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/settings"));
+        wait.until(ExpectedConditions.urlContains("/accounts"));
+        browser.findElement(By.linkText("IT Administration Center")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "No events yet"));
 
         String apiKey = browser.findElement(By.id("api-key")).getText();

@@ -45,7 +45,7 @@ class SignInTest {
         .filter(c -> c.startsWith(WebRoutes.SESSION_COOKIE + "=")).findFirst().orElseThrow();
     assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax");
 
-    assertThat(browser.get("/").headers().firstValue("Location")).hasValue("/settings");
+    assertThat(browser.get("/").headers().firstValue("Location")).hasValue("/accounts");
     HttpResponse<String> settings = browser.get("/settings");
     assertThat(settings.statusCode()).isEqualTo(200);
     assertThat(settings.body()).contains("Acme Analytics").contains(keys.adminEmail()).contains("(admin)");
