@@ -31,11 +31,7 @@ class AccountSettingsBrowserTest {
       ChromeDriver browser = Chromium.start(profile);
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        browser.get(server.url("/login"));
-        browser.findElement(By.id("email")).sendKeys(keys.adminEmail());
-        browser.findElement(By.id("password")).sendKeys(keys.adminPassword());
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/accounts"));
+        Chromium.signIn(browser, server, keys.adminEmail(), keys.adminPassword());
         browser.findElement(By.linkText("Account settings")).click();
 
         WebElement zone = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeZone")));

@@ -39,10 +39,7 @@ class AccountsBrowserTest {
       ChromeDriver browser = Chromium.start(profile);
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        browser.get(server.url("/login"));
-        browser.findElement(By.id("email")).sendKeys(keys.adminEmail());
-        browser.findElement(By.id("password")).sendKeys(keys.adminPassword());
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        Chromium.signIn(browser, server, keys.adminEmail(), keys.adminPassword());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("total"), "3 accounts"));
         assertThat(browser.findElement(By.cssSelector("tr[data-account-id='hooli']")).getText()).contains("pending");
 

@@ -37,11 +37,7 @@ class AdminCenterBrowserTest {
       ChromeDriver browser = Chromium.start(profile);
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        browser.get(server.url("/login"));
-        browser.findElement(By.id("email")).sendKeys(keys.adminEmail());
-        browser.findElement(By.id("password")).sendKeys(keys.adminPassword());
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/accounts"));
+        Chromium.signIn(browser, server, keys.adminEmail(), keys.adminPassword());
         browser.findElement(By.linkText("IT Administration Center")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "No events yet"));
 
