@@ -13,6 +13,7 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
+import dev.uptake.server.web.AccountPage;
 import dev.uptake.server.web.AccountSettingsRoutes;
 import dev.uptake.server.web.AccountsPage;
 import dev.uptake.server.web.AdminCenterRoutes;
@@ -96,6 +97,7 @@ public final class Uptake implements AutoCloseable {
       DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
       AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);
       AccountsPage accountsPage = new AccountsPage(pages, accounts);
+      AccountPage accountPage = new AccountPage(pages, store.profiles(), store.usage(), store.settings(), json, clock);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -122,6 +124,7 @@ public final class Uptake implements AutoCloseable {
                 debuggerPage.register(cfg.routes);
                 accountSettings.register(cfg.routes);
                 accountsPage.register(cfg.routes);
+                accountPage.register(cfg.routes);
                 cfg.staticFiles.enableWebjars();
                 cfg.staticFiles.add(files -> {
                   files.hostedPath = "/static";

@@ -103,7 +103,7 @@ public final class AccountsPage {
     return value instanceof JsonNode node ? node.asText() : value.toString();
   }
 
-  private static String duration(Double seconds) {
+  static String duration(double seconds) {
     long total = Math.round(seconds);
     return total / 3600 + "h " + String.format(Locale.ROOT, "%02d", total % 3600 / 60) + "m";
   }

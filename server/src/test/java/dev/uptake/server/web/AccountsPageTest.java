@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The accounts table: pages of 50, filters, sort links, pending marked, the CSV, one workspace's accounts only. */
+/** The accounts table and account pages: pages of 50, filters, sort links, pending marked, the CSV, one workspace's accounts only. */
 class AccountsPageTest {
 
   private static final Pattern ROW = Pattern.compile("data-account-id=\"([^\"]+)\"");
@@ -85,6 +85,16 @@ class AccountsPageTest {
     assertThat(ids(stranger.get("/accounts").body())).isEmpty();
     assertThat(stranger.get("/accounts/export?format=csv").body()).doesNotContain("acct-");
     assertThat(new WebClient(server).get("/accounts/export?format=csv").statusCode()).as("signed out").isEqualTo(303);
+  }
+
+  @Test
+  void anAccountsPageIsItsWorkspacesOnly() {
+    assertThat(browser.get("/accounts/acct-03").body()).contains("Account 03").contains("chart-active-users");
+    Keys other = server.createWorkspace("Other");
+    WebClient stranger = new WebClient(server);
+    stranger.signIn(other.adminEmail(), other.adminPassword());
+    assertThat(stranger.get("/accounts/acct-03").statusCode()).isEqualTo(404);
+    assertThat(new WebClient(server).get("/accounts/acct-03").headers().firstValue("Location")).hasValue("/login");
   }
 
   private static List<String> ids(String page) {

@@ -1,0 +1,225 @@
+package dev.uptake.server.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.AccountView;
+import dev.uptake.core.identity.UserState;
+import dev.uptake.core.rollups.Adoption;
+import dev.uptake.core.rollups.Cell;
+import dev.uptake.core.rollups.Contributions;
+import dev.uptake.core.rollups.Measures;
+import dev.uptake.core.rollups.UsageReport;
+import dev.uptake.core.sessions.Session;
+import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.store.Members;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.SettingsStore;
+import dev.uptake.store.Usage;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One account at a glance ({@code /accounts/{id}}): its fields and dimensions, charts of daily
+ * active users and of active time per module over a chosen range (30 days ending today by
+ * default), feature adoption, its users by activity, and its recent sessions with their modules.
+ */
+public final class AccountPage {
+
+  static final int DEFAULT_DAYS = 30;
+  static final int MAX_DAYS = 366;
+  static final int SESSIONS = 20;
+
+  public record Field(String name, String value) {}
+
+  public record UserLine(String id, String name, String lastSeenAt, String activeTime, int rank) {}
+
+  public record FeatureLine(String module, String feature, int users, int nonUsers, long events, String adoption) {}
+
+  public record SessionLine(String start, String user, String duration, String activeTime, String modules) {}
+
+  private final Pages pages;
+  private final Profiles profiles;
+  private final Usage usage;
+  private final SettingsStore settings;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  public AccountPage(Pages pages, Profiles profiles, Usage usage, SettingsStore settings, ObjectMapper json, Clock clock) {
+    this.pages = pages;
+    this.profiles = profiles;
+    this.usage = usage;
+    this.settings = settings;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.get("/accounts/{id}", this::page);
+  }
+
+  private void page(Context ctx) {
+    Optional<Members.WebSession> session = pages.require(ctx);
+    if (session.isEmpty()) {
+      return;
+    }
+    long workspace = session.get().workspaceId();
+    String id = ctx.pathParam("id");
+    Optional<AccountState> account = profiles.account(workspace, id);
+    if (account.isEmpty()) {
+      ctx.status(404).contentType("text/plain; charset=utf-8").result("This workspace has no account '" + id + "'.");
+      return;
+    }
+    WorkspaceSettings workspaceSettings = settings.get(workspace);
+    ZoneId zone = workspaceSettings.timeZone();
+    LocalDate to = day(ctx.queryParam("to"), LocalDate.ofInstant(clock.instant(), zone));
+    LocalDate from = day(ctx.queryParam("from"), to.minusDays(DEFAULT_DAYS - 1));
+    if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
+      from = to.minusDays(DEFAULT_DAYS - 1);
+    }
+    List<UserState> users = profiles.usersOf(workspace, id);
+    AccountView view = AccountView.of(account.get(), users);
+    Map<Cell, Measures> cells = new HashMap<>();
+    usage.accountUsage(workspace, id, from, to).forEach(row -> cells.merge(row.cell(), row.measures(), Measures::plus));
+    UsageReport report = UsageReport.of(cells, from, to);
+
+    Map<String, Object> model = pages.frame(session.get());
+    model.put("accountId", id);
+    model.put("accountName", view.account().fields().text("name").orElse(id));
+    model.put("pending", view.account().pending());
+    model.put("fields", fields(view));
+    model.put("from", from.toString());
+    model.put("to", to.toString());
+    model.put("activeUsersChart", write(activeUsersChart(report)));
+    model.put("moduleTimeChart", write(moduleTimeChart(report)));
+    model.put("features", features(cells, users));
+    model.put("users", users(cells, users));
+    model.put("sessions", sessions(workspace, id, from, to, zone, workspaceSettings.idleThresholdMinutes() * 60_000L));
+    pages.render(ctx, 200, "account.jte", model);
+  }
+
+  private static List<Field> fields(AccountView view) {
+    List<Field> fields = new ArrayList<>();
+    view.account().fields().values().forEach((name, value) -> {
+      if (!value.value().isNull()) {
+        fields.add(new Field(name, value.value().asText()));
+      }
+    });
+    view.dimensions().values().forEach((name, value) -> {
+      if (!value.value().isNull()) {
+        fields.add(new Field(name + " (dimension)", value.value().asText()));
+      }
+    });
+    fields.add(new Field("last seen", view.activity().last() == null ? "never" : view.activity().last().toString()));
+    return fields;
+  }
+
+  /** ECharts data: the days, and each day's active users. */
+  private static Map<String, Object> activeUsersChart(UsageReport report) {
+    Map<String, Object> chart = new LinkedHashMap<>();
+    chart.put("days", report.days().keySet().stream().map(LocalDate::toString).toList());
+    chart.put("series", List.of(Map.of("name", "active users", "data",
+        report.days().values().stream().map(UsageReport::activeUsers).toList())));
+    return chart;
+  }
+
+  /** ECharts data: the days, and per module each day's active minutes (a stacked bar each). */
+  private static Map<String, Object> moduleTimeChart(UsageReport report) {
+    TreeSet<String> modules = new TreeSet<>(report.modules().keySet());
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (String module : modules) {
+      List<Double> minutes = report.days().values().stream()
+          .map(day -> day.modules().getOrDefault(module, Measures.ZERO).activeMillis() / 60_000.0)
+          .toList();
+      series.add(Map.of("name", module, "data", minutes));
+    }
+    Map<String, Object> chart = new LinkedHashMap<>();
+    chart.put("days", report.days().keySet().stream().map(LocalDate::toString).toList());
+    chart.put("series", series);
+    return chart;
+  }
+
+  private static List<FeatureLine> features(Map<Cell, Measures> cells, List<UserState> users) {
+    return Adoption.features(cells, users.stream().map(UserState::userId).toList()).stream()
+        .map(use -> new FeatureLine(use.module(), use.feature(), use.users(), use.nonUsers(), use.events(),
+            use.adoption() == null ? "—" : Math.round(use.adoption() * 100) + "%"))
+        .toList();
+  }
+
+  /** The account's users by active time in the range; equals share a rank. */
+  private static List<UserLine> users(Map<Cell, Measures> cells, List<UserState> users) {
+    Map<String, Long> active = new HashMap<>();
+    cells.forEach((cell, measures) -> active.merge(cell.userId(), measures.activeMillis(), Long::sum));
+    List<UserState> ranked = new ArrayList<>(users);
+    ranked.sort(Comparator.comparingLong((UserState user) -> -active.getOrDefault(user.userId(), 0L))
+        .thenComparing(UserState::userId));
+    List<UserLine> lines = new ArrayList<>();
+    int rank = 0;
+    long previous = -1;
+    for (int i = 0; i < ranked.size(); i++) {
+      UserState user = ranked.get(i);
+      long millis = active.getOrDefault(user.userId(), 0L);
+      rank = millis == previous ? rank : i + 1;
+      previous = millis;
+      String name = (user.fields().text("firstName").orElse("") + " " + user.fields().text("lastName").orElse("")).strip();
+      lines.add(new UserLine(user.userId(), name, user.activity().last() == null ? "never" : user.activity().last().toString(),
+          AccountsPage.duration(millis / 1000.0), rank));
+    }
+    return lines;
+  }
+
+  private List<SessionLine> sessions(long workspace, String id, LocalDate from, LocalDate to, ZoneId zone, long idle) {
+    long fromMillis = from.atStartOfDay(zone).toInstant().toEpochMilli();
+    long toMillis = to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    List<SessionLine> lines = new ArrayList<>();
+    for (Session session : usage.accountSessions(workspace, id, fromMillis, toMillis, SESSIONS)) {
+      Map<String, Long> modules = new TreeMap<>();
+      long active = 0;
+      for (Map.Entry<Cell, Measures> cell : Contributions.of(List.of(session), idle, zone).entrySet()) {
+        if (!cell.getKey().module().equals(Contributions.SESSION_ROW)) {
+          modules.merge(cell.getKey().module(), cell.getValue().activeMillis(), Long::sum);
+          active += cell.getValue().activeMillis();
+        }
+      }
+      List<String> parts = new ArrayList<>();
+      modules.forEach((module, millis) -> parts.add(module + " " + AccountsPage.duration(millis / 1000.0)));
+      lines.add(new SessionLine(Instant.ofEpochMilli(session.startMillis()).toString(), session.first().userId(),
+          AccountsPage.duration(session.durationMillis() / 1000.0), AccountsPage.duration(active / 1000.0),
+          String.join(" · ", parts)));
+    }
+    return lines;
+  }
+
+  private String write(Object chart) {
+    try {
+      return json.writeValueAsString(chart);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("chart data are plain maps and lists", e);
+    }
+  }
+
+  private static LocalDate day(String text, LocalDate fallback) {
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      return LocalDate.parse(text.strip());
+    } catch (DateTimeParseException e) {
+      return fallback;
+    }
+  }
+}
