@@ -19,6 +19,7 @@ import dev.uptake.server.web.AccountsPage;
 import dev.uptake.server.web.AdminCenterRoutes;
 import dev.uptake.server.web.DebuggerRoutes;
 import dev.uptake.server.web.Pages;
+import dev.uptake.server.web.UserPage;
 import dev.uptake.server.web.WebRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
@@ -98,6 +99,7 @@ public final class Uptake implements AutoCloseable {
       AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);
       AccountsPage accountsPage = new AccountsPage(pages, accounts);
       AccountPage accountPage = new AccountPage(pages, store.profiles(), store.usage(), store.settings(), json, clock);
+      UserPage userPage = new UserPage(pages, store.profiles(), store.usage(), store.settings(), clock);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -125,6 +127,7 @@ public final class Uptake implements AutoCloseable {
                 accountSettings.register(cfg.routes);
                 accountsPage.register(cfg.routes);
                 accountPage.register(cfg.routes);
+                userPage.register(cfg.routes);
                 cfg.staticFiles.enableWebjars();
                 cfg.staticFiles.add(files -> {
                   files.hostedPath = "/static";

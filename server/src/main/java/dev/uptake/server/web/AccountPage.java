@@ -182,11 +182,17 @@ public final class AccountPage {
     return lines;
   }
 
+  /** An account's recent sessions in the range. */
   private List<SessionLine> sessions(long workspace, String id, LocalDate from, LocalDate to, ZoneId zone, long idle) {
     long fromMillis = from.atStartOfDay(zone).toInstant().toEpochMilli();
     long toMillis = to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    return lines(usage.accountSessions(workspace, id, fromMillis, toMillis, SESSIONS), zone, idle);
+  }
+
+  /** Sessions as the tables show them: start, user, duration, active time, active time per module. */
+  static List<SessionLine> lines(List<Session> found, ZoneId zone, long idle) {
     List<SessionLine> lines = new ArrayList<>();
-    for (Session session : usage.accountSessions(workspace, id, fromMillis, toMillis, SESSIONS)) {
+    for (Session session : found) {
       Map<String, Long> modules = new TreeMap<>();
       long active = 0;
       for (Map.Entry<Cell, Measures> cell : Contributions.of(List.of(session), idle, zone).entrySet()) {
@@ -212,7 +218,7 @@ public final class AccountPage {
     }
   }
 
-  private static LocalDate day(String text, LocalDate fallback) {
+  static LocalDate day(String text, LocalDate fallback) {
     if (text == null || text.isBlank()) {
       return fallback;
     }

@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * In a real browser: open an account from the table and see its header, its two charts drawn with
- * the account's own data, feature adoption, users by activity and recent sessions.
+ * the account's own data, feature adoption, users by activity and recent sessions; then open one of
+ * its users and see the modules, features and sessions they used.
  */
 class AccountPageBrowserTest {
 
@@ -70,6 +71,13 @@ class AccountPageBrowserTest {
         Path shots = Files.createDirectories(Path.of("target", "screenshots"));
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("account.png"),
             StandardCopyOption.REPLACE_EXISTING);
+
+        browser.findElement(By.linkText("ana")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-id"), "ana"));
+        assertThat(browser.findElement(By.id("account")).getText()).isEqualTo("initech");
+        assertThat(browser.findElement(By.id("modules")).getText()).contains("Reports 0h 04m 2");
+        assertThat(browser.findElement(By.id("features")).getText()).contains("Reports Export 1").contains("Reports Open 1");
+        assertThat(browser.findElements(By.cssSelector("#sessions tr"))).hasSize(2); // a header and one session
       } finally {
         browser.quit();
       }

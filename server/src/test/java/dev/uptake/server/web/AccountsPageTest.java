@@ -88,12 +88,14 @@ class AccountsPageTest {
   }
 
   @Test
-  void anAccountsPageIsItsWorkspacesOnly() {
+  void accountAndUserPagesAreTheirWorkspacesOnly() {
     assertThat(browser.get("/accounts/acct-03").body()).contains("Account 03").contains("chart-active-users");
     Keys other = server.createWorkspace("Other");
     WebClient stranger = new WebClient(server);
     stranger.signIn(other.adminEmail(), other.adminPassword());
     assertThat(stranger.get("/accounts/acct-03").statusCode()).isEqualTo(404);
+    assertThat(browser.get("/users/u3").body()).contains("acct-03");
+    assertThat(stranger.get("/users/u3").statusCode()).isEqualTo(404);
     assertThat(new WebClient(server).get("/accounts/acct-03").headers().firstValue("Location")).hasValue("/login");
   }
 
