@@ -3,6 +3,7 @@ package dev.uptake.server.cli;
 import dev.uptake.core.keys.Region;
 import dev.uptake.server.Uptake;
 import dev.uptake.server.config.UptakeConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -40,6 +41,9 @@ final class ServeCommand implements Runnable {
   @Option(names = "--bench-discard-events", hidden = true, description = "Benchmarks only: validate, then drop events.")
   boolean discardEvents;
 
+  @Option(names = "--demo", description = "Also load a demo workspace (a few dozen accounts, 30 days of usage) and print how to sign in.")
+  boolean demo;
+
   @Override
   public void run() {
     UptakeConfig config =
@@ -61,11 +65,32 @@ final class ServeCommand implements Runnable {
             "Uptake listening on http://%s:%d (region %s, data %s)%n",
             host, uptake.port(), config.region().id(), data.dataDir.toAbsolutePath().normalize());
     spec.commandLine().getOut().flush();
+    if (demo) {
+      loadDemo(config, uptake.port());
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private void loadDemo(UptakeConfig config, int port) {
+    String host = "0.0.0.0".equals(this.host) ? "localhost" : this.host;
+    URI server = URI.create("http://" + host + ":" + port);
+    spec.commandLine().getOut().println("Loading the demo workspace through " + server + " …");
+    spec.commandLine().getOut().flush();
+    try {
+      Demo.SignIn signIn = Demo.load(config.store(), server, Clock.systemUTC());
+      spec.commandLine().getOut().printf(
+          "Demo workspace %s ready (%,d events). Open %s/login and sign in as %s with the password %s%n",
+          signIn.workspace(), signIn.events(), server, signIn.email(), signIn.password());
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("The demo could not be loaded: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    spec.commandLine().getOut().flush();
   }
 
   private Region region(String id) {

@@ -14,17 +14,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Cookies kept across requests, as a browser keeps them; no redirects followed. */
-final class WebClient {
+public final class WebClient {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   private final TestServer server;
   private final Map<String, String> cookies = new HashMap<>();
 
-  WebClient(TestServer server) {
+  public WebClient(TestServer server) {
     this.server = server;
   }
 
-  HttpResponse<String> signIn(String email, String password) {
+  public HttpResponse<String> signIn(String email, String password) {
     String csrf = csrf(get("/login").body());
     return post("/login", Map.of("csrf", csrf, "email", email, "password", password));
   }
@@ -35,7 +35,7 @@ final class WebClient {
     return matcher.group(1);
   }
 
-  HttpResponse<String> get(String path) {
+  public HttpResponse<String> get(String path) {
     return keep(server.send(request(path).GET()));
   }
 
