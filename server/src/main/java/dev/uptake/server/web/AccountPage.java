@@ -86,11 +86,9 @@ public final class AccountPage {
     }
     WorkspaceSettings workspaceSettings = settings.get(workspace);
     ZoneId zone = workspaceSettings.timeZone();
-    LocalDate to = day(ctx.queryParam("to"), LocalDate.ofInstant(clock.instant(), zone));
-    LocalDate from = day(ctx.queryParam("from"), to.minusDays(DEFAULT_DAYS - 1));
-    if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
-      from = to.minusDays(DEFAULT_DAYS - 1);
-    }
+    Range range = range(ctx, zone, clock);
+    LocalDate from = range.from();
+    LocalDate to = range.to();
     List<UserState> users = profiles.usersOf(workspace, id);
     AccountView view = AccountView.of(account.get(), users);
     Map<Cell, Measures> cells = new HashMap<>();
@@ -218,7 +216,20 @@ public final class AccountPage {
     }
   }
 
-  static LocalDate day(String text, LocalDate fallback) {
+  /** The days a page shows. */
+  record Range(LocalDate from, LocalDate to) {}
+
+  /** {@code from} and {@code to} of the request: 30 days ending today unless both make a range of up to a year. */
+  static Range range(Context ctx, ZoneId zone, Clock clock) {
+    LocalDate to = day(ctx.queryParam("to"), LocalDate.ofInstant(clock.instant(), zone));
+    LocalDate from = day(ctx.queryParam("from"), to.minusDays(DEFAULT_DAYS - 1));
+    if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
+      from = to.minusDays(DEFAULT_DAYS - 1);
+    }
+    return new Range(from, to);
+  }
+
+  private static LocalDate day(String text, LocalDate fallback) {
     if (text == null || text.isBlank()) {
       return fallback;
     }

@@ -63,11 +63,9 @@ public final class UserPage {
     }
     WorkspaceSettings workspaceSettings = settings.get(workspace);
     ZoneId zone = workspaceSettings.timeZone();
-    LocalDate to = AccountPage.day(ctx.queryParam("to"), LocalDate.ofInstant(clock.instant(), zone));
-    LocalDate from = AccountPage.day(ctx.queryParam("from"), to.minusDays(AccountPage.DEFAULT_DAYS - 1));
-    if (from.isAfter(to) || from.plusDays(AccountPage.MAX_DAYS).isBefore(to)) {
-      from = to.minusDays(AccountPage.DEFAULT_DAYS - 1);
-    }
+    AccountPage.Range range = AccountPage.range(ctx, zone, clock);
+    LocalDate from = range.from();
+    LocalDate to = range.to();
     Map<Cell, Measures> cells = new HashMap<>();
     usage.userUsage(workspace, id, from, to).forEach(row -> cells.merge(row.cell(), row.measures(), Measures::plus));
     UsageReport report = UsageReport.of(cells, from, to);
