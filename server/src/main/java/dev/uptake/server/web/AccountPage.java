@@ -81,7 +81,7 @@ public final class AccountPage {
     String id = ctx.pathParam("id");
     Optional<AccountState> account = profiles.account(workspace, id);
     if (account.isEmpty()) {
-      ctx.status(404).contentType("text/plain; charset=utf-8").result("This workspace has no account '" + id + "'.");
+      pages.refuse(ctx, 404, "This workspace has no account '" + id + "'.");
       return;
     }
     WorkspaceSettings workspaceSettings = settings.get(workspace);

@@ -67,9 +67,8 @@ public final class AdminCenterRoutes {
   }
 
   private void live(Context ctx) {
-    Optional<Members.WebSession> session = pages.session(ctx);
+    Optional<Members.WebSession> session = pages.requireForPart(ctx);
     if (session.isEmpty()) {
-      ctx.status(401).result("Signed out: reload the page to sign in again.");
       return;
     }
     long workspaceId = session.get().workspaceId();
@@ -85,9 +84,8 @@ public final class AdminCenterRoutes {
   }
 
   private void authKey(Context ctx) {
-    Optional<Members.WebSession> session = pages.session(ctx);
+    Optional<Members.WebSession> session = pages.requireForPart(ctx);
     if (session.isEmpty()) {
-      ctx.status(401).result("Signed out: reload the page to sign in again.");
       return;
     }
     if (!pages.admin(ctx, session.get())) {
@@ -106,7 +104,7 @@ public final class AdminCenterRoutes {
     }
     Duration grace = GRACE.get(Optional.ofNullable(ctx.formParam("grace")).orElse(""));
     if (grace == null) {
-      ctx.status(400).contentType("text/plain; charset=utf-8").result("grace must be one of " + GRACE.keySet());
+      pages.refuse(ctx, 400, "grace must be one of " + GRACE.keySet());
       return;
     }
     Workspace workspace = pages.workspace(session.get());

@@ -56,9 +56,8 @@ public final class DebuggerRoutes {
   }
 
   private void rows(Context ctx) {
-    Optional<Members.WebSession> session = pages.session(ctx);
+    Optional<Members.WebSession> session = pages.requireForPart(ctx);
     if (session.isEmpty()) {
-      ctx.status(401).result("Signed out: reload the page to sign in again.");
       return;
     }
     DebugEntry.Filter status = switch (Optional.ofNullable(ctx.queryParam("status")).orElse("").toLowerCase(Locale.ROOT)) {

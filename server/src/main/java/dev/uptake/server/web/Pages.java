@@ -56,13 +56,30 @@ public final class Pages {
     return session;
   }
 
+  /**
+   * The session, or empty after answering 401: for the parts a page fetches by itself (htmx), where
+   * a redirect would put the sign-in page inside the page.
+   */
+  Optional<Members.WebSession> requireForPart(Context ctx) {
+    Optional<Members.WebSession> session = session(ctx);
+    if (session.isEmpty()) {
+      refuse(ctx, 401, "Signed out: reload the page to sign in again.");
+    }
+    return session;
+  }
+
+  /** Answers {@code status} with a sentence for the person at the browser. */
+  void refuse(Context ctx, int status, String text) {
+    ctx.status(status).contentType("text/plain; charset=utf-8").result(text);
+  }
+
   /** True when the form carries the session's CSRF token; otherwise answers 403. */
   boolean formAllowed(Context ctx, Members.WebSession session) {
     String sent = ctx.formParam("csrf");
     if (sent != null && same(sent, session.csrfToken())) {
       return true;
     }
-    ctx.status(403).contentType("text/plain; charset=utf-8").result("This form had expired; reload the page and try again.");
+    refuse(ctx, 403, "This form had expired; reload the page and try again.");
     return false;
   }
 
@@ -71,7 +88,7 @@ public final class Pages {
     if (session.role() == Members.Role.ADMIN) {
       return true;
     }
-    ctx.status(403).contentType("text/plain; charset=utf-8").result("Only a workspace admin may do this.");
+    refuse(ctx, 403, "Only a workspace admin may do this.");
     return false;
   }
 

@@ -58,7 +58,7 @@ public final class UserPage {
     String id = ctx.pathParam("id");
     Optional<UserState> user = profiles.user(workspace, id);
     if (user.isEmpty()) {
-      ctx.status(404).contentType("text/plain; charset=utf-8").result("This workspace has no user '" + id + "'.");
+      pages.refuse(ctx, 404, "This workspace has no user '" + id + "'.");
       return;
     }
     WorkspaceSettings workspaceSettings = settings.get(workspace);
