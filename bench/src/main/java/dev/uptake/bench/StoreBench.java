@@ -94,7 +94,7 @@ final class StoreBench {
       Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON));
       long start = System.nanoTime();
       Processor processor = new Processor(store.processingLog(), store.profiles(), store.settings(), store.usage(),
-          pipeline, new SimpleMeterRegistry()).start();
+          pipeline, new SimpleMeterRegistry(), Clock.systemUTC()).start();
       try {
         while (store.processingLog().cursor() < last) {
           Thread.sleep(100);

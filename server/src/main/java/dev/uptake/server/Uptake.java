@@ -36,13 +36,14 @@ import dev.uptake.store.Stores;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A running embedded Uptake: SQLite store, HTTP ingestion, the processor, query API, {@code /metrics}. */
@@ -50,12 +51,14 @@ public final class Uptake implements AutoCloseable {
 
   private final Store store;
   private final Processor processor;
+  private final Health health;
   private final Javalin app;
   private final List<String> routes;
 
-  private Uptake(Store store, Processor processor, Javalin app, List<String> routes) {
+  private Uptake(Store store, Processor processor, Health health, Javalin app, List<String> routes) {
     this.store = store;
     this.processor = processor;
+    this.health = health;
     this.app = app;
     this.routes = List.copyOf(routes);
   }
@@ -75,11 +78,11 @@ public final class Uptake implements AutoCloseable {
           new IngestRoutes(
               store.workspaces(), eventLog, config.region(), config.regionEndpoints(), registry, responses, json,
               clock);
-      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), responses, json);
+      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), responses, json);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
       AccountDirectory directory = new AccountDirectory(
-          store.profiles(), store.usage(), store.settings(), store.processingLog()::cursor, clock);
+          store.profiles(), store.usage(), store.settings(), store.processingLog()::version, clock);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountDetailRoutes accountDetails = new AccountDetailRoutes(
@@ -89,8 +92,12 @@ public final class Uptake implements AutoCloseable {
       processor =
           new Processor(
                   store.processingLog(), store.profiles(), store.settings(), store.usage(),
-                  new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry)
+                  new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry, clock)
               .start();
+      Gauge.builder("uptake.processing.quarantined", store.quarantine(), quarantine -> quarantine.total())
+          .description("events set aside because processing failed on them, until a retry succeeds")
+          .register(registry);
+      Health health = new Health(eventLog, processor, responses);
       ApiDocs docs = new ApiDocs(json);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);
       WebRoutes web = new WebRoutes(pages, store.members(), clock);
@@ -134,13 +141,13 @@ public final class Uptake implements AutoCloseable {
                   files.directory = "/static";
                   files.location = Location.CLASSPATH;
                 });
-                cfg.routes.get("/health", ctx -> responses.json(ctx, 200, Map.of("status", "ok")));
+                health.register(cfg.routes);
                 cfg.routes.get(
                     "/metrics",
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
               });
       app.start();
-      return new Uptake(store, processor, app, routes);
+      return new Uptake(store, processor, health, app, routes);
     } catch (RuntimeException e) {
       if (processor != null) {
         processor.close();
@@ -153,6 +160,14 @@ public final class Uptake implements AutoCloseable {
   /** The benchmark ceiling's event log: acknowledges without storing. */
   private static CompletableFuture<Appended> discard(IngestBatch batch) {
     return CompletableFuture.completedFuture(new Appended(batch.accepted().size(), 0));
+  }
+
+  /**
+   * The error that stopped the event log's writer or the processor for good, if one did: the
+   * process should then exit so that its supervisor starts it again.
+   */
+  public Optional<Throwable> fatal() {
+    return health.fatal();
   }
 
   /** Every route registered, as {@code METHOD /path} ({@code GET /api/v1/accounts}); before-handlers too. */

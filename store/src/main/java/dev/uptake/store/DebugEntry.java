@@ -7,13 +7,13 @@ import java.util.Objects;
 /**
  * One line of the event debugger.
  *
- * @param status {@code accepted}, {@code warning} (accepted, an optional field dropped) or {@code
- *     rejected}
+ * @param status {@code accepted}, {@code warning} (accepted, an optional field dropped), {@code
+ *     rejected}, or {@code failed} (accepted, but processing failed on it and set it aside)
  * @param messageId null for a rejected item that had none
  * @param type null for a rejected item
  * @param eventTime null for a rejected item
  * @param index the item's position in its request (rejected items), else null
- * @param reasons why it was rejected, or which fields were dropped
+ * @param reasons why it was rejected or failed, or which fields were dropped
  * @param payload the event as stored, or the rejected item as received (cut to a few KB)
  */
 public record DebugEntry(
@@ -41,6 +41,7 @@ public record DebugEntry(
     ALL,
     ACCEPTED,
     REJECTED,
-    WARNING
+    WARNING,
+    FAILED
   }
 }

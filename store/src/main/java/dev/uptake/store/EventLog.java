@@ -1,5 +1,6 @@
 package dev.uptake.store;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,4 +16,12 @@ public interface EventLog {
    * again.
    */
   CompletableFuture<Appended> append(IngestBatch batch);
+
+  /**
+   * The error that stopped the log's writer, after which every append fails; empty while it
+   * works. The process is expected to exit and be restarted.
+   */
+  default Optional<Throwable> failure() {
+    return Optional.empty();
+  }
 }

@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param received every event in every request, accepted or not
  * @param warnings optional fields dropped from accepted events
- * @param processed events the processing stage has consumed
+ * @param processed events the processing stage has consumed, failed ones included
+ * @param failed events processing set aside because it failed on them (until a retry succeeds)
  * @param lastEventAt when the latest accepted event was received, or null
  */
 public record IngestStats(
@@ -17,4 +18,5 @@ public record IngestStats(
     long duplicates,
     long warnings,
     long processed,
+    long failed,
     Instant lastEventAt) {}

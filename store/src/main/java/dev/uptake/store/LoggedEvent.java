@@ -8,9 +8,14 @@ import java.util.Objects;
  *
  * @param seq its position in the log: processing order
  */
-public record LoggedEvent(long seq, long workspaceId, Event event) {
+public record LoggedEvent(long seq, long workspaceId, Event event) implements LogEntry {
 
   public LoggedEvent {
     Objects.requireNonNull(event, "event");
+  }
+
+  @Override
+  public String messageId() {
+    return event.messageId();
   }
 }

@@ -8,23 +8,35 @@ import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.sessions.SessionMerge;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * What processing one batch of the log changed, committed with the new cursor in one transaction:
- * after a crash the batch is processed again, never half-applied.
+ * What processing some events changed, committed with the cursor in one transaction: after a
+ * crash the events are processed again, never half-applied.
  *
- * @param lastSeq the last log seq the batch covers
+ * @param cursor the log seq processing is done with after this commit (the current one when the
+ *     commit only retries or narrows down events already passed)
+ * @param quarantined events set aside: their processing failed
+ * @param released seqs of set-aside events that a retry has now processed
  */
-public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
+public record ProcessedBatch(
+    long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released) {
 
   public ProcessedBatch {
     workspaces = List.copyOf(workspaces);
+    quarantined = List.copyOf(quarantined);
+    released = Set.copyOf(released);
+  }
+
+  /** Changes that move the cursor to {@code cursor} and set nothing aside. */
+  public ProcessedBatch(long cursor, List<WorkspaceChanges> workspaces) {
+    this(cursor, workspaces, List.of(), Set.of());
   }
 
   /**
    * One workspace's share of a batch.
    *
-   * @param processed events of the workspace in the batch
+   * @param processed events of the workspace the cursor passes with this commit
    * @param warnings warnings processing raised, by event seq (ingest's stay with the event)
    * @param sessions stored sessions to replace, and their replacements
    * @param usageDeltas what to add to each daily usage cell
@@ -44,6 +56,11 @@ public record ProcessedBatch(long lastSeq, List<WorkspaceChanges> workspaces) {
       users = List.copyOf(users);
       accounts = List.copyOf(accounts);
       warnings = Map.copyOf(warnings);
+    }
+
+    /** Only a count: the cursor passes {@code processed} events of the workspace, nothing else changes. */
+    public static WorkspaceChanges counted(long workspaceId, int processed) {
+      return new WorkspaceChanges(workspaceId, processed, List.of(), List.of(), Map.of(), List.of(), Map.of());
     }
   }
 }

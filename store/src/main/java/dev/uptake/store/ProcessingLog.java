@@ -1,22 +1,35 @@
 package dev.uptake.store;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * The event log as the processing stage consumes it: in seq order, from a durable cursor. Only
- * one processor consumes a store at a time.
+ * The event log as the processing stage consumes it: in seq order, from a durable cursor, with
+ * the events it set aside. Only one processor consumes a store at a time.
  */
 public interface ProcessingLog {
 
   /** The seq of the last event whose processing is committed (0 before any). */
   long cursor();
 
-  /** Up to {@code limit} events after {@code seq}, in order. */
-  List<LoggedEvent> readAfter(long seq, int limit);
+  /**
+   * The number of the latest processing commit: rows a commit writes carry it, so a reader that
+   * has seen version v loads what changed after v ({@link Profiles#changed}).
+   */
+  long version();
+
+  /** Up to {@code limit} log entries after {@code seq}, in order. */
+  List<LogEntry> readAfter(long seq, int limit);
+
+  /** Up to {@code limit} set-aside events an admin asked to retry, in seq order. */
+  List<LogEntry> retries(int limit);
 
   /** The seq of the newest event in the log (0 when empty), for the processing lag. */
   long lastSeq();
 
-  /** Writes a batch's changes and moves the cursor to its last seq, atomically. */
+  /** When the oldest event after {@code seq} was received; null when there is none. */
+  Instant receivedAfter(long seq);
+
+  /** Writes a batch's changes, set-aside events and the new cursor, atomically. */
   void commit(ProcessedBatch batch);
 }

@@ -22,6 +22,9 @@ public interface Profiles {
   /** The users whose latest link is {@code accountId}, ordered by id. */
   List<UserState> usersOf(long workspaceId, String accountId);
 
-  /** Users and accounts written by batches that ended after log seq {@code afterSeq}, up to {@code upToSeq}. */
-  ProfileChanges changed(long workspaceId, long afterSeq, long upToSeq);
+  /**
+   * Users and accounts written by processing commits after version {@code afterVersion}, up to
+   * {@code upToVersion} ({@link ProcessingLog#version()}).
+   */
+  ProfileChanges changed(long workspaceId, long afterVersion, long upToVersion);
 }

@@ -21,6 +21,9 @@ public interface Store extends AutoCloseable {
   /** The log as the processing stage reads it. Only one process may consume it at a time. */
   ProcessingLog processingLog();
 
+  /** The events processing set aside, for admins to see and retry. */
+  Quarantine quarantine();
+
   Profiles profiles();
 
   SettingsStore settings();

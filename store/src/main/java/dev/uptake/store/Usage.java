@@ -36,6 +36,9 @@ public interface Usage {
   List<DayActivity> activity(
       long workspaceId, Collection<String> accountKeys, Collection<String> accountlessUsers, LocalDate from, LocalDate to);
 
-  /** Activity rows on days before {@code before} written by batches that ended after {@code afterSeq}, up to {@code upToSeq}. */
-  List<DayActivity> activityChanged(long workspaceId, long afterSeq, long upToSeq, LocalDate before);
+  /**
+   * Activity rows on days before {@code before} written by processing commits after version {@code
+   * afterVersion}, up to {@code upToVersion} ({@link ProcessingLog#version()}).
+   */
+  List<DayActivity> activityChanged(long workspaceId, long afterVersion, long upToVersion, LocalDate before);
 }

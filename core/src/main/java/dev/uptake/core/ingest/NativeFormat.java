@@ -85,18 +85,25 @@ final class NativeFormat {
   }
 
   private static String isoTime(String field, JsonNode value) {
-    if (value.isIntegralNumber()) {
-      return Instant.ofEpochMilli(value.longValue()).toString();
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      return epochMillis(field, value.longValue());
     }
     if (value.isTextual()) {
       String text = value.textValue().strip();
       if (text.matches("-?\\d{1,18}")) {
-        return Instant.ofEpochMilli(Long.parseLong(text)).toString();
+        return epochMillis(field, Long.parseLong(text));
       }
       if (EventTimes.parse(text).isPresent()) {
         return text;
       }
     }
     throw InvalidEvent.of(field, field + " must be epoch milliseconds or an ISO-8601 time; was " + Fields.shown(value));
+  }
+
+  private static String epochMillis(String field, long millis) {
+    if (millis < 0) {
+      throw InvalidEvent.of(field, field + " " + millis + " is before 1970; it must be epoch milliseconds");
+    }
+    return Instant.ofEpochMilli(millis).toString();
   }
 }

@@ -26,6 +26,12 @@ public final class Normalizer {
   /** An event more than this far in the future of its receipt is refused. */
   static final Duration MAX_FUTURE = Duration.ofHours(24);
 
+  /**
+   * An event before this is refused: no product usage predates it, and keeping every time within
+   * 1970 … receipt + 24 h means no sum or difference of event times can overflow downstream.
+   */
+  static final Instant EARLIEST = Instant.EPOCH;
+
   private static final int DEBUG_PAYLOAD_CHARS = 4096;
 
   private final ObjectMapper json;
@@ -122,6 +128,10 @@ public final class Normalizer {
                             + " must be an ISO-8601 date-time with a time zone offset, such as"
                             + " 2024-05-01T10:00:00Z; was "
                             + Fields.shown(event.get(field))));
+    if (time.isBefore(EARLIEST)) {
+      throw InvalidEvent.of(
+          field, field + " " + text + " is before " + EARLIEST + "; check how the sender writes times");
+    }
     if (time.isAfter(receivedAt.plus(MAX_FUTURE))) {
       throw InvalidEvent.of(
           field,

@@ -164,6 +164,27 @@ class NormalizerTest {
     void eventExactly24HoursAheadIsAccepted() {
       accepted(Events.track("Export").at("2024-05-02T10:05:00Z"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-292275055-05-16T16:47:04.192Z", "-999999999-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+      "0001-01-01T00:00:00Z"})
+    void eventBefore1970IsRejectedNamingTheField(String time) {
+      Rejection rejection = rejection(Events.track("Export").at(time));
+      assertThat(rejection.field()).isEqualTo("originalTimestamp");
+      assertThat(rejection.reason()).contains("before 1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void eventAtTheEpochIsAccepted() {
+      assertThat(accepted(Events.track("Export").at("1970-01-01T00:00:00Z")).eventTime()).isEqualTo(Instant.EPOCH);
+    }
+
+    @Test
+    void timestampFarInTheFutureIsRejectedWithoutOverflow() {
+      Rejection rejection = rejection(Events.track("Export").at("+999999999-12-31T23:59:59Z"));
+      assertThat(rejection.field()).isEqualTo("originalTimestamp");
+      assertThat(rejection.reason()).contains("more than 24 hours");
+    }
   }
 
   @Nested
@@ -378,6 +399,16 @@ class NormalizerTest {
           normalizer.normalize(
               Events.JSON.readTree("{\"user_id\":\"u1\",\"created_at\":\"soon\",\"feature\":\"F\"}"), RECEIVED, null);
       assertThat(((Outcome.Rejected) outcome).rejection().field()).isEqualTo("created_at");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-9223372036854775808", "\"-9223372036854775808\"", "-1", "9223372036854775808",
+      "1e300"})
+    void nativeCreatedAtOutOfRangeIsRejectedNamingIt(String createdAt) throws Exception {
+      Outcome outcome = normalizer.normalize(
+          Events.JSON.readTree("{\"user_id\":\"u1\",\"created_at\":" + createdAt + ",\"feature\":\"F\"}"), RECEIVED, null);
+      assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+      assertThat(((Outcome.Rejected) outcome).rejection().field()).isIn("created_at", "originalTimestamp");
     }
 
     @Test

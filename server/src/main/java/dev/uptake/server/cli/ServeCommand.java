@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,11 +70,29 @@ final class ServeCommand implements Runnable {
       loadDemo(config, uptake.port());
     }
     try {
-      stopped.await();
+      while (!stopped.await(1, TimeUnit.SECONDS)) {
+        exitOnFatalError(uptake);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * After an Error stopped the event log's writer or the processor, this JVM cannot be trusted to
+   * go on (docs/operations.md): exit with {@link #EXIT_FATAL}, closing what can be closed (the
+   * shutdown hook), so that a supervisor starts a fresh process that resumes from what is durable.
+   */
+  private void exitOnFatalError(Uptake uptake) {
+    uptake.fatal().ifPresent(error -> {
+      spec.commandLine().getErr().println("uptake: stopping after a fatal error: " + error);
+      spec.commandLine().getErr().flush();
+      System.exit(EXIT_FATAL);
+    });
+  }
+
+  /** The exit status after a fatal error (EX_SOFTWARE). */
+  static final int EXIT_FATAL = 70;
 
   private void loadDemo(UptakeConfig config, int port) {
     String host = "0.0.0.0".equals(this.host) ? "localhost" : this.host;

@@ -6,16 +6,22 @@ import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.ProcessingLog;
 import dev.uptake.store.Profiles;
+import dev.uptake.store.Quarantined;
 import dev.uptake.store.SettingsStore;
+import dev.uptake.store.UnreadableEvent;
 import dev.uptake.store.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,26 +37,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the event log from its durable cursor: reads a batch, runs it per workspace through the
  * {@link Pipeline} (users and accounts, sessions, rollups), and commits the changes with the new
- * cursor in one transaction.
- * A crash between two commits re-processes one batch, which changes nothing twice: every stage
- * is order-independent and idempotent. A failing batch is retried, never skipped.
+ * cursor in one transaction. A crash between two commits re-processes one batch, which changes
+ * nothing twice: every stage is order-independent and idempotent.
+ *
+ * <p>A batch that fails is never retried as a whole forever: when the store itself works, the
+ * failure is narrowed down to the events that cause it ({@link Narrowing}), they are set aside
+ * with their error, and everything else is committed. When the store does not work, the batch is
+ * retried with a growing pause. An {@link Error} other than a stack overflow stops the thread:
+ * {@link #failure()} says so, and the process is expected to exit (see docs/operations.md).
  */
 public final class Processor implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Processor.class);
 
   static final int BATCH_SIZE = 50_000;
+  static final int RETRY_BATCH_SIZE = 1_000;
   private static final long IDLE_WAIT_MILLIS = 20;
-  private static final long RETRY_WAIT_MILLIS = 1_000;
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
   /** Session events kept in memory per workspace (roughly 150 bytes each). */
   static final int SESSION_CACHE_EVENTS = 1_000_000;
+
+  /** How processing stands, for {@code /health/ready}. */
+  public record Status(boolean running, Throwable fatal, String failing, long lagEvents, Duration lagTime) {}
 
   private final ProcessingLog eventLog;
   private final Profiles profiles;
   private final SettingsStore settings;
   private final Usage usage;
   private final Pipeline pipeline;
+  private final Clock clock;
   private final Counter processed;
+  private final Counter failures;
+  private final Counter setAside;
   private final Timer read;
   private final Timer compute;
   private final Timer commit;
@@ -58,20 +77,29 @@ public final class Processor implements AutoCloseable {
   private final Map<Long, SessionCache> sessionCaches = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile Throwable fatal;
+  private volatile String failing;
 
   public Processor(
       ProcessingLog eventLog, Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline,
-      MeterRegistry registry) {
+      MeterRegistry registry, Clock clock) {
     this.eventLog = eventLog;
     this.profiles = profiles;
     this.settings = settings;
     this.usage = usage;
     this.pipeline = pipeline;
+    this.clock = clock;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
+    this.failures = Counter.builder("uptake.processing.failures")
+        .description("batches whose processing failed (retried, or narrowed down to the events that fail)")
+        .register(registry);
+    this.setAside = Counter.builder("uptake.processing.quarantined.events")
+        .description("events set aside because processing failed on them")
+        .register(registry);
     this.read = phase(registry, "read");
     this.compute = phase(registry, "compute");
     this.commit = phase(registry, "commit");
-    Gauge.builder("uptake.processing.lag", this, Processor::lag)
+    Gauge.builder("uptake.processing.lag", this, Processor::lagEvents)
         .description("events in the log not yet processed")
         .register(registry);
     this.thread = new Thread(this::run, "uptake-processor");
@@ -90,47 +118,177 @@ public final class Processor implements AutoCloseable {
     return this;
   }
 
-  private double lag() {
+  /** The error that stopped processing, or null while it runs. */
+  public Throwable failure() {
+    return fatal;
+  }
+
+  public Status status() {
+    Instant oldest = eventLog.receivedAfter(cursor.get());
+    Duration lagTime = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
+    return new Status(
+        thread.isAlive() && fatal == null, fatal, failing, lagEvents(),
+        lagTime.isNegative() ? Duration.ZERO : lagTime);
+  }
+
+  private long lagEvents() {
     return Math.max(0, eventLog.lastSeq() - cursor.get());
   }
 
   private void run() {
+    Duration backoff = Duration.ZERO;
     while (running) {
       try {
-        if (processNextBatch() == 0) {
+        int done = processRetries() + processNextBatch();
+        backoff = Duration.ZERO;
+        failing = null;
+        if (done == 0) {
           TimeUnit.MILLISECONDS.sleep(IDLE_WAIT_MILLIS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        log.error("processing the batch after seq {} failed; retrying in {} ms", cursor.get(), RETRY_WAIT_MILLIS, e);
-        sleepQuietly(RETRY_WAIT_MILLIS);
+      } catch (RuntimeException | StackOverflowError e) {
+        backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+        failing = e.toString();
+        log.error("processing after seq {} failed and the store does not work either; retrying in {} s",
+            cursor.get(), backoff.toSeconds(), e);
+        sleepQuietly(backoff);
+      } catch (Throwable e) { // an Error: this JVM can no longer be trusted to process correctly
+        fatal = e;
+        log.error("processing stopped by {}; the process must restart", e, e);
+        return;
       }
     }
   }
 
+  /** Processes events an admin asked to retry; returns how many. */
+  int processRetries() {
+    List<LogEntry> retries = eventLog.retries(RETRY_BATCH_SIZE);
+    if (!retries.isEmpty()) {
+      settle(retries, cursor.get(), true);
+    }
+    return retries.size();
+  }
+
   /** Processes one batch; returns how many events it held (0: the log is caught up). */
   int processNextBatch() {
-    List<LoggedEvent> batch = read.record(() -> eventLog.readAfter(cursor.get(), BATCH_SIZE));
+    List<LogEntry> batch = read.record(() -> eventLog.readAfter(cursor.get(), BATCH_SIZE));
     if (batch.isEmpty()) {
       return 0;
     }
-    Map<Long, List<LoggedEvent>> byWorkspace = new LinkedHashMap<>();
-    batch.forEach(event -> byWorkspace.computeIfAbsent(event.workspaceId(), id -> new ArrayList<>()).add(event));
-    List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
-    compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events))));
     long lastSeq = batch.get(batch.size() - 1).seq();
-    try {
-      commit.record(() -> eventLog.commit(new ProcessedBatch(lastSeq, changes)));
-    } catch (RuntimeException e) {
-      sessionCaches.clear(); // the commit may or may not have happened
-      throw e;
-    }
-    changes.forEach(change -> sessionCache(change.workspaceId()).committed(change.sessions()));
+    settle(batch, lastSeq, false);
     cursor.set(lastSeq);
     processed.increment(batch.size());
     return batch.size();
+  }
+
+  /**
+   * Commits what {@code entries} change and moves the cursor to {@code cursorAfter}; a retry
+   * releases the entries that now succeed instead of counting them as processed again.
+   */
+  private void settle(List<LogEntry> entries, long cursorAfter, boolean retry) {
+    Map<Long, List<LoggedEvent>> byWorkspace = new LinkedHashMap<>();
+    List<Quarantined> unreadable = new ArrayList<>();
+    for (LogEntry entry : entries) {
+      if (entry instanceof LoggedEvent event) {
+        byWorkspace.computeIfAbsent(event.workspaceId(), id -> new ArrayList<>()).add(event);
+      } else {
+        unreadable.add(quarantined(entry, ((UnreadableEvent) entry).problem()));
+      }
+    }
+    try {
+      commitTogether(entries, byWorkspace, cursorAfter, unreadable, retry);
+    } catch (RuntimeException | StackOverflowError e) {
+      sessionCaches.clear(); // the commit may or may not have happened
+      failures.increment();
+      probeStore(e);
+      log.warn("processing {} events after seq {} failed; narrowing it down to the events that fail",
+          entries.size(), cursor.get(), e);
+      List<Quarantined> failed = new Narrowing(this::commitPart, this::probeStore).run(byWorkspace.values());
+      failed.addAll(unreadable);
+      sessionCaches.clear();
+      commit(entries, List.of(), cursorAfter, failed, retry);
+      failed.forEach(event -> log.error("event {} of workspace {} (seq {}) set aside: {}",
+          event.messageId(), event.workspaceId(), event.seq(), event.error()));
+    }
+  }
+
+  private void commitTogether(
+      List<LogEntry> entries, Map<Long, List<LoggedEvent>> byWorkspace, long cursorAfter,
+      List<Quarantined> unreadable, boolean retry) {
+    List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
+    compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events))));
+    commit(entries, changes, cursorAfter, unreadable, retry);
+    changes.forEach(change -> sessionCache(change.workspaceId()).committed(change.sessions()));
+  }
+
+  /** Commits one workspace's events without moving the cursor: a step of narrowing down. */
+  private void commitPart(List<LoggedEvent> events) {
+    try {
+      ProcessedBatch.WorkspaceChanges changes = process(events.get(0).workspaceId(), events);
+      eventLog.commit(new ProcessedBatch(cursor.get(), List.of(withoutCount(changes))));
+    } finally {
+      sessionCaches.clear();
+    }
+  }
+
+  private void commit(
+      List<LogEntry> entries, List<ProcessedBatch.WorkspaceChanges> changes, long cursorAfter,
+      List<Quarantined> failed, boolean retry) {
+    Set<Long> released = new HashSet<>();
+    List<ProcessedBatch.WorkspaceChanges> counted = new ArrayList<>();
+    if (retry) {
+      entries.forEach(entry -> released.add(entry.seq()));
+      failed.forEach(event -> released.remove(event.seq()));
+      changes.forEach(change -> counted.add(withoutCount(change)));
+    } else {
+      counted.addAll(changes);
+      counted.addAll(countsOnly(entries, changes));
+    }
+    commit.record(() -> eventLog.commit(new ProcessedBatch(cursorAfter, counted, failed, released)));
+    setAside.increment(failed.size());
+  }
+
+  /** What the cursor passes in workspaces whose changes are not in {@code changes}: counted, nothing else. */
+  private static List<ProcessedBatch.WorkspaceChanges> countsOnly(
+      List<LogEntry> entries, List<ProcessedBatch.WorkspaceChanges> changes) {
+    Map<Long, Integer> counts = new LinkedHashMap<>();
+    entries.forEach(entry -> counts.merge(entry.workspaceId(), 1, Integer::sum));
+    changes.forEach(change -> counts.merge(change.workspaceId(), -change.processed(), Integer::sum));
+    List<ProcessedBatch.WorkspaceChanges> extra = new ArrayList<>();
+    counts.forEach((workspaceId, count) -> {
+      if (count != 0) {
+        extra.add(ProcessedBatch.WorkspaceChanges.counted(workspaceId, count));
+      }
+    });
+    return extra;
+  }
+
+  private static ProcessedBatch.WorkspaceChanges withoutCount(ProcessedBatch.WorkspaceChanges changes) {
+    return new ProcessedBatch.WorkspaceChanges(changes.workspaceId(), 0, changes.users(), changes.accounts(),
+        changes.warnings(), changes.sessions(), changes.usageDeltas());
+  }
+
+  /**
+   * Throws {@code failure} when the store cannot commit even nothing: then the store is the
+   * trouble, not the events, and none may be set aside for it.
+   */
+  private void probeStore(Throwable failure) {
+    try {
+      eventLog.commit(new ProcessedBatch(cursor.get(), List.of()));
+    } catch (RuntimeException probe) {
+      failure.addSuppressed(probe);
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw (Error) failure;
+    }
+  }
+
+  static Quarantined quarantined(LogEntry entry, String error) {
+    return new Quarantined(entry.seq(), entry.workspaceId(), entry.messageId(), error);
   }
 
   private ProcessedBatch.WorkspaceChanges process(long workspaceId, List<LoggedEvent> logged) {
@@ -164,9 +322,13 @@ public final class Processor implements AutoCloseable {
     return sessionCaches.computeIfAbsent(workspaceId, id -> new SessionCache(SESSION_CACHE_EVENTS));
   }
 
-  private static void sleepQuietly(long millis) {
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static void sleepQuietly(Duration pause) {
     try {
-      TimeUnit.MILLISECONDS.sleep(millis);
+      TimeUnit.MILLISECONDS.sleep(pause.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -7,6 +7,7 @@ import dev.uptake.server.http.Responses;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.IngestStats;
+import dev.uptake.store.Quarantine;
 import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
@@ -15,7 +16,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code GET /api/v1/stats} and {@code GET /api/v1/debugger}. */
+/**
+ * {@code GET /api/v1/stats}, {@code GET /api/v1/debugger} and {@code POST
+ * /api/v1/debugger/{messageId}/retry}.
+ */
 public final class QueryRoutes {
 
   static final int DEFAULT_LIMIT = 50;
@@ -23,12 +27,15 @@ public final class QueryRoutes {
 
   private final AdminAuth auth;
   private final IngestLedger ledger;
+  private final Quarantine quarantine;
   private final Responses responses;
   private final ObjectMapper json;
 
-  public QueryRoutes(Workspaces workspaces, IngestLedger ledger, Responses responses, ObjectMapper json) {
+  public QueryRoutes(
+      Workspaces workspaces, IngestLedger ledger, Quarantine quarantine, Responses responses, ObjectMapper json) {
     this.auth = new AdminAuth(workspaces);
     this.ledger = ledger;
+    this.quarantine = quarantine;
     this.responses = responses;
     this.json = json;
   }
@@ -36,6 +43,7 @@ public final class QueryRoutes {
   public void register(RoutesConfig routes) {
     routes.get("/api/v1/stats", this::stats);
     routes.get("/api/v1/debugger", this::debugger);
+    routes.post("/api/v1/debugger/{messageId}/retry", this::retry);
   }
 
   record Stats(
@@ -46,6 +54,7 @@ public final class QueryRoutes {
       long duplicates,
       long warnings,
       long processed,
+      long failed,
       String lastEventAt) {}
 
   record DebuggerEntry(
@@ -68,7 +77,23 @@ public final class QueryRoutes {
         200,
         new Stats(
             workspace.publicId(), stats.received(), stats.accepted(), stats.rejected(),
-            stats.duplicates(), stats.warnings(), stats.processed(), text(stats.lastEventAt())));
+            stats.duplicates(), stats.warnings(), stats.processed(), stats.failed(), text(stats.lastEventAt())));
+  }
+
+  record Retry(String messageId, String status) {}
+
+  /** An admin asks processing to try a failed event again, once the cause is fixed. */
+  private void retry(Context ctx) {
+    Workspace workspace = auth.workspace(ctx);
+    String messageId = ctx.pathParam("messageId");
+    switch (quarantine.requestRetry(workspace.id(), messageId)) {
+      case REQUESTED -> responses.json(ctx, 202, new Retry(messageId, "retrying"));
+      case NOT_FAILED -> throw ApiError.of(409, "not_failed", "messageId",
+          "event " + messageId + " is not failed: only events with status failed in the debugger can be retried")
+          .exception();
+      case UNKNOWN -> throw ApiError.of(404, "not_found", "messageId",
+          "this workspace has no accepted event with messageId " + messageId).exception();
+    }
   }
 
   private void debugger(Context ctx) {
@@ -104,10 +129,11 @@ public final class QueryRoutes {
       case "accepted" -> DebugEntry.Filter.ACCEPTED;
       case "rejected" -> DebugEntry.Filter.REJECTED;
       case "warning" -> DebugEntry.Filter.WARNING;
+      case "failed" -> DebugEntry.Filter.FAILED;
       default ->
           throw ApiError.of(
                   400, "invalid_parameter", "status",
-                  "status must be accepted, rejected or warning; was '" + status + "'")
+                  "status must be accepted, rejected, warning or failed; was '" + status + "'")
               .exception();
     };
   }

@@ -64,6 +64,7 @@ public final class DebuggerRoutes {
       case "accepted" -> DebugEntry.Filter.ACCEPTED;
       case "rejected" -> DebugEntry.Filter.REJECTED;
       case "warning" -> DebugEntry.Filter.WARNING;
+      case "failed" -> DebugEntry.Filter.FAILED;
       default -> DebugEntry.Filter.ALL;
     };
     String type = Optional.ofNullable(ctx.queryParam("type")).orElse("");

@@ -256,6 +256,27 @@ class IngestEndpointsTest {
       assertThat(answer.at("/rejected/1/field").asText()).isEqualTo("originalTimestamp");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"-292275055-05-16T16:47:04.192Z", "-999999999-01-01T00:00:00Z"})
+    void eventTimesBefore1970AreRefusedAndProcessingGoesOn(String time) {
+      for (String messageId : List.of("edge-1", "edge-2")) {
+        HttpResponse<String> refused = postWithWriteKey("/v1/track", track("A").messageId(messageId).at(time).json());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(json(refused).get("field").asText()).isEqualTo("originalTimestamp");
+        assertThat(json(refused).get("reason").asText()).contains("before 1970");
+      }
+      String body = "{\"batch\":[" + track("B").messageId("edge-in-batch").at(time).json() + ","
+          + track("C").messageId("fine").json() + "]}";
+      HttpResponse<String> batch = postWithWriteKey("/v1/batch", body);
+      assertThat(batch.statusCode()).as("one event's time never fails the others").isEqualTo(200);
+      assertThat(json(batch).get("accepted").asInt()).isEqualTo(1);
+      String nativeEvent = "{\"user_id\":\"u1\",\"created_at\":-9223372036854775808,\"feature\":\"F\"}";
+      assertThat(server.post(nativePath(), nativeEvent).statusCode()).isEqualTo(400);
+      server.awaitProcessed(keys);
+      assertThat(server.stats(keys).get("processed").asInt()).isEqualTo(1);
+      assertThat(server.stats(keys).get("failed").asInt()).isZero();
+    }
+
     @Test
     void singleInvalidEventAnswers400WithFieldAndReason() {
       HttpResponse<String> response = postWithWriteKey("/v1/track", track("A").without("userId").json());

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * Appends with group commit: one writer thread takes every batch waiting in the queue, writes
  * them in one transaction and completes their futures after the commit. Under load a group holds
  * many requests and the sync is shared; when idle a group is one request and waits for nothing.
+ * A group that fails is written again request by request, so one request's content never fails
+ * another's. An {@link Error} on the writer thread fails every waiting request and every later one
+ * ({@link #failure()}): the process must restart.
  */
 final class SqliteEventLog implements EventLog, AutoCloseable {
 
@@ -33,17 +37,24 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
 
   private record Pending(IngestBatch batch, CompletableFuture<Appended> done) {}
 
+  /** Writes and commits a group of batches in one transaction: {@link GroupWriter#write}. */
+  @FunctionalInterface
+  interface Writer {
+    List<Appended> write(List<IngestBatch> batches) throws SQLException;
+  }
+
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final DataDirLock lock;
   private final Connection connection;
-  private final GroupWriter writer;
+  private final Writer writer;
   private final Thread thread;
   private volatile boolean closed;
+  private volatile Throwable failure;
 
-  private SqliteEventLog(DataDirLock lock, Connection connection) throws SQLException {
+  private SqliteEventLog(DataDirLock lock, Connection connection, Writer writer) {
     this.lock = lock;
     this.connection = connection;
-    this.writer = new GroupWriter(connection);
+    this.writer = writer;
     this.thread = new Thread(this::run, "uptake-event-log-writer");
   }
 
@@ -51,13 +62,18 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Connection connection = source.getConnection();
-      SqliteEventLog eventLog = new SqliteEventLog(lock, connection);
-      eventLog.thread.start();
-      return eventLog;
+      return start(lock, connection, new GroupWriter(connection)::write);
     } catch (SQLException e) {
       lock.close();
       throw new StoreUnavailableException("cannot open the event log in " + dataDir + ": " + e, e);
     }
+  }
+
+  /** Starts the writer thread of a log that writes with {@code writer}. */
+  static SqliteEventLog start(DataDirLock lock, Connection connection, Writer writer) {
+    SqliteEventLog eventLog = new SqliteEventLog(lock, connection, writer);
+    eventLog.thread.start();
+    return eventLog;
   }
 
   @Override
@@ -67,10 +83,18 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     return pending.done;
   }
 
+  @Override
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   private void enqueue(Pending pending) {
     try {
-      if (closed || !queue.offer(pending, 5, TimeUnit.SECONDS)) {
-        pending.done.completeExceptionally(unavailable("the event log is " + (closed ? "closed" : "overloaded"), null));
+      if (failure != null || closed || !queue.offer(pending, 5, TimeUnit.SECONDS)) {
+        String why = failure != null ? "stopped by " + failure : closed ? "closed" : "overloaded";
+        pending.done.completeExceptionally(unavailable("the event log is " + why, failure));
+      } else if (failure != null) {
+        failQueued(); // the writer stopped while this one was queued
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -97,6 +121,13 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (Throwable e) { // an Error: nothing more can be acknowledged safely
+        failure = e;
+        log.error("the event log writer stopped: {}; every append now fails with 503, the process must restart", e, e);
+        StoreUnavailableException stopped = unavailable("the writer stopped: " + e, e);
+        group.forEach(pending -> pending.done.completeExceptionally(stopped));
+        failQueued();
+        return;
       } finally {
         group.clear();
       }
@@ -110,13 +141,23 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     try {
       receipts = writer.write(batches);
     } catch (SQLException | RuntimeException e) {
-      log.warn("event log commit of {} requests failed; senders will retry", group.size(), e);
-      StoreUnavailableException failure = unavailable("the commit failed: " + e.getMessage(), e);
-      group.forEach(pending -> pending.done.completeExceptionally(failure));
+      if (group.size() > 1) {
+        log.warn("event log commit of {} requests failed; writing each on its own", group.size(), e);
+        group.forEach(pending -> commit(List.of(pending)));
+        return;
+      }
+      log.warn("event log commit failed; the sender gets 503 and retries", e);
+      group.get(0).done.completeExceptionally(unavailable("the commit failed: " + e.getMessage(), e));
       return;
     }
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done.complete(receipts.get(i));
+    }
+  }
+
+  private void failQueued() {
+    for (Pending pending; (pending = queue.poll()) != null; ) {
+      pending.done.completeExceptionally(unavailable("the event log is stopped by " + failure, failure));
     }
   }
 

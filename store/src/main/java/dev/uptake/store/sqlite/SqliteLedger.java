@@ -37,30 +37,32 @@ final class SqliteLedger implements IngestLedger {
     Sql.query(
         pool,
         "SELECT i.received, i.accepted, i.rejected, i.duplicates, i.warnings + coalesce(p.warnings, 0),"
-            + " coalesce(p.processed, 0), i.last_event_at FROM ingest_stats i"
+            + " coalesce(p.processed, 0), (SELECT count(*) FROM quarantine q WHERE q.workspace_id = i.workspace_id),"
+            + " i.last_event_at FROM ingest_stats i"
             + " LEFT JOIN processing_stats p ON p.workspace_id = i.workspace_id WHERE i.workspace_id = ?",
         rows ->
             found.add(
                 new IngestStats(
                     rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
-                    rows.getLong(5), rows.getLong(6), instantOrNull(rows, 7))),
+                    rows.getLong(5), rows.getLong(6), rows.getLong(7), instantOrNull(rows, 8))),
         workspaceId);
-    return found.isEmpty() ? new IngestStats(0, 0, 0, 0, 0, 0, null) : found.get(0);
+    return found.isEmpty() ? new IngestStats(0, 0, 0, 0, 0, 0, 0, null) : found.get(0);
   }
 
   @Override
   public List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit) {
     List<DebugEntry> entries = new ArrayList<>();
     if (filter != DebugEntry.Filter.REJECTED) {
-      String warned =
-          filter == DebugEntry.Filter.WARNING ? " AND (e.warnings IS NOT NULL OR w.warnings IS NOT NULL)" : "";
-      Sql.query(
-          pool,
-          "SELECT e.message_id, e.type, e.received_at, e.event_time, e.warnings, w.warnings, e.payload FROM events e"
-              + " LEFT JOIN event_warnings w ON w.seq = e.seq WHERE e.workspace_id = ?" + warned
-              + " ORDER BY e.seq DESC LIMIT ?",
-          rows -> entries.add(accepted(rows)),
-          workspaceId, limit);
+      String columns = "SELECT e.message_id, e.type, e.received_at, e.event_time, e.warnings, w.warnings, e.payload,"
+          + " q.error FROM ";
+      String sql = filter == DebugEntry.Filter.FAILED
+          ? columns + "quarantine q JOIN events e ON e.seq = q.seq LEFT JOIN event_warnings w ON w.seq = e.seq"
+              + " WHERE q.workspace_id = ? ORDER BY q.seq DESC LIMIT ?"
+          : columns + "events e LEFT JOIN event_warnings w ON w.seq = e.seq LEFT JOIN quarantine q ON q.seq = e.seq"
+              + " WHERE e.workspace_id = ?"
+              + (filter == DebugEntry.Filter.WARNING ? " AND (e.warnings IS NOT NULL OR w.warnings IS NOT NULL)" : "")
+              + " ORDER BY e.seq DESC LIMIT ?";
+      Sql.query(pool, sql, rows -> entries.add(accepted(rows)), workspaceId, limit);
     }
     if (filter == DebugEntry.Filter.ALL || filter == DebugEntry.Filter.REJECTED) {
       Sql.query(
@@ -104,9 +106,8 @@ final class SqliteLedger implements IngestLedger {
 
   @Override
   public void forEachEvent(long workspaceId, EventFilter filter, long beforeSeq, long limit, Consumer<LoggedEvent> sink) {
-    StringBuilder sql = new StringBuilder(
-        "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
-            + " received_at, payload FROM events WHERE workspace_id = ? AND seq < ?");
+    StringBuilder sql =
+        new StringBuilder(SqliteProcessingLog.EVENT_COLUMNS + " FROM events WHERE workspace_id = ? AND seq < ?");
     List<Object> parameters = new ArrayList<>(List.of(workspaceId, beforeSeq));
     if (filter.accountId() != null) {
       sql.append(" AND (group_id = ? OR (group_id IS NULL AND user_id IN"
@@ -131,14 +132,23 @@ final class SqliteLedger implements IngestLedger {
     }
     sql.append(" ORDER BY seq DESC LIMIT ?");
     parameters.add(limit);
-    Sql.query(pool, sql.toString(), rows -> sink.accept(SqliteProcessingLog.loggedEvent(rows)), parameters.toArray());
+    // A row this version cannot read is left out here; the debugger shows it as failed.
+    Sql.query(pool, sql.toString(), rows -> {
+      if (SqliteProcessingLog.entry(rows) instanceof LoggedEvent event) {
+        sink.accept(event);
+      }
+    }, parameters.toArray());
   }
 
   private static DebugEntry accepted(ResultSet rows) throws SQLException {
     List<DebugEntry.Reason> reasons = new ArrayList<>(reasons(rows.getString(5)));
     reasons.addAll(reasons(rows.getString(6)));
+    String error = rows.getString(8);
+    if (error != null) {
+      reasons.add(0, new DebugEntry.Reason("processing", error));
+    }
     return new DebugEntry(
-        reasons.isEmpty() ? "accepted" : "warning",
+        error != null ? "failed" : reasons.isEmpty() ? "accepted" : "warning",
         rows.getString(1),
         rows.getString(2),
         Instant.ofEpochMilli(rows.getLong(3)),

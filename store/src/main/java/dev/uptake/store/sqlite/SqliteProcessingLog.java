@@ -13,7 +13,10 @@ import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionJson;
 import dev.uptake.core.sessions.SessionMerge;
+import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
+import dev.uptake.store.Quarantined;
+import dev.uptake.store.UnreadableEvent;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.ProcessingLog;
 import java.sql.Connection;
@@ -27,6 +30,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
@@ -61,6 +65,13 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   }
 
   @Override
+  public long version() {
+    long[] version = {0};
+    Sql.query(pool, "SELECT version FROM processing_cursor WHERE id = 1", rows -> version[0] = rows.getLong(1));
+    return version[0];
+  }
+
+  @Override
   public long lastSeq() {
     long[] last = {0};
     Sql.query(pool, "SELECT coalesce(max(seq), 0) FROM events", rows -> last[0] = rows.getLong(1));
@@ -68,15 +79,28 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   }
 
   @Override
-  public List<LoggedEvent> readAfter(long seq, int limit) {
-    List<LoggedEvent> events = new ArrayList<>();
-    Sql.query(
-        pool,
-        "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module,"
-            + " event_time, received_at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-        rows -> events.add(loggedEvent(rows)),
+  public List<LogEntry> readAfter(long seq, int limit) {
+    List<LogEntry> events = new ArrayList<>();
+    Sql.query(pool, EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?", rows -> events.add(entry(rows)),
         seq, limit);
     return events;
+  }
+
+  @Override
+  public List<LogEntry> retries(int limit) {
+    List<LogEntry> events = new ArrayList<>();
+    Sql.query(pool, EVENT_COLUMNS + " FROM events WHERE seq IN"
+            + " (SELECT seq FROM quarantine WHERE retry_requested = 1 ORDER BY seq LIMIT ?) ORDER BY seq",
+        rows -> events.add(entry(rows)), limit);
+    return events;
+  }
+
+  @Override
+  public Instant receivedAfter(long seq) {
+    Instant[] received = {null};
+    Sql.query(pool, "SELECT received_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1",
+        rows -> received[0] = Instant.ofEpochMilli(rows.getLong(1)), seq);
+    return received[0];
   }
 
   @Override
@@ -86,10 +110,12 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
         writer = state.getConnection();
       }
       Sql.immediate(writer, connection -> {
+        long version = nextVersion(connection, batch.cursor());
         for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
-          write(connection, changes, batch.lastSeq());
+          write(connection, changes, version);
         }
-        return Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1", batch.lastSeq());
+        writeQuarantine(connection, batch);
+        return null;
       });
     } catch (SQLException e) {
       throw Sql.unavailable(e);
@@ -109,14 +135,50 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     }
   }
 
+  /** Moves the cursor and returns the commit's version, which the rows it writes carry. */
+  private static long nextVersion(Connection connection, long cursor) throws SQLException {
+    Sql.update(connection, "UPDATE processing_cursor SET seq = ?, version = version + 1 WHERE id = 1", cursor);
+    long[] version = {0};
+    try (PreparedStatement read = connection.prepareStatement("SELECT version FROM processing_cursor WHERE id = 1");
+        ResultSet rows = read.executeQuery()) {
+      rows.next();
+      version[0] = rows.getLong(1);
+    }
+    return version[0];
+  }
+
+  private void writeQuarantine(Connection connection, ProcessedBatch batch) throws SQLException {
+    try (PreparedStatement release = connection.prepareStatement("DELETE FROM quarantine WHERE seq = ?");
+        PreparedStatement setAside = connection.prepareStatement(
+            "INSERT INTO quarantine (seq, workspace_id, message_id, error, failed_at, attempts) VALUES (?, ?, ?, ?, ?, 1)"
+                + " ON CONFLICT (seq) DO UPDATE SET error = excluded.error, failed_at = excluded.failed_at,"
+                + " attempts = attempts + 1, retry_requested = 0")) {
+      for (long seq : batch.released()) {
+        release.setLong(1, seq);
+        release.addBatch();
+      }
+      release.executeBatch();
+      long now = System.currentTimeMillis();
+      for (Quarantined event : batch.quarantined()) {
+        setAside.setLong(1, event.seq());
+        setAside.setLong(2, event.workspaceId());
+        setAside.setString(3, event.messageId());
+        setAside.setString(4, event.error());
+        setAside.setLong(5, now);
+        setAside.addBatch();
+      }
+      setAside.executeBatch();
+    }
+  }
+
   private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes, long seq) throws SQLException {
     try (PreparedStatement users = connection.prepareStatement(
-            "INSERT INTO users (workspace_id, user_id, account_id, state, updated_seq) VALUES (?, ?, ?, ?, ?) ON CONFLICT"
+            "INSERT INTO users (workspace_id, user_id, account_id, state, updated_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT"
                 + " (workspace_id, user_id) DO UPDATE SET account_id = excluded.account_id, state = excluded.state,"
-                + " updated_seq = excluded.updated_seq");
+                + " updated_version = excluded.updated_version");
         PreparedStatement accounts = connection.prepareStatement(
-            "INSERT INTO accounts (workspace_id, account_id, state, updated_seq) VALUES (?, ?, ?, ?) ON CONFLICT"
-                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_seq = excluded.updated_seq");
+            "INSERT INTO accounts (workspace_id, account_id, state, updated_version) VALUES (?, ?, ?, ?) ON CONFLICT"
+                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_version = excluded.updated_version");
         PreparedStatement warnings = connection.prepareStatement(
             "INSERT OR REPLACE INTO event_warnings (seq, warnings) VALUES (?, ?)")) {
       for (UserState user : changes.users()) {
@@ -284,9 +346,9 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
         byDay.merge(new Cell(cell.day(), cell.userId(), cell.accountKey(), "", ""), measures, Measures::plus));
     try (PreparedStatement add = connection.prepareStatement(
             "INSERT INTO activity_daily (workspace_id, account_key, user_id, day, events, sessions, active_ms,"
-                + " updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, account_key, user_id, day)"
+                + " updated_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, account_key, user_id, day)"
                 + " DO UPDATE SET events = events + excluded.events, sessions = sessions + excluded.sessions,"
-                + " active_ms = active_ms + excluded.active_ms, updated_seq = excluded.updated_seq");
+                + " active_ms = active_ms + excluded.active_ms, updated_version = excluded.updated_version");
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM activity_daily WHERE workspace_id = ? AND account_key = ? AND user_id = ? AND day = ?"
                 + " AND events = 0 AND sessions = 0 AND active_ms = 0")) {
@@ -328,15 +390,28 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     statement.setString(6, cell.feature());
   }
 
-  /** The row of the events table whose columns are selected in the order {@link #readAfter} selects them. */
-  static LoggedEvent loggedEvent(ResultSet rows) throws SQLException {
-    EventType type =
-        EventType.fromWire(rows.getString(4)).orElseThrow(() -> new IllegalStateException("unknown type in the log"));
-    Event event =
-        new Event(
-            rows.getString(3), type, rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
-            rows.getString(9), Instant.ofEpochMilli(rows.getLong(10)), Instant.ofEpochMilli(rows.getLong(11)),
-            rows.getString(12));
-    return new LoggedEvent(rows.getLong(1), rows.getLong(2), event);
+  /** The columns {@link #entry} reads, in its order. */
+  static final String EVENT_COLUMNS =
+      "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
+          + " received_at, payload";
+
+  /** The row of the events table selected as {@link #EVENT_COLUMNS}; unreadable when it makes no event. */
+  static LogEntry entry(ResultSet rows) throws SQLException {
+    long seq = rows.getLong(1);
+    long workspaceId = rows.getLong(2);
+    String messageId = rows.getString(3);
+    String type = rows.getString(4);
+    Optional<EventType> known = EventType.fromWire(type);
+    if (known.isEmpty()) {
+      return new UnreadableEvent(seq, workspaceId, messageId, "the log holds type '" + type + "', which this version of Uptake does not know");
+    }
+    try {
+      Event event = new Event(messageId, known.get(), rows.getString(5), rows.getString(6), rows.getString(7),
+          rows.getString(8), rows.getString(9), Instant.ofEpochMilli(rows.getLong(10)),
+          Instant.ofEpochMilli(rows.getLong(11)), rows.getString(12));
+      return new LoggedEvent(seq, workspaceId, event);
+    } catch (RuntimeException e) {
+      return new UnreadableEvent(seq, workspaceId, messageId, "the log row does not make an event: " + e);
+    }
   }
 }

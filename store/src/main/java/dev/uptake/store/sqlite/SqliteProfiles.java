@@ -63,13 +63,13 @@ final class SqliteProfiles implements Profiles {
   }
 
   @Override
-  public ProfileChanges changed(long workspaceId, long afterSeq, long upToSeq) {
+  public ProfileChanges changed(long workspaceId, long afterVersion, long upToVersion) {
     List<UserState> users = new ArrayList<>();
-    Sql.query(pool, "SELECT user_id, state FROM users WHERE workspace_id = ? AND updated_seq > ? AND updated_seq <= ?",
-        rows -> users.add(profiles.readUser(rows.getString(1), rows.getString(2))), workspaceId, afterSeq, upToSeq);
+    Sql.query(pool, "SELECT user_id, state FROM users WHERE workspace_id = ? AND updated_version > ? AND updated_version <= ?",
+        rows -> users.add(profiles.readUser(rows.getString(1), rows.getString(2))), workspaceId, afterVersion, upToVersion);
     List<AccountState> accounts = new ArrayList<>();
-    Sql.query(pool, "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND updated_seq > ? AND updated_seq <= ?",
-        rows -> accounts.add(profiles.readAccount(rows.getString(1), rows.getString(2))), workspaceId, afterSeq, upToSeq);
+    Sql.query(pool, "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND updated_version > ? AND updated_version <= ?",
+        rows -> accounts.add(profiles.readAccount(rows.getString(1), rows.getString(2))), workspaceId, afterVersion, upToVersion);
     return new ProfileChanges(users, accounts);
   }
 }

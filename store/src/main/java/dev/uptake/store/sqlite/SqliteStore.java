@@ -10,6 +10,7 @@ import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
 import dev.uptake.store.ProcessingLog;
 import dev.uptake.store.Profiles;
+import dev.uptake.store.Quarantine;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
@@ -49,6 +50,7 @@ public final class SqliteStore implements Store {
   private final SqliteMembers members;
   private final SqliteLedger ledger;
   private final SqliteProcessingLog processingLog;
+  private final SqliteQuarantine quarantine;
   private final SqliteProfiles profiles;
   private final SqliteSettings settings;
   private final SqliteUsage usage;
@@ -63,6 +65,7 @@ public final class SqliteStore implements Store {
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     this.processingLog = new SqliteProcessingLog(pool, stateSource(dataDir), json);
+    this.quarantine = new SqliteQuarantine(pool);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
     this.usage = new SqliteUsage(pool, json);
@@ -113,6 +116,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public Quarantine quarantine() {
+    return quarantine;
+  }
+
+  @Override
   public Profiles profiles() {
     return profiles;
   }
@@ -149,7 +157,7 @@ public final class SqliteStore implements Store {
    * The log: synchronous FULL, so a commit is on disk before an append completes and an
    * acknowledged event survives power loss too (group commit amortizes the sync).
    */
-  private static SQLiteDataSource logSource(Path dir) {
+  static SQLiteDataSource logSource(Path dir) {
     return dataSource(dir.resolve(FILE_NAME), SQLiteConfig.SynchronousMode.FULL, LOG_CHECKPOINT_PAGES);
   }
 

@@ -194,10 +194,10 @@ final class SqliteUsage implements Usage {
   }
 
   @Override
-  public List<DayActivity> activityChanged(long workspaceId, long afterSeq, long upToSeq, LocalDate before) {
+  public List<DayActivity> activityChanged(long workspaceId, long afterVersion, long upToVersion, LocalDate before) {
     List<DayActivity> rows = new ArrayList<>();
-    Sql.query(pool, ACTIVITY + " WHERE workspace_id = ? AND updated_seq > ? AND updated_seq <= ? AND day < ?",
-        result -> rows.add(dayActivity(result)), workspaceId, afterSeq, upToSeq, before.toString());
+    Sql.query(pool, ACTIVITY + " WHERE workspace_id = ? AND updated_version > ? AND updated_version <= ? AND day < ?",
+        result -> rows.add(dayActivity(result)), workspaceId, afterVersion, upToVersion, before.toString());
     return rows;
   }
 

@@ -1,0 +1,171 @@
+package dev.uptake.server.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.fixtures.Events;
+import dev.uptake.core.identity.IdentityResolver;
+import dev.uptake.core.ingest.Normalizer;
+import dev.uptake.core.ingest.Outcome;
+import dev.uptake.core.keys.Region;
+import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.sessions.SessionStage;
+import dev.uptake.store.DebugEntry;
+import dev.uptake.store.IngestBatch;
+import dev.uptake.store.LogEntry;
+import dev.uptake.store.ProcessedBatch;
+import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.Store;
+import dev.uptake.store.StoreConfig;
+import dev.uptake.store.Stores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Errors on the processor's thread, injected into the real SQLite store's processing log: a stack
+ * overflow is one event's failure like any other; any other Error stops processing for good and
+ * says so, instead of leaving a dead thread behind.
+ */
+class ProcessorErrorTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  Store store;
+  long workspaceId;
+  Processor processor;
+
+  @BeforeEach
+  void open() {
+    store = Stores.open(new StoreConfig(dir), Clock.systemUTC());
+    workspaceId = store.workspaces().create("Acme", Region.US).workspace().id();
+  }
+
+  @AfterEach
+  void close() {
+    if (processor != null) {
+      processor.close();
+    }
+    store.close();
+  }
+
+  void append(Events... events) {
+    List<Outcome.Accepted> accepted = new ArrayList<>();
+    for (Events event : events) {
+      accepted.add((Outcome.Accepted) new Normalizer(JSON).normalize(event.node(), Instant.now(), null));
+    }
+    store.eventLog().append(new IngestBatch(workspaceId, Instant.now(), accepted, List.of())).join();
+  }
+
+  Processor start(ProcessingLog log) {
+    processor = new Processor(log, store.profiles(), store.settings(), store.usage(),
+        new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON)), new SimpleMeterRegistry(), Clock.systemUTC())
+        .start();
+    return processor;
+  }
+
+  @Test
+  void stackOverflowOnOneEventSetsThatEventAsideAndProcessingGoesOn() throws Exception {
+    append(Events.track("A").user("u1").messageId("fine-1"), Events.track("A").user("deep").messageId("deep-1"),
+        Events.track("A").user("u2").messageId("fine-2"));
+    start(new Failing(store.processingLog()) {
+      @Override
+      public void commit(ProcessedBatch batch) {
+        boolean deep = batch.workspaces().stream()
+            .anyMatch(w -> w.users().stream().anyMatch(user -> user.userId().equals("deep")));
+        if (deep) {
+          throw new StackOverflowError();
+        }
+        super.commit(batch);
+      }
+    });
+    await(() -> store.processingLog().cursor() == 3);
+
+    assertThat(store.quarantine().count(workspaceId)).isEqualTo(1);
+    List<DebugEntry> failed = store.ledger().latest(workspaceId, DebugEntry.Filter.FAILED, 10);
+    assertThat(failed).extracting(DebugEntry::messageId).containsExactly("deep-1");
+    assertThat(failed.get(0).reasons().get(0).reason()).contains("StackOverflowError");
+    assertThat(store.profiles().users(workspaceId, java.util.Set.of("u1", "u2", "deep"))).containsOnlyKeys("u1", "u2");
+    assertThat(processor.status().running()).isTrue();
+    assertThat(processor.failure()).isNull();
+  }
+
+  @Test
+  void otherErrorStopsProcessingAndSaysWhy() throws Exception {
+    append(Events.track("A").user("u1"));
+    start(new Failing(store.processingLog()) {
+      @Override
+      public List<LogEntry> readAfter(long seq, int limit) {
+        throw new OutOfMemoryError("Java heap space");
+      }
+    });
+    await(() -> processor.failure() != null);
+
+    assertThat(processor.failure()).isInstanceOf(OutOfMemoryError.class);
+    assertThat(processor.status().running()).isFalse();
+    assertThat(store.processingLog().cursor()).isZero();
+    assertThat(store.quarantine().count(workspaceId)).as("nothing set aside for it").isZero();
+  }
+
+  static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition met within 30 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  /** The real processing log, with one method overridden to fail. */
+  static class Failing implements ProcessingLog {
+    private final ProcessingLog real;
+
+    Failing(ProcessingLog real) {
+      this.real = real;
+    }
+
+    @Override
+    public long cursor() {
+      return real.cursor();
+    }
+
+    @Override
+    public long version() {
+      return real.version();
+    }
+
+    @Override
+    public List<LogEntry> readAfter(long seq, int limit) {
+      return real.readAfter(seq, limit);
+    }
+
+    @Override
+    public List<LogEntry> retries(int limit) {
+      return real.retries(limit);
+    }
+
+    @Override
+    public long lastSeq() {
+      return real.lastSeq();
+    }
+
+    @Override
+    public Instant receivedAfter(long seq) {
+      return real.receivedAfter(seq);
+    }
+
+    @Override
+    public void commit(ProcessedBatch batch) {
+      real.commit(batch);
+    }
+  }
+}
