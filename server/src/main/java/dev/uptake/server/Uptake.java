@@ -6,6 +6,9 @@ import dev.uptake.server.config.UptakeConfig;
 import dev.uptake.server.http.ApiDocs;
 import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.IngestRoutes;
+import dev.uptake.server.http.JettyErrors;
+import dev.uptake.server.http.QueryStrings;
+import dev.uptake.server.http.SecurityHeaders;
 import dev.uptake.server.http.Responses;
 import dev.uptake.server.processing.Processor;
 import dev.uptake.server.query.AccountDetailRoutes;
@@ -115,6 +118,12 @@ public final class Uptake implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.http().host();
                 cfg.jetty.port = config.http().port();
+                // Jetty reuses a connection's earlier header when a new one matches it ignoring case;
+                // credentials must match exactly.
+                cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+                cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(json)));
+                cfg.routes.before(SecurityHeaders::add);
+                cfg.routes.before(QueryStrings::check);
                 cfg.routes.exception(ApiError.ApiException.class, (e, ctx) -> responses.renderError(ctx, e.error()));
                 cfg.routes.exception(HttpResponseException.class, (e, ctx) -> responses.renderHttpResponse(ctx, e));
                 cfg.routes.exception(StoreUnavailableException.class, (e, ctx) -> responses.renderUnavailable(ctx, e));

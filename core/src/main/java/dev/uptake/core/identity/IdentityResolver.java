@@ -2,6 +2,7 @@ package dev.uptake.core.identity;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -9,6 +10,7 @@ import dev.uptake.core.event.Event;
 import dev.uptake.core.event.EventType;
 import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.settings.Dimension;
+import dev.uptake.core.settings.DimensionType;
 import dev.uptake.core.settings.WorkspaceSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,21 +87,36 @@ public final class IdentityResolver {
     return account.withFields(fields, others, dimensions);
   }
 
+  /**
+   * The call's traits: {@code traits}, else {@code context.traits} (where RudderStack's SDKs and
+   * some Segment sources put them); when both are there, merged, {@code traits} winning.
+   */
   private JsonNode traits(Event event, List<Warning> warnings) {
-    JsonNode traits;
+    JsonNode payload;
     try {
-      traits = json.readTree(event.payload()).get("traits");
+      payload = json.readTree(event.payload());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored payloads are JSON written by ingest", e);
     }
+    ObjectNode own = object(payload.get("traits"), "traits", warnings);
+    ObjectNode fromContext = object(payload.path("context").get("traits"), "context.traits", warnings);
+    if (own == null || fromContext == null) {
+      return own != null ? own : fromContext;
+    }
+    ObjectNode merged = fromContext.deepCopy();
+    merged.setAll(own);
+    return merged;
+  }
+
+  private static ObjectNode object(JsonNode traits, String path, List<Warning> warnings) {
     if (traits == null || traits.isNull()) {
       return null;
     }
-    if (!traits.isObject()) {
-      warnings.add(new Warning("traits", "traits must be an object; the traits were ignored"));
+    if (!(traits instanceof ObjectNode object)) {
+      warnings.add(new Warning(path, path + " must be an object; the traits were ignored"));
       return null;
     }
-    return traits;
+    return object;
   }
 
   private static Fields apply(
@@ -155,7 +172,8 @@ public final class IdentityResolver {
         warnings.add(
             new Warning(
                 "traits." + dimension.trait(),
-                "dimension '" + dimension.name() + "' takes a " + dimension.type().id() + "; "
+                "dimension '" + dimension.name() + "' takes a "
+                    + (dimension.type() == DimensionType.NUMBER ? "finite number within ±1.8e308" : dimension.type().id()) + "; "
                     + (raw.isValueNode() ? raw.toString() : "a " + raw.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
                     + " is not one; the field was ignored"));
       }

@@ -39,7 +39,8 @@ enum TraitType {
     return switch (this) {
       case TEXT -> text(raw, name).map(ok -> new Typed(ok, null)).orElseGet(() -> refused(name + " must be a string; was " + kind(raw)));
       case LONG_TEXT -> longText(raw, name);
-      case NUMBER -> number(raw).map(ok -> new Typed(ok, null)).orElseGet(() -> refused(name + " must be a number; was " + shown(raw)));
+      case NUMBER -> number(raw).map(ok -> new Typed(ok, null))
+          .orElseGet(() -> refused(name + " must be a finite number within ±1.8e308; was " + shown(raw)));
       case BOOLEAN -> bool(raw).map(ok -> new Typed(ok, null)).orElseGet(() -> refused(name + " must be true or false; was " + shown(raw)));
       case DATE -> date(raw).map(ok -> new Typed(ok, null)).orElseGet(() -> refused(name + " must be an ISO-8601 date or date-time; was " + shown(raw)));
       case TIER -> defined(raw, name, settings.tier(raw.asText()), "tier", "tiers");
@@ -77,18 +78,27 @@ enum TraitType {
         name + " is " + value.length() + " characters; it was cut to " + LONG_TEXT_CHARS);
   }
 
+  /** The largest magnitude a number may have: what a double holds, so every reader can hold it too. */
+  private static final BigDecimal LARGEST = new BigDecimal(Double.MAX_VALUE);
+
+  /** A finite number within a double's range (1e999999999 and NaN are not numbers here), as a decimal. */
   static Optional<JsonNode> number(JsonNode raw) {
-    if (raw.isNumber()) {
-      return Optional.of(DecimalNode.valueOf(raw.decimalValue().stripTrailingZeros()));
-    }
-    if (raw.isTextual()) {
-      try {
-        return Optional.of(DecimalNode.valueOf(new BigDecimal(raw.textValue().strip()).stripTrailingZeros()));
-      } catch (NumberFormatException e) {
+    BigDecimal value;
+    try {
+      if (raw.isNumber()) {
+        value = raw.decimalValue();
+      } else if (raw.isTextual()) {
+        value = new BigDecimal(raw.textValue().strip());
+      } else {
         return Optional.empty();
       }
+    } catch (NumberFormatException notFinite) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    if (value.abs().compareTo(LARGEST) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(DecimalNode.valueOf(value.stripTrailingZeros()));
   }
 
   private static Optional<JsonNode> bool(JsonNode raw) {

@@ -148,7 +148,8 @@ public final class BodyParser {
       } catch (JsonProcessingException e) {
         items.add(unparsable(body, line, e));
       } catch (IOException e) {
-        throw new IllegalStateException("reading from memory cannot fail", e);
+        // Jackson guesses each line's encoding from its first bytes; one that looks like UTF-32 fails so.
+        items.add(unparsable(body, line, "line " + line.number() + " is not UTF-8 JSON: " + e.getMessage()));
       }
     }
     return anObject ? new Body.Parsed(Body.Shape.NDJSON, items, writeKey) : null;
@@ -162,8 +163,10 @@ public final class BodyParser {
   private static Body.Unparsable unparsable(byte[] body, NdjsonLines.Line line, JsonProcessingException e) {
     JsonLocation at = e.getLocation();
     int column = at == null ? 1 : Math.max(1, at.getColumnNr());
-    String reason =
-        "malformed JSON at line " + line.number() + ", column " + column + ": " + message(e);
+    return unparsable(body, line, "malformed JSON at line " + line.number() + ", column " + column + ": " + message(e));
+  }
+
+  private static Body.Unparsable unparsable(byte[] body, NdjsonLines.Line line, String reason) {
     String raw = new String(body, line.offset(), Math.min(line.length(), RAW_LINE_CHARS), StandardCharsets.UTF_8);
     return new Body.Unparsable(Rejection.invalid("body", reason), raw);
   }

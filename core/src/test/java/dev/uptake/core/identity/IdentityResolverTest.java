@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every identify and group row of the contract: present, absent, invalid. */
 class IdentityResolverTest {
@@ -93,6 +94,28 @@ class IdentityResolverTest {
     }
 
     @Test
+    void traitsOnlyInContextTraitsAreRead() {
+      apply(Events.identify().user("u1").set("context.traits.email", "ada@example.com").set("context.traits.plan", "pro"));
+      assertThat(user("u1").fields().text("email")).contains("ada@example.com");
+      assertThat(user("u1").traits().text("plan")).contains("pro");
+    }
+
+    @Test
+    void traitsAndContextTraitsAreMergedAndTraitsWin() {
+      apply(identify("email", "own@example.com")
+          .set("context.traits.email", "context@example.com").set("context.traits.title", "CTO"));
+      assertThat(user("u1").fields().text("email")).contains("own@example.com");
+      assertThat(user("u1").fields().text("title")).contains("CTO");
+    }
+
+    @Test
+    void contextTraitsThatAreNotAnObjectAreIgnoredWithAWarning() {
+      apply(identify("email", "ada@example.com").set("context.traits", "nope"));
+      assertThat(user("u1").fields().text("email")).contains("ada@example.com");
+      assertThat(warnings).extracting(Warning::field).containsExactly("context.traits");
+    }
+
+    @Test
     void absentTraitsLeaveFieldsAsTheyWere() {
       apply(identify("email", "ada@example.com").at("2024-05-01T10:00:00Z"), identify("title", "CTO").at("2024-05-01T11:00:00Z"));
       assertThat(user("u1").fields().text("email")).contains("ada@example.com");
@@ -147,6 +170,21 @@ class IdentityResolverTest {
       apply(group(trait, "value-" + trait));
       assertThat(account("acme").fields().text(field)).contains("value-" + trait);
       assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void groupTraitsOnlyInContextTraitsAreRead() {
+      apply(Events.group("acme").user("u1").set("context.traits.name", "Acme")
+          .set("context.traits.createdAt", "2023-02-01T00:00:00Z"));
+      assertThat(account("acme").fields().text("name")).contains("Acme");
+      assertThat(account("acme").pending()).isFalse();
+    }
+
+    @Test
+    void groupTraitsAndContextTraitsAreMergedAndTraitsWin() {
+      apply(group("name", "Acme").set("context.traits.name", "Other").set("context.traits.industry", "Retail"));
+      assertThat(account("acme").fields().text("name")).contains("Acme");
+      assertThat(account("acme").fields().text("industry")).contains("Retail");
     }
 
     @Test
@@ -266,6 +304,23 @@ class IdentityResolverTest {
       apply(group("contract", Map.of("seats", "many"), "renewal_date", "soon"));
       assertThat(account("acme").dimensions().values()).isEmpty();
       assertThat(warnings).extracting(Warning::field).containsExactlyInAnyOrder("traits.contract.seats", "traits.renewal_date");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"1e999999999\"", "1e999999999", "-1e400", "\"NaN\"", "\"Infinity\""})
+    void numberThatIsNotFiniteIsDroppedWithAWarning(String seats) throws Exception {
+      apply(group("contract", Map.of("seats", Events.JSON.readTree(seats))));
+      assertThat(account("acme").dimensions().value("seats")).isEmpty();
+      assertThat(warnings).singleElement().satisfies(warning -> {
+        assertThat(warning.field()).isEqualTo("traits.contract.seats");
+        assertThat(warning.reason()).contains("finite number");
+      });
+    }
+
+    @Test
+    void largestFiniteNumberIsKept() {
+      apply(group("contract", Map.of("seats", "1.7976931348623157E308")));
+      assertThat(account("acme").dimensions().value("seats").map(JsonNode::doubleValue)).contains(Double.MAX_VALUE);
     }
 
     @Test

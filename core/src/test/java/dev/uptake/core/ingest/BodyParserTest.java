@@ -86,6 +86,16 @@ class BodyParserTest {
   }
 
   @Test
+  void ndjsonLineThatLooksLikeUtf32IsRejectedAlone() {
+    String body = Events.track("A").json() + "\n\u0000\u0000\u0000{\"a\":1}\n" + Events.track("C").json() + "\n";
+    Body.Parsed parsed = parsed(body);
+    assertThat(parsed.items()).hasSize(3);
+    assertThat(parsed.items().get(1)).isInstanceOfSatisfying(
+        Body.Unparsable.class, bad -> assertThat(bad.rejection().reason()).contains("line 2").contains("UTF-8"));
+    assertThat(parsed.items().get(2)).isInstanceOf(Body.Value.class);
+  }
+
+  @Test
   void malformedJsonNamesLineAndColumn() {
     Body result = parse("{\"type\":\"track\",\n \"event\": oops}");
     assertThat(result).isInstanceOfSatisfying(

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Every sender's endpoint. The native Event API and Segment destination at {@code
@@ -55,13 +56,21 @@ public final class IngestRoutes {
     routes.post("/v1/{authKey}/{apiKey}", handler::handleNative);
   }
 
-  /** Browsers post from the customer's own site; the keys, not the origin, authorize. */
+  private static final String ALLOWED_HEADERS = "Content-Type, Authorization, Content-Encoding, " + Signatures.HEADER;
+  /** What a preflight may ask for: header names, comma-separated (RFC 9110 tokens). */
+  private static final Pattern HEADER_NAMES = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");
+
+  /**
+   * Browsers post from the customer's own site; the keys, not the origin, authorize. A preflight
+   * is allowed every header it asks for: SDKs add their own (analytics.js {@code X-Retry-Count} on
+   * retries, RudderStack's {@code AnonymousId}, {@code SentAt}), and a refused one loses events.
+   */
   private static void allowCrossOrigin(Context ctx) {
     ctx.header("Access-Control-Allow-Origin", "*");
     ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
-    ctx.header(
-        "Access-Control-Allow-Headers",
-        "Content-Type, Authorization, Content-Encoding, " + Signatures.HEADER);
+    String requested = ctx.header("Access-Control-Request-Headers");
+    boolean wellFormed = requested != null && HEADER_NAMES.matcher(requested.strip()).matches();
+    ctx.header("Access-Control-Allow-Headers", wellFormed ? requested.strip() : ALLOWED_HEADERS);
     ctx.header("Access-Control-Max-Age", "86400");
   }
 

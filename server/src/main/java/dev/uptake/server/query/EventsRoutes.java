@@ -17,10 +17,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,20 +124,7 @@ public final class EventsRoutes {
   /** A day (start of it; for {@code to}, the start of the next) in the workspace's zone, or an instant. */
   private static Instant time(Context ctx, String name, ZoneId zone, boolean end) {
     String text = text(ctx, name);
-    if (text == null) {
-      return null;
-    }
-    try {
-      LocalDate day = LocalDate.parse(text);
-      return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
-    } catch (DateTimeParseException notADay) {
-      try {
-        return OffsetDateTime.parse(text).toInstant();
-      } catch (DateTimeParseException e) {
-        throw ApiError.of(400, "invalid_parameter", name,
-            name + " must be a day (YYYY-MM-DD) or an ISO-8601 date-time; was '" + text + "'").exception();
-      }
-    }
+    return text == null ? null : QueryParams.dayOrTime(name, text, zone, end);
   }
 
   private static String text(Context ctx, String name) {

@@ -12,6 +12,8 @@ import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.rollups.UsageReport;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.server.http.ApiError;
+import dev.uptake.server.query.QueryParams;
 import dev.uptake.store.Members;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.SettingsStore;
@@ -22,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,8 +41,6 @@ import java.util.TreeSet;
  */
 public final class AccountPage {
 
-  static final int DEFAULT_DAYS = 30;
-  static final int MAX_DAYS = 366;
   static final int SESSIONS = 20;
 
   public record Field(String name, String value) {}
@@ -86,9 +85,12 @@ public final class AccountPage {
     }
     WorkspaceSettings workspaceSettings = settings.get(workspace);
     ZoneId zone = workspaceSettings.timeZone();
-    Range range = range(ctx, zone, clock);
-    LocalDate from = range.from();
-    LocalDate to = range.to();
+    Optional<QueryParams.Days> range = range(ctx, zone, clock, pages);
+    if (range.isEmpty()) {
+      return;
+    }
+    LocalDate from = range.get().from();
+    LocalDate to = range.get().to();
     List<UserState> users = profiles.usersOf(workspace, id);
     AccountView view = AccountView.of(account.get(), users);
     Map<Cell, Measures> cells = new HashMap<>();
@@ -216,27 +218,18 @@ public final class AccountPage {
     }
   }
 
-  /** The days a page shows. */
-  record Range(LocalDate from, LocalDate to) {}
-
-  /** {@code from} and {@code to} of the request: 30 days ending today unless both make a range of up to a year. */
-  static Range range(Context ctx, ZoneId zone, Clock clock) {
-    LocalDate to = day(ctx.queryParam("to"), LocalDate.ofInstant(clock.instant(), zone));
-    LocalDate from = day(ctx.queryParam("from"), to.minusDays(DEFAULT_DAYS - 1));
-    if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
-      from = to.minusDays(DEFAULT_DAYS - 1);
-    }
-    return new Range(from, to);
-  }
-
-  private static LocalDate day(String text, LocalDate fallback) {
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
+  /**
+   * The days a page shows: {@code from} and {@code to} by the API's one rule ({@link
+   * QueryParams#days}), 30 days ending today by default; a range the API refuses is refused here
+   * too, with the same reason.
+   */
+  static Optional<QueryParams.Days> range(Context ctx, ZoneId zone, Clock clock, Pages pages) {
     try {
-      return LocalDate.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      return fallback;
+      return Optional.of(QueryParams.days(ctx, zone, clock));
+    } catch (ApiError.ApiException refused) {
+      pages.refuse(ctx, 400, refused.error().reason());
+      return Optional.empty();
     }
   }
+
 }

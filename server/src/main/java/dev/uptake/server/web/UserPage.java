@@ -6,6 +6,7 @@ import dev.uptake.core.rollups.Cell;
 import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.rollups.UsageReport;
 import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.server.query.QueryParams;
 import dev.uptake.store.Members;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.SettingsStore;
@@ -63,9 +64,12 @@ public final class UserPage {
     }
     WorkspaceSettings workspaceSettings = settings.get(workspace);
     ZoneId zone = workspaceSettings.timeZone();
-    AccountPage.Range range = AccountPage.range(ctx, zone, clock);
-    LocalDate from = range.from();
-    LocalDate to = range.to();
+    Optional<QueryParams.Days> range = AccountPage.range(ctx, zone, clock, pages);
+    if (range.isEmpty()) {
+      return;
+    }
+    LocalDate from = range.get().from();
+    LocalDate to = range.get().to();
     Map<Cell, Measures> cells = new HashMap<>();
     usage.userUsage(workspace, id, from, to).forEach(row -> cells.merge(row.cell(), row.measures(), Measures::plus));
     UsageReport report = UsageReport.of(cells, from, to);

@@ -70,20 +70,19 @@ public final class WebRoutes {
     }
     String byEmail = "email:" + email.toLowerCase(Locale.ROOT);
     String byClient = "client:" + ctx.ip();
-    Duration wait = throttle.wait(byEmail, byClient);
-    if (!wait.isZero()) {
+    SignInThrottle.Attempt attempt = throttle.attempt(byEmail, byClient);
+    if (!attempt.allowed()) {
       showLogin(ctx, 429, email, "Too many failed sign-ins. Try again in "
-          + Math.max(1, (wait.toSeconds() + 59) / 60) + " minutes.");
+          + Math.max(1, (attempt.retryAfter().toSeconds() + 59) / 60) + " minutes.");
       return;
     }
     Optional<Members.Member> member = members.byEmail(email);
     boolean matches = Passwords.matches(password, member.map(Members.Member::passwordHash).orElse(NO_SUCH_MEMBER));
     if (member.isEmpty() || !matches || member.get().memberships().isEmpty()) {
-      throttle.failed(byEmail, byClient);
       showLogin(ctx, 401, email, "Wrong e-mail address or password.");
       return;
     }
-    throttle.succeeded(byEmail);
+    throttle.succeeded(attempt, byEmail, byClient);
     String token = pages.token();
     Instant expires = clock.instant().plus(SESSION_LIFETIME);
     members.startSession(Pages.sha256(token), member.get().id(), member.get().memberships().get(0).workspaceId(), pages.token(), expires);

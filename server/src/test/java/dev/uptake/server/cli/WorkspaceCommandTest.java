@@ -7,9 +7,14 @@ import dev.uptake.core.fixtures.Events;
 import dev.uptake.server.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +31,27 @@ class WorkspaceCommandTest {
     assertThat(out.get("authKey").asText()).startsWith("us_auth_");
     assertThat(out.get("writeKey").asText()).startsWith("us_wk_");
     assertThat(out.get("adminToken").asText()).startsWith("us_adm_");
+  }
+
+  @Test
+  void twoCreatesOnANewDataDirectoryAtOnceBothSucceed() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> processes = new ArrayList<>();
+    List<Path> errors = new ArrayList<>();
+    for (String name : List.of("First", "Second", "Third")) {
+      errors.add(Files.createTempFile(name, ".err"));
+      processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.uptake.server.cli.Main",
+          "workspace", "create", "--name", name, "--data", dir.toString())
+          .redirectError(errors.get(errors.size() - 1).toFile()).start());
+    }
+    for (int i = 0; i < processes.size(); i++) {
+      Process process = processes.get(i);
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(Files.readString(errors.get(i))).isZero();
+      assertThat(TestServer.JSON.readTree(output).get("workspace").asText()).startsWith("ws_");
+    }
+    assertThat(TestServer.cli("workspace", "list", "--data", dir.toString())).hasSize(3);
   }
 
   @Test

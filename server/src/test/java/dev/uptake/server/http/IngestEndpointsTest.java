@@ -153,6 +153,21 @@ class IngestEndpointsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"content-type,x-retry-count", "content-type,anonymousid,sentat,authorization",
+      "Content-Type, X-Custom-Sdk-Header"})
+    void corsPreflightAllowsTheHeadersTheBrowserAsksFor(String requested) {
+      HttpResponse<String> response =
+          server.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/v1/batch")))
+                  .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()),
+              "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST",
+              "Access-Control-Request-Headers", requested);
+      assertThat(response.statusCode()).isEqualTo(204);
+      assertThat(response.headers().firstValue("Access-Control-Allow-Headers")).hasValue(requested);
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/v1/batch/", "/v1/import/", "/v1/track/", "/v1/b/"})
     void trailingSlashIsOptional(String path) {
       String event = track("A").json();

@@ -25,9 +25,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Whatever a sender sends (random bytes, random JSON, valid events with random damage, any
- * framing, encoding and credentials) the answer is never a 5xx. Seeded: a failure names its seed
- * and replays exactly.
+ * Whatever a sender sends (random bytes, random JSON, valid events with random damage, times at
+ * the edges of what Java can represent, numbers that are not finite, any framing, encoding and
+ * credentials) and whatever a client asks the query routes (extreme days, broken percent-escapes),
+ * the answer is never a 5xx, and processing keeps up afterwards: nothing set aside, everything
+ * accepted processed, the server ready. Seeded: a failure names its seed and replays exactly.
  */
 class NoServerErrorPropertyTest {
 
@@ -43,10 +45,34 @@ class NoServerErrorPropertyTest {
   static TestServer server;
   static TestServer.Keys keys;
 
+  /** Event times Java parses but no product usage has: each once made processing or a commit fail. */
+  static final String[] EDGE_TIMES = {
+    "-292275055-05-16T16:47:04.192Z", "-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59.999999999Z",
+    "0000-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z", "1970-01-01T00:00:00Z"
+  };
+  /** Raw JSON numbers (and texts) that are not finite doubles. */
+  static final String[] EDGE_NUMBERS = {"1e999999999", "-1e999999999", "1e-999999999", "\"1e999999999\"", "\"NaN\"",
+    "\"Infinity\"", "9223372036854775808", "-9223372036854775808", "1.7976931348623157E309"};
+  static final String[] QUERY_ROUTES = {
+    "/api/v1/events", "/api/v1/accounts", "/api/v1/accounts/acme", "/api/v1/accounts/acme/usage",
+    "/api/v1/accounts/acme/sessions", "/api/v1/accounts/acme/modules", "/api/v1/accounts/acme/features",
+    "/api/v1/accounts/acme/users", "/api/v1/users/u1", "/api/v1/users/u1/usage", "/api/v1/users/u1/sessions",
+    "/api/v1/debugger", "/api/v1/stats", "/api/v1/settings", "/accounts", "/accounts/acme", "/users/u1", "/debugger"
+  };
+  static final String[] QUERY_NAMES = {"from", "to", "q", "limit", "cursor", "sort", "order", "status", "type",
+    "userId", "accountId", "inactiveDays", "tier", "dimension.seats>", "dimension.renewal<", "format"};
+  static final String[] QUERY_VALUES = {"%", "%zz", "%E", "%2B999999999-12-31", "-999999999-01-01", "0001-01-01",
+    "9999-12-31", "1e999999999", "-1", "2147483648", "%00", "NaN", "", "2024-05-01T10:00:00Z", "csv", "%C3%28"};
+
   @BeforeAll
   static void start() {
     server = TestServer.start(dir);
     keys = server.createWorkspace("Fuzz");
+    HttpResponse<String> settings = server.put("/api/v1/settings",
+        "{\"dimensions\":[{\"name\":\"seats\",\"type\":\"number\",\"source\":\"group\",\"trait\":\"seats\"},"
+            + "{\"name\":\"renewal\",\"type\":\"date\",\"source\":\"group\",\"trait\":\"renewal\"}]}",
+        "Authorization", keys.bearer());
+    assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
   }
 
   @AfterAll
@@ -74,6 +100,38 @@ class NoServerErrorPropertyTest {
           .as("seed %d, request %d: POST %s -> %s", seed, i, path, response.body())
           .isLessThan(500);
     }
+    assertProcessingKeepsUp(seed);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 5, 8})
+  void noQueryGetsAServerError(long seed) throws IOException {
+    Random random = new Random(seed);
+    for (int i = 0; i < REQUESTS_PER_SEED; i++) {
+      StringBuilder target = new StringBuilder(QUERY_ROUTES[random.nextInt(QUERY_ROUTES.length)]);
+      for (int n = random.nextInt(4); n >= 0; n--) {
+        String name = QUERY_NAMES[random.nextInt(QUERY_NAMES.length)];
+        boolean comparison = name.endsWith(">") || name.endsWith("<");
+        target.append(target.indexOf("?") < 0 ? '?' : '&').append(name).append(comparison ? "" : "=")
+            .append(QUERY_VALUES[random.nextInt(QUERY_VALUES.length)]);
+      }
+      String answer = RawHttp.exchange(server.port(), List.of("GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
+          + keys.bearer() + "\r\nConnection: close\r\n\r\n")).get(0);
+      assertThat(RawHttp.status(answer)).as("seed %d, request %d: GET %s -> %s", seed, i, target, answer).isLessThan(500);
+    }
+    assertProcessingKeepsUp(seed);
+  }
+
+  /** A valid event sent after the hostile ones is processed, nothing was set aside, and the server is ready. */
+  static void assertProcessingKeepsUp(long seed) {
+    String marker = "after-seed-" + seed + "-" + System.nanoTime();
+    HttpResponse<String> sent = server.post("/v1/track", Events.track("Export").at(Instant.now().toString())
+        .messageId(marker).json(), "Authorization", keys.basicWriteKey());
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    server.awaitProcessed(keys);
+    assertThat(server.stats(keys).get("failed").asInt()).as("seed %d: events set aside", seed).isZero();
+    HttpResponse<String> ready = server.get("/health/ready");
+    assertThat(ready.statusCode()).as("seed %d: %s", seed, ready.body()).isEqualTo(200);
   }
 
   static String path(Random random) {
@@ -116,7 +174,8 @@ class NoServerErrorPropertyTest {
       case 1 -> NODES.booleanNode(random.nextBoolean());
       case 2 -> random.nextBoolean() ? NODES.numberNode(random.nextLong()) : NODES.numberNode(random.nextDouble() * 1e300);
       case 3 -> NODES.textNode(randomText(random, random.nextInt(30)));
-      case 4 -> NODES.textNode(Instant.ofEpochSecond(random.nextInt()).toString());
+      case 4 -> NODES.textNode(random.nextBoolean() ? Instant.ofEpochSecond(random.nextInt()).toString()
+          : EDGE_TIMES[random.nextInt(EDGE_TIMES.length)]);
       case 5 -> {
         ArrayNode array = NODES.arrayNode();
         for (int i = random.nextInt(4); i > 0; i--) {
@@ -136,9 +195,13 @@ class NoServerErrorPropertyTest {
     };
   }
 
-  /** A valid event with one field replaced by random JSON or removed. */
+  /** A valid event (a track or a group call) with one field replaced by random JSON or removed. */
   static ObjectNode damaged(Random random) {
-    ObjectNode event = Events.track("Export").at(Instant.now().toString()).module("Reports").node();
+    ObjectNode event = random.nextInt(3) == 0
+        ? Events.group("acme").at(Instant.now().toString())
+            .set("traits", java.util.Map.of("name", "Acme", "createdAt", "2024-01-01T00:00:00Z", "seats", 5,
+                "renewal", "2025-01-01")).node()
+        : Events.track("Export").at(Instant.now().toString()).module("Reports").node();
     List<String> fields = new ArrayList<>();
     event.fieldNames().forEachRemaining(fields::add);
     String field = fields.get(random.nextInt(fields.size()));
@@ -153,18 +216,38 @@ class NoServerErrorPropertyTest {
     return event;
   }
 
+  /** An event whose time or a number in it sits at an edge, written as raw JSON (some are not valid doubles). */
+  static String edged(Random random) {
+    String time = EDGE_TIMES[random.nextInt(EDGE_TIMES.length)];
+    String number = EDGE_NUMBERS[random.nextInt(EDGE_NUMBERS.length)];
+    return switch (random.nextInt(4)) {
+      case 0 -> Events.track("Export").at(random.nextBoolean() ? time : Instant.now().toString()).json();
+      case 1 -> "{\"type\":\"group\",\"userId\":\"u1\",\"groupId\":\"acme\",\"originalTimestamp\":\""
+          + Instant.now() + "\",\"traits\":{\"name\":\"Acme\",\"seats\":" + number + ",\"employees\":" + number + "}}";
+      case 2 -> "{\"user_id\":\"u1\",\"account_id\":\"acme\",\"feature\":\"F\",\"created_at\":" + number
+          + ",\"time_spent\":" + number + "}";
+      default -> "{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u1\",\"timestamp\":\"" + time
+          + "\",\"properties\":{\"total\":" + number + "}}";
+    };
+  }
+
   static String batch(Random random) {
     ArrayNode items = NODES.arrayNode();
     for (int i = random.nextInt(5); i >= 0; i--) {
       items.add(random.nextBoolean() ? damaged(random) : randomJson(random, 2));
     }
-    return random.nextBoolean() ? "{\"batch\":" + items + "}" : items.toString();
+    String array = items.toString();
+    if (random.nextBoolean()) {
+      array = "[" + edged(random) + (items.isEmpty() ? "" : "," + array.substring(1, array.length() - 1)) + "]";
+    }
+    return random.nextBoolean() ? "{\"batch\":" + array + "}" : array;
   }
 
   static String ndjson(Random random) {
     StringBuilder body = new StringBuilder();
     for (int i = random.nextInt(5); i >= 0; i--) {
-      body.append(random.nextInt(4) == 0 ? randomText(random, 20) : damaged(random).toString());
+      int kind = random.nextInt(5);
+      body.append(kind == 0 ? randomText(random, 20) : kind == 1 ? edged(random) : damaged(random).toString());
       body.append(random.nextBoolean() ? "\n" : "\r\n");
     }
     return body.toString();

@@ -7,8 +7,14 @@ import dev.uptake.server.TestServer;
 import dev.uptake.server.TestServer.Keys;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +93,33 @@ class SignInTest {
     HttpResponse<String> throttled = new WebClient(server).signIn(keys.adminEmail(), keys.adminPassword());
     assertThat(throttled.statusCode()).isEqualTo(429);
     assertThat(throttled.body()).contains("Too many failed sign-ins");
+  }
+
+  @Test
+  void concurrentWrongPasswordsGetNoMoreChecksThanTheLimit() throws Exception {
+    int tries = 30;
+    ExecutorService pool = Executors.newFixedThreadPool(tries);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < tries; i++) {
+        String guess = "guess-" + i;
+        answers.add(pool.submit(() -> {
+          go.await();
+          return new WebClient(server).signIn(keys.adminEmail(), guess).statusCode();
+        }));
+      }
+      go.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> answer : answers) {
+        statuses.add(answer.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(statuses).containsOnly(401, 429);
+      assertThat(statuses.stream().filter(status -> status == 401).count())
+          .as("password checks").isEqualTo(SignInThrottle.MAX_FAILURES);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

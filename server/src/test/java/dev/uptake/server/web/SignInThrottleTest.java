@@ -15,25 +15,33 @@ class SignInThrottleTest {
   @Test
   void theSixthTryWaitsUntilTheFirstFailureLeavesTheWindow() {
     for (int i = 0; i < SignInThrottle.MAX_FAILURES; i++) {
-      assertThat(throttle.wait("email:a")).isZero();
-      throttle.failed("email:a", "client:1");
+      assertThat(throttle.attempt("email:a", "client:1").allowed()).isTrue();
       clock.advance(Duration.ofMinutes(1));
     }
-    assertThat(throttle.wait("email:a")).isEqualTo(Duration.ofMinutes(10)); // the first failed at 10:00, now 10:05
-    assertThat(throttle.wait("client:1")).isEqualTo(Duration.ofMinutes(10));
-    assertThat(throttle.wait("email:b", "client:2")).as("others").isZero();
-    assertThat(throttle.wait("email:b", "client:1")).as("the same client").isEqualTo(Duration.ofMinutes(10));
+    assertThat(throttle.attempt("email:a").retryAfter()).isEqualTo(Duration.ofMinutes(10)); // the first at 10:00, now 10:05
+    assertThat(throttle.attempt("client:1").retryAfter()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(throttle.attempt("email:b", "client:2").allowed()).as("others").isTrue();
+    assertThat(throttle.attempt("email:c", "client:1").retryAfter()).as("the same client").isEqualTo(Duration.ofMinutes(10));
     clock.advance(Duration.ofMinutes(10));
-    assertThat(throttle.wait("email:a")).isZero();
+    assertThat(throttle.attempt("email:a").allowed()).isTrue();
   }
 
   @Test
-  void aSuccessForgetsTheAddressesFailures() {
-    for (int i = 0; i < SignInThrottle.MAX_FAILURES - 1; i++) {
-      throttle.failed("email:a");
+  void anAttemptCountsBeforeItsPasswordIsChecked() {
+    for (int i = 0; i < SignInThrottle.MAX_FAILURES; i++) {
+      assertThat(throttle.attempt("email:a", "client:1").allowed()).as("attempt %d", i + 1).isTrue();
     }
-    throttle.succeeded("email:a");
-    throttle.failed("email:a");
-    assertThat(throttle.wait("email:a")).isZero();
+    assertThat(throttle.attempt("email:a", "client:2").allowed()).as("five still being checked").isFalse();
+  }
+
+  @Test
+  void aSuccessIsNotCountedAndForgetsTheAddressesFailures() {
+    for (int i = 0; i < SignInThrottle.MAX_FAILURES - 1; i++) {
+      throttle.attempt("email:a", "client:1");
+    }
+    SignInThrottle.Attempt success = throttle.attempt("email:a", "client:1");
+    throttle.succeeded(success, "email:a", "client:1");
+    assertThat(throttle.attempt("email:a", "client:1").allowed()).as("the client's 4 failures and this one").isTrue();
+    assertThat(throttle.attempt("email:a", "client:1").allowed()).isFalse();
   }
 }

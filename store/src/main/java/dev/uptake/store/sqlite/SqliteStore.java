@@ -18,8 +18,11 @@ import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Usage;
 import dev.uptake.store.Workspaces;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -144,9 +147,24 @@ public final class SqliteStore implements Store {
     pool.close();
   }
 
+  /**
+   * Migrates both files while holding {@code migrate.lock}: two processes opening a new data
+   * directory at once (two {@code uptake workspace create}, a server and a command) would
+   * otherwise both create the schema, and one would fail with SQLITE_BUSY. The file lock is per
+   * process, so threads of one process take turns on the class first.
+   */
   private static void migrate(Path dir) {
-    migrate(logSource(dir), "db/sqlite");
-    migrate(stateSource(dir), "db/sqlite-state");
+    synchronized (SqliteStore.class) {
+      try (FileChannel channel = FileChannel.open(dir.resolve("migrate.lock"), StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock(); // released when the channel closes
+        migrate(logSource(dir), "db/sqlite");
+        migrate(stateSource(dir), "db/sqlite-state");
+        lock.release();
+      } catch (IOException e) {
+        throw new StoreUnavailableException("cannot lock " + dir.resolve("migrate.lock") + ": " + e, e);
+      }
+    }
   }
 
   private static void migrate(SQLiteDataSource source, String location) {
