@@ -1,13 +1,10 @@
 package dev.uptake.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uptake.server.TestServer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SegmentNodeSdkTest {
 
-  static final Path CLIENT = Path.of("src/test/node");
-
   @TempDir Path dir;
 
   @Test
   void everyEventTheNodeSdkSendsIsAcceptedExactlyOnce() throws Exception {
-    requireNodeSdk();
+    NodeSdks.require("@segment/analytics-node");
     try (TestServer server = TestServer.start(dir)) {
       TestServer.Keys keys = server.createWorkspace("Acme");
       Process node =
           new ProcessBuilder("node", "send-with-node-sdk.mjs", server.url(""), keys.writeKey(), "40")
-              .directory(CLIENT.toFile())
+              .directory(NodeSdks.CLIENTS.toFile())
               .redirectErrorStream(true)
               .start();
       String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -56,11 +51,4 @@ class SegmentNodeSdkTest {
     }
   }
 
-  static void requireNodeSdk() throws IOException {
-    boolean installed = Files.isDirectory(CLIENT.resolve("node_modules/@segment/analytics-node"));
-    if (!"true".equals(System.getenv("CI"))) {
-      assumeThat(installed).as("run 'npm ci' in server/src/test/node (mvn does it)").isTrue();
-    }
-    assertThat(installed).as("CI must install the Segment Node SDK (npm ci in server/src/test/node)").isTrue();
-  }
 }

@@ -19,14 +19,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * looked up or downloaded. Missing, it skips a developer's test run and fails CI ({@code CI=true},
  * where {@code .ci/run} installs it).
  */
-final class Chromium {
+public final class Chromium {
 
   static final Path BROWSER = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
   private Chromium() {}
 
-  static ChromeDriver start(Path profile) {
+  public static ChromeDriver start(Path profile) {
     boolean present = Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
     if (!present && !"true".equals(System.getenv("CI"))) {
       assumeThat(present).as("Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)").isTrue();

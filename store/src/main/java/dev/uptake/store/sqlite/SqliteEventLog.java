@@ -141,17 +141,31 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     try {
       receipts = writer.write(batches);
     } catch (SQLException | RuntimeException e) {
-      if (group.size() > 1) {
+      if (group.size() > 1 && storeWorks()) {
         log.warn("event log commit of {} requests failed; writing each on its own", group.size(), e);
         group.forEach(pending -> commit(List.of(pending)));
         return;
       }
-      log.warn("event log commit failed; the sender gets 503 and retries", e);
-      group.get(0).done.completeExceptionally(unavailable("the commit failed: " + e.getMessage(), e));
+      log.warn("event log commit of {} requests failed; the senders get 503 and retry", group.size(), e);
+      StoreUnavailableException failure = unavailable("the commit failed: " + e.getMessage(), e);
+      group.forEach(pending -> pending.done.completeExceptionally(failure));
       return;
     }
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done.complete(receipts.get(i));
+    }
+  }
+
+  /**
+   * Whether an empty commit succeeds: if not, the store is the trouble (disk full, locked), and
+   * writing each request alone would only make every sender wait once more for the same failure.
+   */
+  private boolean storeWorks() {
+    try {
+      writer.write(List.of());
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -16,11 +16,13 @@ import dev.uptake.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,31 @@ class SqliteEventLogFailureTest {
     assertThatThrownBy(poison::join).hasCauseInstanceOf(StoreUnavailableException.class);
     assertThat(store.ledger().stats(workspaceId).accepted()).isEqualTo(3);
     assertThat(log.failure()).isEmpty();
+  }
+
+  @Test
+  void groupIsNotSplitWhenTheStoreItselfFails() throws Exception {
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger writes = new AtomicInteger();
+    log = SqliteEventLog.start(DataDirLock.acquire(dir), connection, group -> {
+      writes.incrementAndGet();
+      if (holds(group, "first")) {
+        firstStarted.countDown();
+        waitFor(release);
+      }
+      throw new SQLException("[SQLITE_FULL] database or disk is full");
+    });
+    CompletableFuture<Appended> first = log.append(batch("first"));
+    assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<Appended>> group = List.of(log.append(batch("a")), log.append(batch("b")), log.append(batch("c")));
+    release.countDown();
+
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class);
+    for (CompletableFuture<Appended> append : group) {
+      assertThatThrownBy(() -> append.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class);
+    }
+    assertThat(writes.get()).as("the first, the group, and one empty commit to test the store").isEqualTo(3);
   }
 
   @Test
