@@ -68,6 +68,16 @@ final class ServerProcess implements AutoCloseable {
     return new double[] {rss, peak};
   }
 
+  /** Runs {@code jcmd <pid> <command>}, its output into {@code out}. */
+  void jcmd(Path out, String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!run.waitFor(2, TimeUnit.MINUTES) || run.exitValue() != 0) {
+      throw new IOException("jcmd " + command + " failed: " + Files.readString(out));
+    }
+  }
+
   private static long kib(String line) {
     return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }

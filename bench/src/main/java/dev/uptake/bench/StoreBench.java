@@ -9,6 +9,7 @@ import dev.uptake.core.ingest.Normalizer;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.keys.Region;
 import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.sessions.SessionStage;
 import dev.uptake.server.processing.Processor;
 import dev.uptake.store.EventLog;
@@ -94,7 +95,7 @@ final class StoreBench {
       Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON));
       long start = System.nanoTime();
       Processor processor = new Processor(store.processingLog(), store.profiles(), store.settings(), store.usage(),
-          pipeline, new SimpleMeterRegistry(), Clock.systemUTC()).start();
+          pipeline, new SessionCache(256L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
       try {
         while (store.processingLog().cursor() < last) {
           Thread.sleep(100);

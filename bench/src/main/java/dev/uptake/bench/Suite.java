@@ -31,11 +31,12 @@ final class Suite {
 
   /** How long and how much; {@link #SMOKE} runs in seconds, for the test suite. */
   record Plan(Duration warmup, Duration measure, int connections, int accounts, long replayEvents, int openSessions,
-      Duration freshness, double freshnessEventsPerSecond, int listAccounts, int listRequests) {
+      int memoryWorkspaces, int memoryAccounts, Duration memoryIdle, Duration freshness, double freshnessEventsPerSecond,
+      int listAccounts, int listRequests) {
     static final Plan FULL = new Plan(Duration.ofSeconds(15), Duration.ofSeconds(20), 16, 2_000, 5_000_000, 100_000,
-        Duration.ofSeconds(20), HALF_OF_MAX, 10_000, 300);
+        100, 1_000, Duration.ofSeconds(45), Duration.ofSeconds(20), HALF_OF_MAX, 10_000, 300);
     static final Plan SMOKE = new Plan(Duration.ofMillis(300), Duration.ofMillis(700), 2, 20, 3_000, 300,
-        Duration.ofSeconds(2), HALF_OF_MAX, 30, 5);
+        3, 20, Duration.ZERO, Duration.ofSeconds(2), HALF_OF_MAX, 30, 5);
   }
 
   /** Freshness at half the durable NDJSON throughput INGEST measured. */
@@ -240,32 +241,93 @@ final class Suite {
     log.printf("processing replay: %,d events in %.1f s = %,10.0f events/s%n", replay.events(), replay.replaySeconds(), replay.eventsPerSecond());
   }
 
+  /**
+   * The server's resident memory with the default heap (no -Xmx) after {@code memoryWorkspaces}
+   * workspaces of {@code memoryAccounts} accounts each were listed (each builds its account
+   * directory) and {@code openSessions} sessions, spread over them, are open (the processor's
+   * session cache holds them): what the one memory budget of the caches must keep bounded.
+   */
   private void openSessionsMemory() throws Exception {
-    Path dir = work.resolve("sessions");
-    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
-      Shape.Keys keys = workspace(dir);
+    Path dir = work.resolve("memory");
+    try (ServerProcess server = ServerProcess.start(dir, List.of(), false)) {
       HttpClient http = HttpClient.newHttpClient();
-      URI nativeUri = server.url.resolve(Shape.NDJSON_100.path(keys, ""));
-      for (int from = 0; from < plan.openSessions; from += 100) {
-        StringBuilder body = new StringBuilder();
-        String now = Instant.now().toString();
-        for (int s = from; s < Math.min(plan.openSessions, from + 100); s++) {
-          body.append("{\"type\":\"track\",\"event\":\"Open\",\"userId\":\"u").append(s).append("\",\"anonymousId\":\"open-")
-              .append(s).append("\",\"groupId\":\"a").append(s % 1000).append("\",\"originalTimestamp\":\"").append(now)
-              .append("\",\"properties\":{\"module\":\"Dashboard\"}}\n");
-        }
-        http.send(HttpRequest.newBuilder(nativeUri).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-            HttpResponse.BodyHandlers.discarding());
+      List<Shape.Keys> workspaces = new java.util.ArrayList<>();
+      int sessionsPerWorkspace = Math.max(1, plan.openSessions / plan.memoryWorkspaces);
+      long start = System.nanoTime();
+      for (int w = 0; w < plan.memoryWorkspaces; w++) {
+        Shape.Keys keys = workspace(dir);
+        workspaces.add(keys);
+        sendAccountsAndOpenSessions(http, server.url.resolve(Shape.NDJSON_100.path(keys, "")), sessionsPerWorkspace);
       }
-      new Api(server.url, keys.adminToken()).awaitProcessed(Duration.ofMinutes(10));
+      for (Shape.Keys keys : workspaces) {
+        new Api(server.url, keys.adminToken()).awaitProcessed(Duration.ofMinutes(10));
+      }
+      double fillSeconds = (System.nanoTime() - start) / 1e9;
+      start = System.nanoTime();
+      for (Shape.Keys keys : workspaces) {
+        new Api(server.url, keys.adminToken()).get("/api/v1/accounts?limit=1");
+      }
+      double listSeconds = (System.nanoTime() - start) / 1e9;
+      double[] loaded = server.rssMib();
+      Thread.sleep(plan.memoryIdle.toMillis()); // uptake serve asks the JVM to return free heap when idle
       double[] rss = server.rssMib();
-      ObjectNode memory = results.putObject("openSessionsMemory");
-      memory.put("openSessions", plan.openSessions);
+      Api api = new Api(server.url, workspaces.get(0).adminToken());
+      ObjectNode memory = results.putObject("memoryBound");
+      memory.put("workspaces", plan.memoryWorkspaces);
+      memory.put("accountsPerWorkspace", plan.memoryAccounts);
+      memory.put("openSessions", (long) sessionsPerWorkspace * plan.memoryWorkspaces);
+      memory.put("heap", "the JVM's default (no -Xmx)");
+      memory.put("fillSeconds", fillSeconds);
+      memory.put("listAllSeconds", listSeconds);
+      memory.put("rssRightAfterMib", loaded[0]);
       memory.put("rssMib", rss[0]);
+      memory.put("idleSecondsBeforeRss", plan.memoryIdle.toSeconds());
       memory.put("peakRssMib", rss[1]);
-      memory.put("heapMib", new Api(server.url, keys.adminToken()).heapMib());
-      log.printf("memory with %,d open sessions: RSS %.0f MiB (peak %.0f MiB)%n", plan.openSessions, rss[0], rss[1]);
+      memory.put("heapUsedMib", api.heapMib());
+      memory.put("heapCommittedMib", api.metric("jvm_memory_committed_bytes{area=\"heap\"") / (1024 * 1024));
+      memory.put("cacheBytesMib", api.metric("uptake_cache_bytes") / (1024 * 1024));
+      Path histogram = work.resolve("memory-histogram.txt");
+      server.jcmd(histogram, "GC.class_histogram"); // a full GC first: what is live
+      memory.put("liveHeapMib", api.heapMib());
+      memory.put("classHistogram", histogram.toString());
+      log.printf("memory, %d workspaces x %,d accounts listed, %,d open sessions: RSS %.0f MiB right after, %.0f MiB %d s later"
+              + " (peak %.0f MiB), live heap %.0f MiB%n",
+          plan.memoryWorkspaces, plan.memoryAccounts, (long) sessionsPerWorkspace * plan.memoryWorkspaces, loaded[0], rss[0],
+          plan.memoryIdle.toSeconds(), rss[1], memory.get("liveHeapMib").asDouble());
     }
+  }
+
+  /** One workspace's accounts (group calls) and its open sessions (a track each, now), as NDJSON of up to 1,000 lines. */
+  private void sendAccountsAndOpenSessions(HttpClient http, URI nativeUri, int sessions) throws IOException, InterruptedException {
+    StringBuilder body = new StringBuilder();
+    int lines = 0;
+    for (int a = 0; a < plan.memoryAccounts; a++) {
+      body.append("{\"type\":\"group\",\"userId\":\"u").append(a).append("\",\"groupId\":\"a").append(a)
+          .append("\",\"traits\":{\"name\":\"Account ").append(a).append("\",\"createdAt\":\"2024-01-01T00:00:00Z\"},")
+          .append("\"originalTimestamp\":\"").append(Instant.now()).append("\"}\n");
+      lines = sendWhenFull(http, nativeUri, body, lines + 1);
+    }
+    for (int s = 0; s < sessions; s++) {
+      body.append("{\"type\":\"track\",\"event\":\"Open\",\"userId\":\"u").append(s).append("\",\"anonymousId\":\"open-")
+          .append(s).append("\",\"groupId\":\"a").append(s % plan.memoryAccounts).append("\",\"originalTimestamp\":\"")
+          .append(Instant.now()).append("\",\"properties\":{\"module\":\"Dashboard\"}}\n");
+      lines = sendWhenFull(http, nativeUri, body, lines + 1);
+    }
+    sendWhenFull(http, nativeUri, body, Integer.MAX_VALUE);
+  }
+
+  private static int sendWhenFull(HttpClient http, URI nativeUri, StringBuilder body, int lines)
+      throws IOException, InterruptedException {
+    if (lines < 1_000 || body.isEmpty()) {
+      return lines;
+    }
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(nativeUri)
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("sending answered " + response.statusCode() + ": " + response.body());
+    }
+    body.setLength(0);
+    return 0;
   }
 
   private void accountsList() throws Exception {

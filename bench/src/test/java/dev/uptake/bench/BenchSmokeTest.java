@@ -37,7 +37,10 @@ class BenchSmokeTest {
     assertThat(results.at("/freshness/probes").asLong()).isPositive();
     assertThat(results.at("/processingReplay/events").asLong()).isPositive();
     assertThat(results.at("/memory/peakRssMib").asDouble()).isPositive();
-    assertThat(results.at("/openSessionsMemory/openSessions").asInt()).isEqualTo(Suite.Plan.SMOKE.openSessions());
+    assertThat(results.at("/memoryBound/openSessions").asInt()).isEqualTo(Suite.Plan.SMOKE.openSessions());
+    assertThat(results.at("/memoryBound/workspaces").asInt()).isEqualTo(Suite.Plan.SMOKE.memoryWorkspaces());
+    assertThat(results.at("/memoryBound/rssMib").asDouble()).isPositive();
+    assertThat(results.at("/memoryBound/liveHeapMib").asDouble()).isPositive();
     assertThat(results.at("/accountsList/accounts").asInt()).isEqualTo(Suite.Plan.SMOKE.listAccounts());
     assertThat(results.at("/accountsList/defaultPage/requests").asLong()).isEqualTo(Suite.Plan.SMOKE.listRequests());
     assertThat(results.at("/accountsList/filteredTotal").asInt()).as("the filter matches some, not all").isBetween(1, Suite.Plan.SMOKE.listAccounts() - 1);

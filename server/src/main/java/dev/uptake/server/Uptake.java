@@ -29,6 +29,7 @@ import dev.uptake.server.query.SettingsRoutes;
 import dev.uptake.server.query.UsageRoutes;
 import dev.uptake.core.identity.IdentityResolver;
 import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.sessions.SessionStage;
 import dev.uptake.store.Appended;
 import dev.uptake.store.EventLog;
@@ -39,6 +40,7 @@ import dev.uptake.store.Stores;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -68,7 +70,7 @@ public final class Uptake implements AutoCloseable {
 
   /** Opens the store and starts serving; fails fast when the store or the port is unavailable. */
   public static Uptake start(UptakeConfig config, Clock clock) {
-    Store store = Stores.open(config.store(), clock);
+    Store store = Stores.open(config.store().withPageCacheBytes(config.memory().storeBytes()), clock);
     Processor processor = null;
     try {
       // Typed numbers are BigDecimals; print them as 250, not 2.5E+2.
@@ -85,21 +87,34 @@ public final class Uptake implements AutoCloseable {
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
       AccountDirectory directory = new AccountDirectory(
-          store.profiles(), store.usage(), store.settings(), store.processingLog()::version, clock);
+          store.profiles(), store.usage(), store.settings(), store.processingLog()::version, config.memory().directoryBytes(),
+          clock);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountDetailRoutes accountDetails = new AccountDetailRoutes(
           store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
+      SessionCache sessionCache = new SessionCache(config.memory().sessionBytes());
+      CacheMetrics.register(
+          registry, "sessions", sessionCache, SessionCache::stats, SessionCache::bytesHeld, config.memory().sessionBytes());
+      CacheMetrics.register(
+          registry, "accounts", directory, AccountDirectory::stats, AccountDirectory::bytesHeld,
+          config.memory().directoryBytes());
       processor =
           new Processor(
                   store.processingLog(), store.profiles(), store.settings(), store.usage(),
-                  new Pipeline(new IdentityResolver(json), new SessionStage(json)), registry, clock)
+                  new Pipeline(new IdentityResolver(json), new SessionStage(json)), sessionCache, registry, clock)
               .start();
       Gauge.builder("uptake.processing.quarantined", store.quarantine(), quarantine -> quarantine.total())
           .description("events set aside because processing failed on them, until a retry succeeds")
           .register(registry);
+      Gauge.builder("uptake.eventlog.queue", eventLog, log -> log.writerStats().queued())
+          .description("append requests waiting for the event log's writer").register(registry);
+      FunctionCounter.builder("uptake.eventlog.groups", eventLog, log -> log.writerStats().groups())
+          .description("groups the event log's writer committed, each in one transaction").register(registry);
+      FunctionCounter.builder("uptake.eventlog.group.requests", eventLog, log -> log.writerStats().requests())
+          .description("append requests in those groups: divided by the groups, the mean group size").register(registry);
       Health health = new Health(eventLog, processor, responses);
       ApiDocs docs = new ApiDocs(json);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.keys.Region;
 import dev.uptake.server.cli.Main;
+import dev.uptake.server.config.MemoryBudget;
 import dev.uptake.server.config.UptakeConfig;
 import dev.uptake.store.StoreConfig;
 import java.io.IOException;
@@ -76,6 +77,13 @@ public final class TestServer implements AutoCloseable {
   /** A server whose "now" is {@code clock}'s: for figures over windows that end with yesterday. */
   public static TestServer start(Path dataDir, Clock clock) {
     return start(dataDir, Region.US, Map.of(), clock);
+  }
+
+  /** A server whose caches together hold at most {@code memory}. */
+  public static TestServer start(Path dataDir, MemoryBudget memory) {
+    UptakeConfig config = new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), new StoreConfig(dataDir),
+        Region.US, Map.of(), memory, false);
+    return new TestServer(dataDir, Uptake.start(config, Clock.systemUTC()));
   }
 
   private static TestServer start(Path dataDir, Region region, Map<Region, URI> endpoints, Clock clock) {

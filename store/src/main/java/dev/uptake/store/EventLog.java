@@ -24,4 +24,17 @@ public interface EventLog {
   default Optional<Throwable> failure() {
     return Optional.empty();
   }
+
+  /**
+   * How the writer groups appends, for {@code /metrics}.
+   *
+   * @param queued requests waiting for the writer now
+   * @param groups groups committed so far
+   * @param requests requests in those groups (so requests ÷ groups is the mean group size)
+   */
+  record WriterStats(int queued, long groups, long requests) {}
+
+  default WriterStats writerStats() {
+    return new WriterStats(0, 0, 0);
+  }
 }

@@ -18,8 +18,11 @@ public interface ProcessingLog {
    */
   long version();
 
-  /** Up to {@code limit} log entries after {@code seq}, in order. */
-  List<LogEntry> readAfter(long seq, int limit);
+  /**
+   * Up to {@code limit} log entries after {@code seq}, in order, ending with the first whose
+   * payload brings the entries' payloads to {@code maxBytes} (so at least one).
+   */
+  List<LogEntry> readAfter(long seq, int limit, long maxBytes);
 
   /** Up to {@code limit} set-aside events an admin asked to retry, in seq order. */
   List<LogEntry> retries(int limit);

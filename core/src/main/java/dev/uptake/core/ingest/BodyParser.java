@@ -94,7 +94,7 @@ public final class BodyParser {
     if (!(root instanceof ObjectNode object)) {
       return new Body.Malformed(
           "the body must be a JSON object, a JSON array or newline-delimited JSON objects; was "
-              + Fields.describe(root),
+              + JsonFields.describe(root),
           1,
           1);
     }
@@ -103,7 +103,7 @@ public final class BodyParser {
     }
     JsonNode batch = object.get("batch");
     if (!batch.isArray()) {
-      return new Body.Malformed("batch must be an array of events; was " + Fields.describe(batch), 1, 1);
+      return new Body.Malformed("batch must be an array of events; was " + JsonFields.describe(batch), 1, 1);
     }
     List<JsonNode> events = new ArrayList<>();
     batch.forEach(events::add);

@@ -97,7 +97,7 @@ final class NativeFormat {
         return text;
       }
     }
-    throw InvalidEvent.of(field, field + " must be epoch milliseconds or an ISO-8601 time; was " + Fields.shown(value));
+    throw InvalidEvent.of(field, field + " must be epoch milliseconds or an ISO-8601 time; was " + JsonFields.shown(value));
   }
 
   private static String epochMillis(String field, long millis) {

@@ -47,7 +47,7 @@ public final class Normalizer {
     if (!(item instanceof ObjectNode object)) {
       return new Outcome.Rejected(
           null,
-          Rejection.invalid("event", "each event must be a JSON object; was " + Fields.describe(item)),
+          Rejection.invalid("event", "each event must be a JSON object; was " + JsonFields.describe(item)),
           cut(item.toString()));
     }
     object.remove("writeKey"); // a credential: never stored, never shown in the debugger
@@ -62,14 +62,14 @@ public final class Normalizer {
 
   private Outcome accept(ObjectNode event, Instant receivedAt, EventType impliedType) {
     EventType type = type(event, impliedType);
-    String messageId = Fields.optionalId(event, "messageId");
+    String messageId = JsonFields.optionalId(event, "messageId");
     if (messageId == null) {
       messageId = MessageIds.derive(event);
       event.put("messageId", messageId);
     }
     String userId =
-        Fields.requiredId(event, "userId", "the id of the user who acted in your product");
-    String anonymousId = Fields.optionalId(event, "anonymousId");
+        JsonFields.requiredId(event, "userId", "the id of the user who acted in your product");
+    String anonymousId = JsonFields.optionalId(event, "anonymousId");
     Instant eventTime = eventTime(event, receivedAt);
     List<Warning> warnings = new ArrayList<>();
     String groupId = groupId(event, type, warnings);
@@ -90,7 +90,7 @@ public final class Normalizer {
       return impliedType;
     }
     String wire =
-        Fields.requiredText(event, "type", "the Segment call, one of " + EventType.WIRE_NAMES);
+        JsonFields.requiredText(event, "type", "the Segment call, one of " + EventType.WIRE_NAMES);
     EventType type =
         EventType.fromWire(wire)
             .orElseThrow(
@@ -100,7 +100,7 @@ public final class Normalizer {
                         "type must be one of "
                             + EventType.WIRE_NAMES
                             + "; was "
-                            + Fields.shown(node)));
+                            + JsonFields.shown(node)));
     if (impliedType != null && type != impliedType) {
       throw InvalidEvent.of(
           "type",
@@ -113,7 +113,7 @@ public final class Normalizer {
     boolean original = event.hasNonNull("originalTimestamp") || !event.hasNonNull("timestamp");
     String field = original ? "originalTimestamp" : "timestamp";
     String text =
-        Fields.requiredText(
+        JsonFields.requiredText(
             event,
             field,
             "when the event occurred, as ISO-8601 such as 2024-05-01T10:00:00Z"
@@ -127,7 +127,7 @@ public final class Normalizer {
                         field
                             + " must be an ISO-8601 date-time with a time zone offset, such as"
                             + " 2024-05-01T10:00:00Z; was "
-                            + Fields.shown(event.get(field))));
+                            + JsonFields.shown(event.get(field))));
     if (time.isBefore(EARLIEST)) {
       throw InvalidEvent.of(
           field, field + " " + text + " is before " + EARLIEST + "; check how the sender writes times");
@@ -144,7 +144,7 @@ public final class Normalizer {
   /** The account the event names: {@code groupId}, else {@code context.groupId}, else {@code properties.groupId}. */
   private static String groupId(ObjectNode event, EventType type, List<Warning> warnings) {
     if (type == EventType.GROUP) {
-      return Fields.requiredId(event, "groupId", "the id of the account the group call describes");
+      return JsonFields.requiredId(event, "groupId", "the id of the account the group call describes");
     }
     String groupId = optionalGroupId(event, "groupId", "groupId", warnings);
     for (String holder : new String[] {"context", "properties"}) {
@@ -157,7 +157,7 @@ public final class Normalizer {
 
   private static String optionalGroupId(ObjectNode holder, String name, String path, List<Warning> warnings) {
     try {
-      return Fields.optionalId(holder, name);
+      return JsonFields.optionalId(holder, name);
     } catch (InvalidEvent e) {
       holder.remove(name);
       warnings.add(new Warning(path, path + e.rejection.reason().substring(name.length()) + "; the field was ignored"));
@@ -167,10 +167,10 @@ public final class Normalizer {
 
   private static String name(ObjectNode event, EventType type) {
     return switch (type) {
-      case TRACK -> Fields.requiredText(event, "event", "the name of the feature used");
+      case TRACK -> JsonFields.requiredText(event, "event", "the name of the feature used");
       case PAGE, SCREEN -> event.path("name").isTextual() ? event.get("name").textValue() : null;
       case ALIAS -> {
-        Fields.requiredId(event, "previousId", "the id the user had before");
+        JsonFields.requiredId(event, "previousId", "the id the user had before");
         yield null;
       }
       case IDENTIFY, GROUP -> null;
@@ -187,7 +187,7 @@ public final class Normalizer {
       warnings.add(
           new Warning(
               "properties",
-              "properties must be an object; was " + Fields.describe(properties)
+              "properties must be an object; was " + JsonFields.describe(properties)
                   + "; the field was ignored"));
       return null;
     }
@@ -200,7 +200,7 @@ public final class Normalizer {
       warnings.add(
           new Warning(
               "properties.module",
-              "properties.module must be a non-empty string; was " + Fields.shown(module)
+              "properties.module must be a non-empty string; was " + JsonFields.shown(module)
                   + "; the field was ignored"));
       return null;
     }

@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SessionCachePropertyTest {
 
+  static final long WORKSPACE = 7;
+
   @ParameterizedTest(name = "seed {0}, at most {1} events")
   @CsvSource({"1, 1000000", "2, 1000000", "3, 1000000", "4, 40", "5, 40", "6, 10", "7, 0", "8, 1000000"})
   void theCacheAnswersAsTheStoreDoes(long seed, int maxEvents) {
@@ -40,7 +42,7 @@ class SessionCachePropertyTest {
       loads.incrementAndGet();
       return overlapping(stored, reaches);
     };
-    SessionCache cache = new SessionCache(maxEvents);
+    SessionCache cache = new SessionCache((long) maxEvents * SessionCache.EVENT_BYTES);
     int batches = 0;
     for (int from = 0; from < arrivals.size(); ) {
       int to = Math.min(arrivals.size(), from + 1 + random.nextInt(6));
@@ -49,7 +51,7 @@ class SessionCachePropertyTest {
       Map<String, SessionMerge.Reach> reaches = new HashMap<>();
       batch.forEach((key, events) -> reaches.put(key, SessionMerge.reach(events, TIMEOUT)));
 
-      Map<String, List<Session>> reached = cache.over(store).reached(reaches);
+      Map<String, List<Session>> reached = cache.over(WORKSPACE, store).reached(reaches);
 
       assertThat(reached).isEqualTo(overlapping(stored, reaches));
       List<SessionMerge.Change> changes = new ArrayList<>();
@@ -63,7 +65,7 @@ class SessionCachePropertyTest {
         sessions.addAll(change.added());
         sessions.sort(Comparator.comparingLong(Session::startMillis));
       }
-      cache.committed(changes);
+      cache.committed(WORKSPACE, changes);
       batches++;
       from = to;
     }

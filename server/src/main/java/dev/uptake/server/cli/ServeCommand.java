@@ -2,6 +2,7 @@ package dev.uptake.server.cli;
 
 import dev.uptake.core.keys.Region;
 import dev.uptake.server.Uptake;
+import dev.uptake.server.config.MemoryBudget;
 import dev.uptake.server.config.UptakeConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -39,6 +40,13 @@ final class ServeCommand implements Runnable {
       description = "Ingestion endpoint of another region, named to senders whose key belongs there (repeatable).")
   Map<String, URI> regionEndpoints = Map.of();
 
+  @Option(
+      names = "--cache-memory",
+      paramLabel = "SIZE",
+      defaultValue = "${env:UPTAKE_CACHE_MEMORY}",
+      description = "What all caches together may hold, such as 256m or 1g (default: a quarter of the heap, at most 512m).")
+  String cacheMemory;
+
   @Option(names = "--bench-discard-events", hidden = true, description = "Benchmarks only: validate, then drop events.")
   boolean discardEvents;
 
@@ -49,7 +57,9 @@ final class ServeCommand implements Runnable {
   public void run() {
     UptakeConfig config =
         new UptakeConfig(
-            new UptakeConfig.HttpConfig(host, port), data.storeConfig(), region(region), endpoints(), discardEvents);
+            new UptakeConfig.HttpConfig(host, port), data.storeConfig(), region(region), endpoints(), memory(),
+            discardEvents);
+    JvmMemory.returnFreeHeapWhenIdle();
     Uptake uptake = Uptake.start(config, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -110,6 +120,17 @@ final class ServeCommand implements Runnable {
       Thread.currentThread().interrupt();
     }
     spec.commandLine().getOut().flush();
+  }
+
+  private MemoryBudget memory() {
+    if (cacheMemory == null || cacheMemory.isBlank()) {
+      return MemoryBudget.defaults();
+    }
+    try {
+      return MemoryBudget.parse(cacheMemory);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--cache-memory: " + e.getMessage());
+    }
   }
 
   private Region region(String id) {

@@ -14,21 +14,24 @@ import java.util.Objects;
  * @param region the datacenter region this deployment serves
  * @param regionEndpoints the ingestion endpoints of other regions' deployments, named to senders
  *     whose key belongs there
+ * @param memory the bound on what the process's caches hold
  * @param discardEvents benchmarks only: parse, authenticate and validate, then drop instead of
  *     storing, to measure the ceiling of everything but the store
  */
 public record UptakeConfig(
-    HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints, boolean discardEvents) {
+    HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints, MemoryBudget memory,
+    boolean discardEvents) {
 
-  /** The configuration of a normal server; {@code discardEvents} is for benchmarks only. */
+  /** The configuration of a normal server with the default memory budget. */
   public UptakeConfig(HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints) {
-    this(http, store, region, regionEndpoints, false);
+    this(http, store, region, regionEndpoints, MemoryBudget.defaults(), false);
   }
 
   public UptakeConfig {
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(memory, "memory");
     regionEndpoints = Map.copyOf(regionEndpoints);
   }
 

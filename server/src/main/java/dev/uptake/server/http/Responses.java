@@ -45,7 +45,7 @@ public final class Responses {
 
   /** The store failed: 503, which Segment and its SDKs retry. */
   public void renderUnavailable(Context ctx, StoreUnavailableException e) {
-    log.warn("store unavailable: {}", e.getMessage());
+    log.warn("store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
     ctx.header("Retry-After", "5");
     renderError(
         ctx,

@@ -51,17 +51,17 @@ public final class Processor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Processor.class);
 
   static final int BATCH_SIZE = 50_000;
+  /** A batch also stops at this many bytes of payload: 50,000 events of up to 32 KB would be 1.6 GB. */
+  static final long BATCH_BYTES = 16L << 20;
   static final int RETRY_BATCH_SIZE = 1_000;
   private static final long IDLE_WAIT_MILLIS = 20;
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-  /** Session events kept in memory per workspace (roughly 150 bytes each). */
-  static final int SESSION_CACHE_EVENTS = 1_000_000;
 
   /** How processing stands, for {@code /health/ready}. */
   public record Status(boolean running, Throwable fatal, String failing, long lagEvents, Duration lagTime) {}
 
-  private final ProcessingLog eventLog;
+  private final ProcessingLog processingLog;
   private final Profiles profiles;
   private final SettingsStore settings;
   private final Usage usage;
@@ -74,16 +74,17 @@ public final class Processor implements AutoCloseable {
   private final Timer compute;
   private final Timer commit;
   private final AtomicLong cursor = new AtomicLong();
-  private final Map<Long, SessionCache> sessionCaches = new HashMap<>();
+  private final SessionCache sessionCache;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile Throwable fatal;
   private volatile String failing;
 
   public Processor(
-      ProcessingLog eventLog, Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline,
-      MeterRegistry registry, Clock clock) {
-    this.eventLog = eventLog;
+      ProcessingLog processingLog, Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline,
+      SessionCache sessionCache, MeterRegistry registry, Clock clock) {
+    this.processingLog = processingLog;
+    this.sessionCache = sessionCache;
     this.profiles = profiles;
     this.settings = settings;
     this.usage = usage;
@@ -113,7 +114,7 @@ public final class Processor implements AutoCloseable {
   }
 
   public Processor start() {
-    cursor.set(eventLog.cursor());
+    cursor.set(processingLog.cursor());
     thread.start();
     return this;
   }
@@ -124,7 +125,7 @@ public final class Processor implements AutoCloseable {
   }
 
   public Status status() {
-    Instant oldest = eventLog.receivedAfter(cursor.get());
+    Instant oldest = processingLog.receivedAfter(cursor.get());
     Duration lagTime = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
     return new Status(
         thread.isAlive() && fatal == null, fatal, failing, lagEvents(),
@@ -132,7 +133,7 @@ public final class Processor implements AutoCloseable {
   }
 
   private long lagEvents() {
-    return Math.max(0, eventLog.lastSeq() - cursor.get());
+    return Math.max(0, processingLog.lastSeq() - cursor.get());
   }
 
   private void run() {
@@ -164,7 +165,7 @@ public final class Processor implements AutoCloseable {
 
   /** Processes events an admin asked to retry; returns how many. */
   int processRetries() {
-    List<LogEntry> retries = eventLog.retries(RETRY_BATCH_SIZE);
+    List<LogEntry> retries = processingLog.retries(RETRY_BATCH_SIZE);
     if (!retries.isEmpty()) {
       settle(retries, cursor.get(), true);
     }
@@ -173,7 +174,7 @@ public final class Processor implements AutoCloseable {
 
   /** Processes one batch; returns how many events it held (0: the log is caught up). */
   int processNextBatch() {
-    List<LogEntry> batch = read.record(() -> eventLog.readAfter(cursor.get(), BATCH_SIZE));
+    List<LogEntry> batch = read.record(() -> processingLog.readAfter(cursor.get(), BATCH_SIZE, BATCH_BYTES));
     if (batch.isEmpty()) {
       return 0;
     }
@@ -201,14 +202,14 @@ public final class Processor implements AutoCloseable {
     try {
       commitTogether(entries, byWorkspace, cursorAfter, unreadable, retry);
     } catch (RuntimeException | StackOverflowError e) {
-      sessionCaches.clear(); // the commit may or may not have happened
+      sessionCache.clear(); // the commit may or may not have happened
       failures.increment();
       probeStore(e);
       log.warn("processing {} events after seq {} failed; narrowing it down to the events that fail",
           entries.size(), cursor.get(), e);
       List<Quarantined> failed = new Narrowing(this::commitPart, this::probeStore).run(byWorkspace.values());
       failed.addAll(unreadable);
-      sessionCaches.clear();
+      sessionCache.clear();
       commit(entries, List.of(), cursorAfter, failed, retry);
       failed.forEach(event -> log.error("event {} of workspace {} (seq {}) set aside: {}",
           event.messageId(), event.workspaceId(), event.seq(), event.error()));
@@ -221,16 +222,16 @@ public final class Processor implements AutoCloseable {
     List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
     compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events))));
     commit(entries, changes, cursorAfter, unreadable, retry);
-    changes.forEach(change -> sessionCache(change.workspaceId()).committed(change.sessions()));
+    changes.forEach(change -> sessionCache.committed(change.workspaceId(), change.sessions()));
   }
 
   /** Commits one workspace's events without moving the cursor: a step of narrowing down. */
   private void commitPart(List<LoggedEvent> events) {
     try {
       ProcessedBatch.WorkspaceChanges changes = process(events.get(0).workspaceId(), events);
-      eventLog.commit(new ProcessedBatch(cursor.get(), List.of(withoutCount(changes))));
+      processingLog.commit(new ProcessedBatch(cursor.get(), List.of(withoutCount(changes))));
     } finally {
-      sessionCaches.clear();
+      sessionCache.clear();
     }
   }
 
@@ -247,7 +248,7 @@ public final class Processor implements AutoCloseable {
       counted.addAll(changes);
       counted.addAll(countsOnly(entries, changes));
     }
-    commit.record(() -> eventLog.commit(new ProcessedBatch(cursorAfter, counted, failed, released)));
+    commit.record(() -> processingLog.commit(new ProcessedBatch(cursorAfter, counted, failed, released)));
     setAside.increment(failed.size());
   }
 
@@ -277,7 +278,7 @@ public final class Processor implements AutoCloseable {
    */
   private void probeStore(Throwable failure) {
     try {
-      eventLog.commit(new ProcessedBatch(cursor.get(), List.of()));
+      processingLog.commit(new ProcessedBatch(cursor.get(), List.of()));
     } catch (RuntimeException probe) {
       failure.addSuppressed(probe);
       if (failure instanceof RuntimeException runtime) {
@@ -306,7 +307,7 @@ public final class Processor implements AutoCloseable {
     WorkingSet working =
         new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
     Pipeline.Result result =
-        pipeline.process(events, workspaceSettings, working, sessionCache(workspaceId).over(usage.sessions(workspaceId)));
+        pipeline.process(events, workspaceSettings, working, sessionCache.over(workspaceId, usage.sessions(workspaceId)));
     Map<Long, List<Warning>> warnings = new HashMap<>();
     for (int i = 0; i < logged.size(); i++) {
       if (!result.warnings().get(i).isEmpty()) {
@@ -316,10 +317,6 @@ public final class Processor implements AutoCloseable {
     return new ProcessedBatch.WorkspaceChanges(
         workspaceId, logged.size(), List.copyOf(working.changedUsers()), List.copyOf(working.changedAccounts()),
         warnings, result.sessions().changes(), result.sessions().deltas());
-  }
-
-  private SessionCache sessionCache(long workspaceId) {
-    return sessionCaches.computeIfAbsent(workspaceId, id -> new SessionCache(SESSION_CACHE_EVENTS));
   }
 
   private static Duration min(Duration a, Duration b) {

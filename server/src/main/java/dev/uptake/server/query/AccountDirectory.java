@@ -1,5 +1,8 @@
 package dev.uptake.server.query;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.AccountView;
 import dev.uptake.core.identity.UserState;
@@ -20,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,7 +31,9 @@ import java.util.function.LongSupplier;
  * catches up with what processing committed since the last one: the users and accounts it wrote
  * (their {@code updated_seq}), and the activity rows of past days it changed. The trailing windows
  * end with yesterday, so today's events change an account's last-seen time but not its figures;
- * when the day turns, every account's figures are computed again.
+ * when the day turns, every account's figures are computed again. Workspaces are evicted (Caffeine)
+ * beyond a bound on the estimated bytes held for all of them; an evicted one is loaded again on
+ * its next read.
  */
 public final class AccountDirectory {
 
@@ -39,23 +43,52 @@ public final class AccountDirectory {
   private final Profiles profiles;
   private final Usage usage;
   private final SettingsStore settings;
+  /** Estimated memory of an account with its row (state, view, figures), and of a user. */
+  static final int ACCOUNT_BYTES = 3_000;
+  static final int USER_BYTES = 1_500;
+
   private final LongSupplier processedUpTo;
   private final Clock clock;
-  private final Map<Long, WorkspaceAccounts> workspaces = new ConcurrentHashMap<>();
+  private final Cache<Long, Held> workspaces;
 
-  /** @param processedUpTo the log seq processing has committed up to */
+  /** A workspace as last read, weighed then: a new one is put after each read, so its growth is weighed. */
+  private record Held(WorkspaceAccounts accounts, int bytes) {}
+
+  /**
+   * @param processedUpTo the version of processing's latest commit ({@code ProcessingLog#version})
+   * @param maxBytes the estimated bytes to hold at most, for all workspaces together
+   */
   public AccountDirectory(
-      Profiles profiles, Usage usage, SettingsStore settings, LongSupplier processedUpTo, Clock clock) {
+      Profiles profiles, Usage usage, SettingsStore settings, LongSupplier processedUpTo, long maxBytes, Clock clock) {
     this.profiles = Objects.requireNonNull(profiles, "profiles");
     this.usage = Objects.requireNonNull(usage, "usage");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.processedUpTo = Objects.requireNonNull(processedUpTo, "processedUpTo");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.workspaces = Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((Long id, Held held) -> held.bytes())
+        .executor(Runnable::run) // evict as the request that grew it returns, not later
+        .recordStats()
+        .build();
+  }
+
+  /** Hits, misses and evictions so far, for {@code /metrics}. */
+  public CacheStats stats() {
+    return workspaces.stats();
+  }
+
+  /** The estimated bytes held now. */
+  public long bytesHeld() {
+    return workspaces.policy().eviction().orElseThrow().weightedSize().orElse(0);
   }
 
   /** The workspace's accounts as processing last committed them, in no particular order. */
   public List<Row> accounts(long workspaceId) {
-    return workspaces.computeIfAbsent(workspaceId, WorkspaceAccounts::new).current();
+    WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
+    List<Row> rows = accounts.current();
+    workspaces.put(workspaceId, new Held(accounts, accounts.bytes));
+    return rows;
   }
 
   /** One workspace's accounts and users; reads are serialized, each catching up first. */
@@ -67,6 +100,7 @@ public final class AccountDirectory {
     private final Map<String, Row> rows = new HashMap<>();
     private long seq = -1; // rows written before this table had the column carry 0
     private LocalDate asOf;
+    private volatile int bytes;
 
     WorkspaceAccounts(long workspaceId) {
       this.workspaceId = workspaceId;
@@ -108,6 +142,7 @@ public final class AccountDirectory {
               linked.getOrDefault(id, Set.of()).size()));
         }
       }
+      bytes = (int) Math.min(Integer.MAX_VALUE, (long) ACCOUNT_BYTES * accounts.size() + (long) USER_BYTES * users.size());
       return List.copyOf(rows.values());
     }
 

@@ -9,6 +9,7 @@ import dev.uptake.core.ingest.Normalizer;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.keys.Region;
 import dev.uptake.core.pipeline.Pipeline;
+import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.sessions.SessionStage;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.IngestBatch;
@@ -69,7 +70,8 @@ class ProcessorErrorTest {
 
   Processor start(ProcessingLog log) {
     processor = new Processor(log, store.profiles(), store.settings(), store.usage(),
-        new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON)), new SimpleMeterRegistry(), Clock.systemUTC())
+        new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON)), new SessionCache(64L << 20),
+        new SimpleMeterRegistry(), Clock.systemUTC())
         .start();
     return processor;
   }
@@ -105,7 +107,7 @@ class ProcessorErrorTest {
     append(Events.track("A").user("u1"));
     start(new Failing(store.processingLog()) {
       @Override
-      public List<LogEntry> readAfter(long seq, int limit) {
+      public List<LogEntry> readAfter(long seq, int limit, long maxBytes) {
         throw new OutOfMemoryError("Java heap space");
       }
     });
@@ -144,8 +146,8 @@ class ProcessorErrorTest {
     }
 
     @Override
-    public List<LogEntry> readAfter(long seq, int limit) {
-      return real.readAfter(seq, limit);
+    public List<LogEntry> readAfter(long seq, int limit, long maxBytes) {
+      return real.readAfter(seq, limit, maxBytes);
     }
 
     @Override

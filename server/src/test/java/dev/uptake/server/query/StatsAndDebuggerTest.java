@@ -60,6 +60,25 @@ class StatsAndDebuggerTest {
   }
 
   @Test
+  void metricsShowTheWritersGroupsAndProcessing() {
+    server.awaitProcessed(acme);
+    server.awaitProcessed(globex);
+    String metrics = server.get("/metrics").body();
+    assertThat(metric(metrics, "uptake_eventlog_group_requests_total")).as("every append, the refused body's record too")
+        .isEqualTo(3);
+    assertThat(metric(metrics, "uptake_eventlog_groups_total")).isBetween(1.0, 3.0);
+    assertThat(metric(metrics, "uptake_eventlog_queue")).isZero();
+    assertThat(metric(metrics, "uptake_processing_events_total")).isEqualTo(3);
+    assertThat(metric(metrics, "uptake_processing_quarantined")).isZero();
+  }
+
+  static double metric(String metrics, String name) {
+    return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+        .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
+        .orElseThrow(() -> new AssertionError(name + " is not in /metrics"));
+  }
+
+  @Test
   void debuggerShowsRejectionsWithFieldReasonAndPayload() {
     JsonNode rejected = server.debugger(acme, "rejected");
     assertThat(rejected).hasSize(2);

@@ -13,11 +13,13 @@ import org.sqlite.SQLiteDataSource;
 final class AttachingDataSource extends SQLiteDataSource {
 
   private final String attach;
+  private final long stateCacheKib;
 
-  AttachingDataSource(SQLiteDataSource main, Path state) {
+  AttachingDataSource(SQLiteDataSource main, Path state, long stateCacheKib) {
     super(main.getConfig());
     setUrl(main.getUrl());
     this.attach = "ATTACH DATABASE '" + state.toString().replace("'", "''") + "' AS state";
+    this.stateCacheKib = stateCacheKib;
   }
 
   @Override
@@ -25,7 +27,7 @@ final class AttachingDataSource extends SQLiteDataSource {
     SQLiteConnection connection = super.getConnection(username, password);
     try (Statement statement = connection.createStatement()) {
       statement.execute(attach);
-      statement.execute("PRAGMA state.cache_size = -65536");
+      statement.execute("PRAGMA state.cache_size = -" + stateCacheKib);
     } catch (SQLException e) {
       connection.close();
       throw e;

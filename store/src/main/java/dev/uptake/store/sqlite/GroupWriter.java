@@ -43,9 +43,10 @@ final class GroupWriter {
     this.connection = connection;
     this.insertEvent =
         connection.prepareStatement(
-            "INSERT OR IGNORE INTO events (seq, workspace_id, message_id, type, user_id,"
+            "INSERT INTO events (seq, workspace_id, message_id, type, user_id,"
                 + " anonymous_id, group_id, name, module, event_time, received_at, warnings,"
-                + " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (workspace_id, message_id) DO NOTHING"); // a duplicate; any other conflict fails
     this.insertRejection =
         connection.prepareStatement(
             "INSERT INTO rejections (workspace_id, received_at, item_index, message_id, field,"
@@ -85,6 +86,7 @@ final class GroupWriter {
       });
     } catch (SQLException | RuntimeException e) {
       nextSeq = firstSeq;
+      renumber(e);
       throw e;
     }
   }
@@ -173,6 +175,18 @@ final class GroupWriter {
       addStats.setNull(7, Types.INTEGER);
     }
     addStats.executeUpdate();
+  }
+
+  /**
+   * Numbers from what the log holds after a failed write: if another writer (an operator's sqlite3
+   * shell, an import) added rows, the next write must not collide with them.
+   */
+  private void renumber(Exception failure) {
+    try {
+      nextSeq = lastSeq() + 1;
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private long lastSeq() throws SQLException {

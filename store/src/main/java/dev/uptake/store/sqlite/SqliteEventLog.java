@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * Appends with group commit: one writer thread takes every batch waiting in the queue, writes
  * them in one transaction and completes their futures after the commit. Under load a group holds
  * many requests and the sync is shared; when idle a group is one request and waits for nothing.
- * A group that fails is written again request by request, so one request's content never fails
- * another's. An {@link Error} on the writer thread fails every waiting request and every later one
- * ({@link #failure()}): the process must restart.
+ * A group that fails while the store works is written again request by request, so one
+ * request's content never fails another's. An {@link Error} on the writer thread fails every
+ * waiting request and every later one ({@link #failure()}): the process must restart.
  */
 final class SqliteEventLog implements EventLog, AutoCloseable {
 
@@ -50,6 +51,8 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile Throwable failure;
+  private final AtomicLong groups = new AtomicLong();
+  private final AtomicLong groupedRequests = new AtomicLong();
 
   private SqliteEventLog(DataDirLock lock, Connection connection, Writer writer) {
     this.lock = lock;
@@ -81,6 +84,11 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
     Pending pending = new Pending(batch, new CompletableFuture<>());
     enqueue(pending);
     return pending.done;
+  }
+
+  @Override
+  public WriterStats writerStats() {
+    return new WriterStats(queue.size(), groups.get(), groupedRequests.get());
   }
 
   @Override
@@ -118,6 +126,8 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
           items += next.batch.size();
         }
         commit(group);
+        groups.incrementAndGet();
+        groupedRequests.addAndGet(group.size());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -135,15 +145,20 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   }
 
   private void commit(List<Pending> group) {
+    commit(group, true);
+  }
+
+  /** Writes the group; when that fails but the store works, each request once more on its own. */
+  private void commit(List<Pending> group, boolean mayRetry) {
     List<IngestBatch> batches = new ArrayList<>(group.size());
     group.forEach(pending -> batches.add(pending.batch));
     List<Appended> receipts;
     try {
       receipts = writer.write(batches);
     } catch (SQLException | RuntimeException e) {
-      if (group.size() > 1 && storeWorks()) {
+      if (mayRetry && storeWorks()) {
         log.warn("event log commit of {} requests failed; writing each on its own", group.size(), e);
-        group.forEach(pending -> commit(List.of(pending)));
+        group.forEach(pending -> commit(List.of(pending), false));
         return;
       }
       log.warn("event log commit of {} requests failed; the senders get 503 and retry", group.size(), e);

@@ -56,10 +56,13 @@ final class SqliteMembers implements Members {
 
   @Override
   public void startSession(String tokenHash, long memberId, long workspaceId, String csrfToken, Instant expiresAt) {
-    Sql.inTransaction(pool, connection -> Sql.update(connection,
-        "INSERT INTO web_sessions (token_hash, member_id, workspace_id, csrf_token, created_at, expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)",
-        tokenHash, memberId, workspaceId, csrfToken, clock.millis(), expiresAt.toEpochMilli()));
+    Sql.inTransaction(pool, connection -> {
+      Sql.update(connection, "DELETE FROM web_sessions WHERE expires_at <= ?", clock.millis()); // never used again
+      return Sql.update(connection,
+          "INSERT INTO web_sessions (token_hash, member_id, workspace_id, csrf_token, created_at, expires_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?)",
+          tokenHash, memberId, workspaceId, csrfToken, clock.millis(), expiresAt.toEpochMilli());
+    });
   }
 
   @Override

@@ -79,10 +79,24 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   }
 
   @Override
-  public List<LogEntry> readAfter(long seq, int limit) {
+  public List<LogEntry> readAfter(long seq, int limit, long maxBytes) {
     List<LogEntry> events = new ArrayList<>();
-    Sql.query(pool, EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?", rows -> events.add(entry(rows)),
-        seq, limit);
+    try (Connection connection = pool.getConnection();
+        PreparedStatement read = connection.prepareStatement(
+            EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      read.setLong(1, seq);
+      read.setInt(2, limit);
+      long bytes = 0;
+      try (ResultSet rows = read.executeQuery()) {
+        while (bytes < maxBytes && rows.next()) {
+          LogEntry entry = entry(rows);
+          events.add(entry);
+          bytes += entry instanceof LoggedEvent event ? event.event().payload().length() : 0;
+        }
+      }
+    } catch (SQLException e) {
+      throw Sql.unavailable(e);
+    }
     return events;
   }
 
@@ -180,7 +194,8 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
             "INSERT INTO accounts (workspace_id, account_id, state, updated_version) VALUES (?, ?, ?, ?) ON CONFLICT"
                 + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_version = excluded.updated_version");
         PreparedStatement warnings = connection.prepareStatement(
-            "INSERT OR REPLACE INTO event_warnings (seq, warnings) VALUES (?, ?)")) {
+            "INSERT INTO event_warnings (seq, warnings) VALUES (?, ?)"
+                + " ON CONFLICT (seq) DO UPDATE SET warnings = excluded.warnings")) {
       for (UserState user : changes.users()) {
         users.setLong(1, changes.workspaceId());
         users.setString(2, user.userId());

@@ -38,6 +38,8 @@ public final class SqliteStore implements Store {
 
   static final String FILE_NAME = "uptake.db";
   static final String STATE_FILE_NAME = "state.db";
+  private static final int POOL_SIZE = 4;
+  private static final long MIGRATION_CACHE_KIB = 2_048;
   /** SQLite's default: the log's WAL stays small, and appends measured no faster with more. */
   private static final int LOG_CHECKPOINT_PAGES = 1_000;
   /**
@@ -59,15 +61,24 @@ public final class SqliteStore implements Store {
   private final SqliteUsage usage;
   private SqliteEventLog eventLog;
 
-  private SqliteStore(Path dataDir, Clock clock, KeyFactory keys) {
+  /**
+   * How the page cache is shared: the processing log's writer, which rewrites state.db's hottest
+   * pages every batch, gets a third; the event log's writer and the pooled connections (each with
+   * uptake.db and state.db) share the rest.
+   */
+  private static final int SHARED_CACHES = 1 + 2 * POOL_SIZE;
+
+  private SqliteStore(Path dataDir, long pageCacheBytes, Clock clock, KeyFactory keys) {
     this.dataDir = dataDir;
-    this.writerSource = logSource(dataDir);
-    this.pool = pool(new AttachingDataSource(writerSource, dataDir.resolve(STATE_FILE_NAME)));
+    long sharedKib = Math.max(1_024, pageCacheBytes * 2 / 3 / SHARED_CACHES / 1_024);
+    long processingKib = Math.max(1_024, pageCacheBytes / 3 / 1_024);
+    this.writerSource = logSource(dataDir, sharedKib);
+    this.pool = pool(new AttachingDataSource(writerSource, dataDir.resolve(STATE_FILE_NAME), sharedKib));
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
     this.members = new SqliteMembers(pool, clock);
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new SqliteProcessingLog(pool, stateSource(dataDir), json);
+    this.processingLog = new SqliteProcessingLog(pool, stateSource(dataDir, processingKib), json);
     this.quarantine = new SqliteQuarantine(pool);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
@@ -87,7 +98,7 @@ public final class SqliteStore implements Store {
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot open the store in " + dir + ": " + e.getMessage(), e);
     }
-    return new SqliteStore(dir, clock, keys);
+    return new SqliteStore(dir, config.pageCacheBytes(), clock, keys);
   }
 
   @Override
@@ -158,8 +169,8 @@ public final class SqliteStore implements Store {
       try (FileChannel channel = FileChannel.open(dir.resolve("migrate.lock"), StandardOpenOption.CREATE,
               StandardOpenOption.WRITE)) {
         FileLock lock = channel.lock(); // released when the channel closes
-        migrate(logSource(dir), "db/sqlite");
-        migrate(stateSource(dir), "db/sqlite-state");
+        migrate(logSource(dir, MIGRATION_CACHE_KIB), "db/sqlite");
+        migrate(stateSource(dir, MIGRATION_CACHE_KIB), "db/sqlite-state");
         lock.release();
       } catch (IOException e) {
         throw new StoreUnavailableException("cannot lock " + dir.resolve("migrate.lock") + ": " + e, e);
@@ -175,22 +186,23 @@ public final class SqliteStore implements Store {
    * The log: synchronous FULL, so a commit is on disk before an append completes and an
    * acknowledged event survives power loss too (group commit amortizes the sync).
    */
-  static SQLiteDataSource logSource(Path dir) {
-    return dataSource(dir.resolve(FILE_NAME), SQLiteConfig.SynchronousMode.FULL, LOG_CHECKPOINT_PAGES);
+  static SQLiteDataSource logSource(Path dir, long cacheKib) {
+    return dataSource(dir.resolve(FILE_NAME), SQLiteConfig.SynchronousMode.FULL, LOG_CHECKPOINT_PAGES, cacheKib);
   }
 
   /** The derived state: synchronous NORMAL, because a commit lost to power loss is derived again from the log. */
-  private static SQLiteDataSource stateSource(Path dir) {
-    return dataSource(dir.resolve(STATE_FILE_NAME), SQLiteConfig.SynchronousMode.NORMAL, STATE_CHECKPOINT_PAGES);
+  private static SQLiteDataSource stateSource(Path dir, long cacheKib) {
+    return dataSource(dir.resolve(STATE_FILE_NAME), SQLiteConfig.SynchronousMode.NORMAL, STATE_CHECKPOINT_PAGES, cacheKib);
   }
 
-  private static SQLiteDataSource dataSource(Path file, SQLiteConfig.SynchronousMode synchronous, int checkpointPages) {
+  private static SQLiteDataSource dataSource(
+      Path file, SQLiteConfig.SynchronousMode synchronous, int checkpointPages, long cacheKib) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(synchronous);
     config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(checkpointPages));
     config.setBusyTimeout(10_000);
-    config.setCacheSize(-64 * 1024); // 64 MiB per connection
+    config.setCacheSize((int) -cacheKib); // negative: KiB, not pages
     SQLiteDataSource source = new SQLiteDataSource(config);
     source.setUrl("jdbc:sqlite:" + file);
     return source;
@@ -200,7 +212,7 @@ public final class SqliteStore implements Store {
     HikariConfig config = new HikariConfig();
     config.setDataSource(source);
     config.setPoolName("uptake-sqlite");
-    config.setMaximumPoolSize(4);
+    config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(1);
     return new HikariDataSource(config);
   }

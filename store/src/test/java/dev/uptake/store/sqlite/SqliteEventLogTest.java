@@ -14,12 +14,15 @@ import dev.uptake.store.Appended;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.IngestBatch;
 import dev.uptake.store.IngestStats;
+import dev.uptake.store.LogEntry;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Workspace;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,6 +170,29 @@ class SqliteEventLogTest {
         assertThat(append(batch(created, Events.track("A").messageId("m1")))).isEqualTo(new Appended(1, 0));
       }
     }
+  }
+
+  @Test
+  void processingReadsABatchUpToItsByteBound() {
+    String blob = "x".repeat(10_000);
+    for (int i = 0; i < 10; i++) {
+      append(batch(workspace, Events.track("A").messageId("big" + i).set("properties.blob", blob)));
+    }
+    assertThat(store.processingLog().readAfter(0, 1_000, 25_000)).hasSize(3);
+    assertThat(store.processingLog().readAfter(0, 1_000, 1)).as("at least one").hasSize(1);
+    assertThat(store.processingLog().readAfter(0, 4, Long.MAX_VALUE)).hasSize(4);
+    assertThat(store.processingLog().readAfter(8, 1_000, Long.MAX_VALUE)).extracting(LogEntry::seq).containsExactly(9L, 10L);
+  }
+
+  @Test
+  void rowAddedByAnotherWriterIsNotMistakenForADuplicate() throws Exception {
+    append(batch(workspace, Events.track("A").messageId("m1")));
+    try (Connection shell = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("uptake.db"))) {
+      shell.createStatement().execute("INSERT INTO events (seq, workspace_id, message_id, type, user_id, event_time,"
+          + " received_at, payload) VALUES (2, " + workspace.id() + ", 'from-a-shell', 'track', 'u1', 0, 0, '{}')");
+    }
+    assertThat(append(batch(workspace, Events.track("A").messageId("m2")))).isEqualTo(new Appended(1, 0));
+    assertThat(storedMessageIds(store, workspace)).containsExactlyInAnyOrder("m2", "from-a-shell", "m1");
   }
 
   @Test

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Reads the typed fields of an event, naming the field in every complaint. */
-final class Fields {
+final class JsonFields {
 
-  private Fields() {}
+  private JsonFields() {}
 
   /**
    * The id at {@code name}: a non-blank string, or an integer number taken as its decimal text
