@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
 
@@ -30,7 +33,12 @@ final class AccountsBench {
 
   /** What it measured; latencies in milliseconds. */
   record Result(int accounts, long events, double fillSeconds, double processSeconds, double firstListMs,
-      Latency defaultPage, Latency filteredPage, int filteredTotal) {}
+      Latency defaultPage, Latency filteredPage, int filteredTotal, Map<String, Latency> accountRoutes) {}
+
+  /** The parts of one account's page, each read for random accounts: the API routes and the page itself. */
+  static final List<String> ACCOUNT_ROUTES = List.of(
+      "/api/v1/accounts/%s/usage", "/api/v1/accounts/%s/users", "/api/v1/accounts/%s/features",
+      "/api/v1/accounts/%s/modules", "/api/v1/accounts/%s/sessions", "/accounts/%s");
 
   record Latency(long requests, double p50Ms, double p99Ms, double maxMs) {}
 
@@ -54,21 +62,46 @@ final class AccountsBench {
     Latency defaultPage = latency(api, "/api/v1/accounts", requests);
     Latency filteredPage = latency(api, "/api/v1/accounts" + FILTERED, requests);
     int filteredTotal = api.get("/api/v1/accounts" + FILTERED).get("total").asInt();
+    WebSession browser = WebSession.signIn(server, keys);
+    Map<String, Latency> accountRoutes = new LinkedHashMap<>();
+    for (String route : ACCOUNT_ROUTES) {
+      Random pick = new Random(11);
+      Latency latency = latency(requests, () -> {
+        String path = String.format(route, "acct-" + pick.nextInt(accounts));
+        int status = path.startsWith("/api/") ? api.status(path) : browser.status(path);
+        if (status != 200) {
+          throw new IOException(path + " answered " + status);
+        }
+      });
+      accountRoutes.put(route, latency);
+      log.printf("  %-32s p50 %6.1f ms  p99 %6.1f ms%n", route, latency.p50Ms(), latency.p99Ms());
+    }
     log.printf("accounts list of %,d: first %.0f ms; default page p50 %.1f ms p99 %.1f ms; filtered (%,d) and sorted p50 %.1f ms"
             + " p99 %.1f ms%n",
         accounts, firstListMs, defaultPage.p50Ms(), defaultPage.p99Ms(), filteredTotal, filteredPage.p50Ms(), filteredPage.p99Ms());
-    return new Result(accounts, events, fillSeconds, processSeconds, firstListMs, defaultPage, filteredPage, filteredTotal);
+    return new Result(accounts, events, fillSeconds, processSeconds, firstListMs, defaultPage, filteredPage, filteredTotal,
+        accountRoutes);
   }
 
   private static Latency latency(Api api, String path, int requests) throws IOException, InterruptedException {
+    return latency(requests, () -> {
+      if (api.get(path).get("accounts").isEmpty()) {
+        throw new IllegalStateException(path + " listed no accounts");
+      }
+    });
+  }
+
+  /** One request, checked. */
+  interface Request {
+    void send() throws IOException, InterruptedException;
+  }
+
+  private static Latency latency(int requests, Request request) throws IOException, InterruptedException {
     Histogram histogram = new Histogram(3);
     for (int i = 0; i < requests; i++) {
       long start = System.nanoTime();
-      JsonNode page = api.get(path);
+      request.send();
       histogram.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
-      if (page.get("accounts").isEmpty()) {
-        throw new IllegalStateException(path + " listed no accounts");
-      }
     }
     return new Latency(histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1000.0,
         histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);

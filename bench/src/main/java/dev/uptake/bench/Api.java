@@ -23,6 +23,13 @@ final class Api {
     this.adminToken = adminToken;
   }
 
+  /** The status of {@code GET path}, its body read and dropped. */
+  int status(String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + adminToken).GET().build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   JsonNode get(String path) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + adminToken).GET().build();

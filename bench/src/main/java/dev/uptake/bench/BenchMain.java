@@ -25,6 +25,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--replay-events", description = "Events in the pre-filled log the processing replay reads (default: 5,000,000).")
   Long replayEvents;
 
+  @Option(names = "--events-log", description = "Events in the log EVENTS queries (default: 5,000,000).")
+  Long eventsLog;
+
   @Option(names = "--phases", split = ",", description = "Parts to run: ${COMPLETION-CANDIDATES} (default: all).")
   java.util.Set<Suite.Phase> phases = java.util.EnumSet.allOf(Suite.Phase.class);
 
@@ -45,11 +48,13 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Suite.Plan plan = smoke ? Suite.Plan.SMOKE : Suite.Plan.FULL;
-    if (replayEvents != null || openSessions != null || freshnessEventsPerSecond != null || listAccounts != null) {
+    if (replayEvents != null || openSessions != null || freshnessEventsPerSecond != null || listAccounts != null
+        || eventsLog != null) {
       plan = new Suite.Plan(plan.warmup(), plan.measure(), plan.connections(), plan.accounts(),
           replayEvents != null ? replayEvents : plan.replayEvents(), openSessions != null ? openSessions : plan.openSessions(),
           plan.memoryWorkspaces(), plan.memoryAccounts(), plan.memoryIdle(), plan.freshness(), freshnessEventsPerSecond != null ? freshnessEventsPerSecond : plan.freshnessEventsPerSecond(),
-          listAccounts != null ? listAccounts : plan.listAccounts(), plan.listRequests());
+          listAccounts != null ? listAccounts : plan.listAccounts(), plan.listRequests(),
+          eventsLog != null ? eventsLog : plan.eventsLog());
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
     ObjectNode results = new Suite(plan, phases, dir, System.out).run();

@@ -45,5 +45,6 @@ enum Shape {
   }
 
   /** A workspace's keys as {@code uptake workspace create} prints them. */
-  record Keys(String workspace, String apiKey, String authKey, String writeKey, String adminToken) {}
+  record Keys(String workspace, String apiKey, String authKey, String writeKey, String adminToken, String adminEmail,
+      String adminPassword) {}
 }

@@ -2,6 +2,7 @@ package dev.uptake.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
+import dev.uptake.core.event.EventType;
 import dev.uptake.core.identity.IdentityResolver;
 import dev.uptake.core.ingest.Body;
 import dev.uptake.core.ingest.BodyParser;
@@ -12,6 +13,8 @@ import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.sessions.SessionStage;
 import dev.uptake.server.processing.Processor;
+import dev.uptake.store.DebugEntry;
+import dev.uptake.store.EventFilter;
 import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestBatch;
 import dev.uptake.store.Store;
@@ -19,13 +22,17 @@ import dev.uptake.store.StoreConfig;
 import dev.uptake.store.Stores;
 import dev.uptake.store.Workspace;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.HdrHistogram.Histogram;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +42,11 @@ final class StoreBench {
   /** Events appended per second, and processing replay figures. */
   record Appends(double seconds, long events, double eventsPerSecond) {}
 
-  record Replay(long events, double fillSeconds, double replaySeconds, double eventsPerSecond) {}
+  record Replay(long events, double fillSeconds, double replaySeconds, double eventsPerSecond) {
+    Replay withFillSeconds(double seconds) {
+      return new Replay(events, seconds, replaySeconds, eventsPerSecond);
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,12 +85,19 @@ final class StoreBench {
     }
   }
 
-  /** Fills a log with {@code total} realistic events, then times the processor catching up. */
-  static Replay processingReplay(Path dir, long total) throws InterruptedException {
+  /** A log of realistic events: {@link #ACCOUNTS_PER_EVENT} accounts of {@link #USERS_PER_ACCOUNT} users. */
+  record Filled(long workspaceId, int accounts, double seconds) {}
+
+  static final int ACCOUNTS_PER_EVENT = 2_000;
+  static final int USERS_PER_ACCOUNT = 8;
+
+  /** Fills a new store in {@code dir} with {@code total} events of workspace "replay". */
+  static Filled fill(Path dir, long total) {
     long fillStart = System.nanoTime();
     try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
       Workspace workspace = store.workspaces().create("replay", Region.US).workspace();
-      Traffic traffic = new Traffic(11, "replay", Math.max(10, (int) (total / 2_000)), 8, Clock.systemUTC());
+      int accounts = Math.max(10, (int) (total / ACCOUNTS_PER_EVENT));
+      Traffic traffic = new Traffic(11, "replay", accounts, USERS_PER_ACCOUNT, Clock.systemUTC());
       List<CompletableFuture<?>> pending = new ArrayList<>();
       for (long filled = 0; filled < total; filled += 1_000) {
         pending.add(store.eventLog().append(new IngestBatch(workspace.id(), Instant.now(), normalized(traffic, 1_000), List.of())));
@@ -88,13 +106,66 @@ final class StoreBench {
         }
       }
       pending.forEach(CompletableFuture::join);
+      return new Filled(workspace.id(), accounts, (System.nanoTime() - fillStart) / 1e9);
     }
-    double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+  }
+
+  /** What the events API and the debugger read on a large log, per query; latencies in milliseconds. */
+  record EventQueries(long events, double fillSeconds, Map<String, AccountsBench.Latency> latencies) {}
+
+  /**
+   * Fills a log with {@code total} events and processes them (the indexes by user and account are
+   * processing's), then times the reads behind {@code GET /api/v1/events} (by user, by account, by
+   * type) and the debugger (latest, warnings) at the store, the newest 50 of each, for random users
+   * and accounts; no processor runs meanwhile.
+   */
+  static EventQueries eventQueries(Path dir, long total, int requests) throws InterruptedException {
+    Filled filled = fill(dir, total);
+    replay(dir);
+    Map<String, AccountsBench.Latency> latencies = new LinkedHashMap<>();
+    try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
+      long workspace = filled.workspaceId();
+      int users = filled.accounts() * USERS_PER_ACCOUNT;
+      Random random = new Random(5);
+      latencies.put("by user", time(requests, () -> store.ledger().events(workspace,
+          new EventFilter(null, "replay-u" + random.nextInt(users), null, null, null), Long.MAX_VALUE, 50)));
+      latencies.put("by account", time(requests, () -> store.ledger().events(workspace,
+          new EventFilter("replay-acct" + random.nextInt(filled.accounts()), null, null, null, null), Long.MAX_VALUE, 50)));
+      latencies.put("identify calls", time(requests, () -> store.ledger().events(workspace,
+          new EventFilter(null, null, EventType.IDENTIFY, null, null), Long.MAX_VALUE, 50)));
+      latencies.put("debugger, latest", time(requests, () -> store.ledger().latest(workspace, DebugEntry.Filter.ALL, 50)));
+      latencies.put("debugger, warnings", time(requests,
+          () -> store.ledger().latest(workspace, DebugEntry.Filter.WARNING, 50)));
+      return new EventQueries(store.processingLog().lastSeq(), filled.seconds(), latencies);
+    }
+  }
+
+  private static AccountsBench.Latency time(int requests, Runnable query) {
+    Histogram histogram = new Histogram(3);
+    for (int i = 0; i < requests; i++) {
+      long start = System.nanoTime();
+      query.run();
+      histogram.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+    }
+    return new AccountsBench.Latency(histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1000.0,
+        histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+  }
+
+  /** Fills a log with {@code total} realistic events, then times the processor catching up. */
+  static Replay processingReplay(Path dir, long total) throws InterruptedException {
+    double fillSeconds = fill(dir, total).seconds();
+    return replay(dir).withFillSeconds(fillSeconds);
+  }
+
+  /** Processes the log in {@code dir} to its end; the fill took no time here. */
+  private static Replay replay(Path dir) throws InterruptedException {
+    double fillSeconds = 0;
     try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
       long last = store.processingLog().lastSeq();
       Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON));
       long start = System.nanoTime();
-      Processor processor = new Processor(store.processingLog(), store.profiles(), store.settings(), store.usage(),
+      Processor processor = new Processor(store.processingLog(), store.forProcessor().profiles(),
+          store.forProcessor().settings(), store.forProcessor().usage(),
           pipeline, new SessionCache(256L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
       try {
         while (store.processingLog().cursor() < last) {

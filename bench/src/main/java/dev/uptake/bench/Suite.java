@@ -32,18 +32,18 @@ final class Suite {
   /** How long and how much; {@link #SMOKE} runs in seconds, for the test suite. */
   record Plan(Duration warmup, Duration measure, int connections, int accounts, long replayEvents, int openSessions,
       int memoryWorkspaces, int memoryAccounts, Duration memoryIdle, Duration freshness, double freshnessEventsPerSecond,
-      int listAccounts, int listRequests) {
+      int listAccounts, int listRequests, long eventsLog) {
     static final Plan FULL = new Plan(Duration.ofSeconds(15), Duration.ofSeconds(20), 16, 2_000, 5_000_000, 100_000,
-        100, 1_000, Duration.ofSeconds(45), Duration.ofSeconds(20), HALF_OF_MAX, 10_000, 300);
+        100, 1_000, Duration.ofSeconds(45), Duration.ofSeconds(20), HALF_OF_MAX, 10_000, 300, 5_000_000);
     static final Plan SMOKE = new Plan(Duration.ofMillis(300), Duration.ofMillis(700), 2, 20, 3_000, 300,
-        3, 20, Duration.ZERO, Duration.ofSeconds(2), HALF_OF_MAX, 30, 5);
+        3, 20, Duration.ZERO, Duration.ofSeconds(2), HALF_OF_MAX, 30, 5, 3_000);
   }
 
   /** Freshness at half the durable NDJSON throughput INGEST measured. */
   static final double HALF_OF_MAX = 0;
 
   /** The parts of the suite, each runnable alone. */
-  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS }
+  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS, EVENTS }
 
   private final Plan plan;
   private final java.util.Set<Phase> phases;
@@ -86,6 +86,9 @@ final class Suite {
     }
     if (phases.contains(Phase.ACCOUNTS)) {
       accountsList();
+    }
+    if (phases.contains(Phase.EVENTS)) {
+      eventQueries();
     }
     return results;
   }
@@ -330,6 +333,13 @@ final class Suite {
     return 0;
   }
 
+  private void eventQueries() throws InterruptedException {
+    StoreBench.EventQueries queries = StoreBench.eventQueries(work.resolve("events"), plan.eventsLog, plan.listRequests);
+    results.set("eventQueries", Api.JSON.valueToTree(queries));
+    queries.latencies().forEach((query, latency) -> log.printf("events query on %,d events, %-20s p50 %6.1f ms  p99 %6.1f ms%n",
+        queries.events(), query, latency.p50Ms(), latency.p99Ms()));
+  }
+
   private void accountsList() throws Exception {
     Path dir = work.resolve("accounts");
     try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
@@ -347,7 +357,8 @@ final class Suite {
     }
     JsonNode keys = Api.JSON.readTree(out.toString());
     return new Shape.Keys(keys.get("workspace").asText(), keys.get("apiKey").asText(), keys.get("authKey").asText(),
-        keys.get("writeKey").asText(), keys.get("adminToken").asText());
+        keys.get("writeKey").asText(), keys.get("adminToken").asText(), keys.get("adminEmail").asText(),
+        keys.get("adminPassword").asText());
   }
 
   static void write(ObjectNode results, Path file) throws IOException {

@@ -43,7 +43,13 @@ class BenchSmokeTest {
     assertThat(results.at("/memoryBound/liveHeapMib").asDouble()).isPositive();
     assertThat(results.at("/accountsList/accounts").asInt()).isEqualTo(Suite.Plan.SMOKE.listAccounts());
     assertThat(results.at("/accountsList/defaultPage/requests").asLong()).isEqualTo(Suite.Plan.SMOKE.listRequests());
+    for (String route : AccountsBench.ACCOUNT_ROUTES) {
+      assertThat(results.at("/accountsList/accountRoutes").get(route).get("requests").asLong()).as(route)
+          .isEqualTo(Suite.Plan.SMOKE.listRequests());
+    }
     assertThat(results.at("/accountsList/filteredTotal").asInt()).as("the filter matches some, not all").isBetween(1, Suite.Plan.SMOKE.listAccounts() - 1);
+    assertThat(results.at("/eventQueries/events").asLong()).isBetween(1L, Suite.Plan.SMOKE.eventsLog());
+    assertThat(results.at("/eventQueries/latencies").size()).isEqualTo(5);
     assertThat(log.toString(StandardCharsets.UTF_8)).contains("processing replay").contains("accounts list");
 
     Path file = dir.resolve("results.json");

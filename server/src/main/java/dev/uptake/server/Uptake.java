@@ -103,7 +103,8 @@ public final class Uptake implements AutoCloseable {
           config.memory().directoryBytes());
       processor =
           new Processor(
-                  store.processingLog(), store.profiles(), store.settings(), store.usage(),
+                  store.processingLog(), store.forProcessor().profiles(), store.forProcessor().settings(),
+                  store.forProcessor().usage(),
                   new Pipeline(new IdentityResolver(json), new SessionStage(json)), sessionCache, registry, clock)
               .start();
       Gauge.builder("uptake.processing.quarantined", store.quarantine(), quarantine -> quarantine.total())

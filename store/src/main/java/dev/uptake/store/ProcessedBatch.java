@@ -18,19 +18,36 @@ import java.util.Set;
  *     commit only retries or narrows down events already passed)
  * @param quarantined events set aside: their processing failed
  * @param released seqs of set-aside events that a retry has now processed
+ * @param passed the events the cursor passes with this commit, for the indexes by user and by
+ *     account (failed ones too: they are in the log)
  */
 public record ProcessedBatch(
-    long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released) {
+    long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released,
+    List<Passed> passed) {
 
   public ProcessedBatch {
     workspaces = List.copyOf(workspaces);
     quarantined = List.copyOf(quarantined);
     released = Set.copyOf(released);
+    passed = List.copyOf(passed);
   }
 
-  /** Changes that move the cursor to {@code cursor} and set nothing aside. */
+  /** Changes that move the cursor to {@code cursor}, passing {@code passed}, and set nothing aside. */
+  public ProcessedBatch(long cursor, List<WorkspaceChanges> workspaces, List<Passed> passed) {
+    this(cursor, workspaces, List.of(), Set.of(), passed);
+  }
+
+  /** Changes that pass no new events: a retry, a step of narrowing down, a probe. */
   public ProcessedBatch(long cursor, List<WorkspaceChanges> workspaces) {
-    this(cursor, workspaces, List.of(), Set.of());
+    this(cursor, workspaces, List.of(), Set.of(), List.of());
+  }
+
+  /** An event the cursor passes: where the events API finds it by user and by the account it names. */
+  public record Passed(long seq, long workspaceId, String userId, String accountId) {
+
+    public static Passed of(LoggedEvent logged) {
+      return new Passed(logged.seq(), logged.workspaceId(), logged.event().userId(), logged.event().groupId());
+    }
   }
 
   /**

@@ -18,8 +18,14 @@ public interface Store extends AutoCloseable {
 
   IngestLedger ledger();
 
-  /** The log as the processing stage reads it. Only one process may consume it at a time. */
+  /**
+   * The log as the processing stage reads it, on the processor's own connections (its cursor and
+   * lag on the pool's). Only one process may consume it at a time.
+   */
   ProcessingLog processingLog();
+
+  /** Users, accounts, settings and sessions as the processor reads them, on its own connections. */
+  ProcessorStores forProcessor();
 
   /** The events processing set aside, for admins to see and retry. */
   Quarantine quarantine();

@@ -248,7 +248,15 @@ public final class Processor implements AutoCloseable {
       counted.addAll(changes);
       counted.addAll(countsOnly(entries, changes));
     }
-    commit.record(() -> processingLog.commit(new ProcessedBatch(cursorAfter, counted, failed, released)));
+    List<ProcessedBatch.Passed> passed = new ArrayList<>();
+    if (!retry) {
+      entries.forEach(entry -> {
+        if (entry instanceof LoggedEvent logged) {
+          passed.add(ProcessedBatch.Passed.of(logged));
+        }
+      });
+    }
+    commit.record(() -> processingLog.commit(new ProcessedBatch(cursorAfter, counted, failed, released, passed)));
     setAside.increment(failed.size());
   }
 

@@ -69,7 +69,7 @@ class ProcessorErrorTest {
   }
 
   Processor start(ProcessingLog log) {
-    processor = new Processor(log, store.profiles(), store.settings(), store.usage(),
+    processor = new Processor(log, store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
         new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON)), new SessionCache(64L << 20),
         new SimpleMeterRegistry(), Clock.systemUTC())
         .start();

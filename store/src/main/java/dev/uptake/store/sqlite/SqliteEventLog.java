@@ -35,6 +35,8 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   static final int MAX_GROUP_ITEMS = 10_000;
 
   private static final int QUEUE_CAPACITY = 2_048;
+  /** How often the writer refreshes the planner's statistics, when it has a moment. */
+  static final long OPTIMIZE_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
 
   private record Pending(IngestBatch batch, CompletableFuture<Appended> done) {}
 
@@ -51,6 +53,7 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile Throwable failure;
+  private long optimizedAt;
   private final AtomicLong groups = new AtomicLong();
   private final AtomicLong groupedRequests = new AtomicLong();
 
@@ -75,8 +78,19 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
   /** Starts the writer thread of a log that writes with {@code writer}. */
   static SqliteEventLog start(DataDirLock lock, Connection connection, Writer writer) {
     SqliteEventLog eventLog = new SqliteEventLog(lock, connection, writer);
+    eventLog.optimize(true);
     eventLog.thread.start();
     return eventLog;
+  }
+
+  /** Keeps the planner's statistics of uptake.db current: at start, then hourly. */
+  private void optimize(boolean opening) {
+    try {
+      SqliteStore.optimize(connection, opening);
+    } catch (SQLException e) {
+      log.warn("PRAGMA optimize on the event log failed; queries may plan worse until it succeeds", e);
+    }
+    optimizedAt = System.nanoTime();
   }
 
   @Override
@@ -116,6 +130,9 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
       try {
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
+          if (System.nanoTime() - optimizedAt > OPTIMIZE_EVERY_NANOS) {
+            optimize(false); // while idle, so no append waits for it
+          }
           continue;
         }
         group.add(first);

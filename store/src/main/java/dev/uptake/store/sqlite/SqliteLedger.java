@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.EventFilter;
 import dev.uptake.store.IngestLedger;
+import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.IngestStats;
 import java.sql.Connection;
@@ -49,20 +50,33 @@ final class SqliteLedger implements IngestLedger {
     return found.isEmpty() ? new IngestStats(0, 0, 0, 0, 0, 0, 0, null) : found.get(0);
   }
 
+  private static final String DEBUG_COLUMNS =
+      "SELECT e.message_id, e.type, e.received_at, e.event_time, e.warnings, w.warnings, e.payload, q.error FROM ";
+  static final String LATEST_EVENTS = DEBUG_COLUMNS + "events e LEFT JOIN event_warnings w ON w.seq = e.seq"
+      + " LEFT JOIN quarantine q ON q.seq = e.seq WHERE e.workspace_id = ? ORDER BY e.seq DESC LIMIT ?";
+  static final String FAILED_EVENTS = DEBUG_COLUMNS + "quarantine q JOIN events e ON e.seq = q.seq"
+      + " LEFT JOIN event_warnings w ON w.seq = e.seq WHERE q.workspace_id = ? ORDER BY q.seq DESC LIMIT ?";
+  /** The newest events with ingest's or processing's warnings, each found by its own index, never the whole log. */
+  static final String WARNED_EVENTS = DEBUG_COLUMNS + "events e LEFT JOIN event_warnings w ON w.seq = e.seq"
+      + " LEFT JOIN quarantine q ON q.seq = e.seq WHERE e.seq IN ("
+      + "SELECT seq FROM (SELECT seq FROM events INDEXED BY events_with_warnings WHERE workspace_id = ?"
+      + " AND warnings IS NOT NULL ORDER BY seq DESC LIMIT ?) UNION SELECT seq FROM (SELECT seq FROM event_warnings"
+      + " INDEXED BY event_warnings_by_workspace WHERE workspace_id = ? ORDER BY seq DESC LIMIT ?))"
+      + " ORDER BY e.seq DESC LIMIT ?";
+
   @Override
   public List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit) {
     List<DebugEntry> entries = new ArrayList<>();
     if (filter != DebugEntry.Filter.REJECTED) {
-      String columns = "SELECT e.message_id, e.type, e.received_at, e.event_time, e.warnings, w.warnings, e.payload,"
-          + " q.error FROM ";
-      String sql = filter == DebugEntry.Filter.FAILED
-          ? columns + "quarantine q JOIN events e ON e.seq = q.seq LEFT JOIN event_warnings w ON w.seq = e.seq"
-              + " WHERE q.workspace_id = ? ORDER BY q.seq DESC LIMIT ?"
-          : columns + "events e LEFT JOIN event_warnings w ON w.seq = e.seq LEFT JOIN quarantine q ON q.seq = e.seq"
-              + " WHERE e.workspace_id = ?"
-              + (filter == DebugEntry.Filter.WARNING ? " AND (e.warnings IS NOT NULL OR w.warnings IS NOT NULL)" : "")
-              + " ORDER BY e.seq DESC LIMIT ?";
-      Sql.query(pool, sql, rows -> entries.add(accepted(rows)), workspaceId, limit);
+      String sql = switch (filter) {
+        case FAILED -> FAILED_EVENTS;
+        case WARNING -> WARNED_EVENTS;
+        default -> LATEST_EVENTS;
+      };
+      Object[] parameters = filter == DebugEntry.Filter.WARNING
+          ? new Object[] {workspaceId, limit, workspaceId, limit, limit}
+          : new Object[] {workspaceId, limit};
+      Sql.query(pool, sql, rows -> entries.add(accepted(rows)), parameters);
     }
     if (filter == DebugEntry.Filter.ALL || filter == DebugEntry.Filter.REJECTED) {
       Sql.query(
@@ -104,40 +118,106 @@ final class SqliteLedger implements IngestLedger {
     return events;
   }
 
+  /** Events an export reads per query: each chunk is a short read, so a slow download holds no connection. */
+  static final int CHUNK = 1_000;
+
   @Override
   public void forEachEvent(long workspaceId, EventFilter filter, long beforeSeq, long limit, Consumer<LoggedEvent> sink) {
-    StringBuilder sql =
-        new StringBuilder(SqliteProcessingLog.EVENT_COLUMNS + " FROM events WHERE workspace_id = ? AND seq < ?");
-    List<Object> parameters = new ArrayList<>(List.of(workspaceId, beforeSeq));
-    if (filter.accountId() != null) {
-      sql.append(" AND (group_id = ? OR (group_id IS NULL AND user_id IN"
-          + " (SELECT user_id FROM users WHERE workspace_id = ? AND account_id = ?)))");
-      parameters.addAll(List.of(filter.accountId(), workspaceId, filter.accountId()));
-    }
-    if (filter.userId() != null) {
-      sql.append(" AND user_id = ?");
-      parameters.add(filter.userId());
-    }
-    if (filter.type() != null) {
-      sql.append(" AND type = ?");
-      parameters.add(filter.type().wireName());
-    }
-    if (filter.from() != null) {
-      sql.append(" AND event_time >= ?");
-      parameters.add(filter.from().toEpochMilli());
-    }
-    if (filter.to() != null) {
-      sql.append(" AND event_time < ?");
-      parameters.add(filter.to().toEpochMilli());
-    }
-    sql.append(" ORDER BY seq DESC LIMIT ?");
-    parameters.add(limit);
-    // A row this version cannot read is left out here; the debugger shows it as failed.
-    Sql.query(pool, sql.toString(), rows -> {
-      if (SqliteProcessingLog.entry(rows) instanceof LoggedEvent event) {
-        sink.accept(event);
+    long before = beforeSeq;
+    for (long remaining = limit; remaining > 0; ) {
+      int chunk = (int) Math.min(CHUNK, remaining);
+      List<LogEntry> read = new ArrayList<>(chunk);
+      EventsQuery query = EventsQuery.of(workspaceId, filter, before, chunk);
+      Sql.query(pool, query.sql(), rows -> read.add(SqliteProcessingLog.entry(rows)), query.parameters().toArray());
+      for (LogEntry entry : read) {
+        if (entry instanceof LoggedEvent event) {
+          sink.accept(event); // a row this version cannot read is left out here; the debugger shows it as failed
+        }
       }
-    }, parameters.toArray());
+      if (read.size() < chunk) {
+        return;
+      }
+      before = read.get(read.size() - 1).seq();
+      remaining -= read.size();
+    }
+  }
+
+  /**
+   * The newest events matching a filter, never by scanning the log: by user or by account through
+   * state.db's indexes for the events processing has passed (events_by_user, events_by_account),
+   * plus the log's unprocessed tail (events_by_workspace after the cursor: as long as processing
+   * lags); with neither, the workspace's log (events_by_workspace).
+   */
+  record EventsQuery(String sql, List<Object> parameters) {
+
+    private static final String LINKED_USERS =
+        "SELECT user_id FROM users INDEXED BY users_by_account WHERE workspace_id = ? AND account_id = ?";
+    private static final String CURSOR = "(SELECT seq FROM processing_cursor WHERE id = 1)";
+
+    static EventsQuery of(long workspaceId, EventFilter filter, long beforeSeq, int limit) {
+      List<Object> parameters = new ArrayList<>();
+      StringBuilder sql = new StringBuilder();
+      if (filter.userId() != null) {
+        indexed(sql, parameters, "events_by_user", "r.user_id = ?", List.of(filter.userId()), workspaceId, beforeSeq, filter);
+        sql.append(" UNION ALL ");
+        tail(sql, parameters, "user_id = ?", List.of(filter.userId()), workspaceId, beforeSeq, filter);
+      } else if (filter.accountId() != null) {
+        indexed(sql, parameters, "events_by_account", "r.account_id = ?", List.of(filter.accountId()), workspaceId,
+            beforeSeq, filter);
+        sql.append(" UNION ALL ");
+        indexed(sql, parameters, "events_by_user", "e.group_id IS NULL AND r.user_id IN (" + LINKED_USERS + ")",
+            List.of(workspaceId, filter.accountId()), workspaceId, beforeSeq, filter);
+        sql.append(" UNION ALL ");
+        tail(sql, parameters, "(group_id = ? OR (group_id IS NULL AND user_id IN (" + LINKED_USERS + ")))",
+            List.of(filter.accountId(), workspaceId, filter.accountId()), workspaceId, beforeSeq, filter);
+      } else {
+        sql.append(SqliteProcessingLog.EVENT_COLUMNS)
+            .append(" FROM events INDEXED BY events_by_workspace WHERE workspace_id = ? AND seq < ?");
+        parameters.addAll(List.of(workspaceId, beforeSeq));
+        filters(sql, parameters, "", filter);
+      }
+      parameters.add(limit);
+      return new EventsQuery(sql.append(" ORDER BY seq DESC LIMIT ?").toString(), parameters);
+    }
+
+    /** The events an index of state.db lists (up to the cursor), joined to the log for their columns. */
+    private static void indexed(
+        StringBuilder sql, List<Object> parameters, String index, String condition, List<Object> values,
+        long workspaceId, long beforeSeq, EventFilter filter) {
+      sql.append(SqliteProcessingLog.eventColumns("e"))
+          .append(" FROM ").append(index).append(" r JOIN events e ON e.seq = r.seq WHERE r.workspace_id = ? AND ")
+          .append(condition).append(" AND r.seq < ?");
+      parameters.add(workspaceId);
+      parameters.addAll(values);
+      parameters.add(beforeSeq);
+      filters(sql, parameters, "e.", filter);
+    }
+
+    /** The events after the cursor, which processing has not indexed yet. */
+    private static void tail(
+        StringBuilder sql, List<Object> parameters, String condition, List<Object> values, long workspaceId,
+        long beforeSeq, EventFilter filter) {
+      sql.append(SqliteProcessingLog.EVENT_COLUMNS).append(" FROM events INDEXED BY events_by_workspace")
+          .append(" WHERE workspace_id = ? AND seq > ").append(CURSOR).append(" AND seq < ? AND ").append(condition);
+      parameters.addAll(List.of(workspaceId, beforeSeq));
+      parameters.addAll(values);
+      filters(sql, parameters, "", filter);
+    }
+
+    private static void filters(StringBuilder sql, List<Object> parameters, String alias, EventFilter filter) {
+      if (filter.type() != null) {
+        sql.append(" AND ").append(alias).append("type = ?");
+        parameters.add(filter.type().wireName());
+      }
+      if (filter.from() != null) {
+        sql.append(" AND ").append(alias).append("event_time >= ?");
+        parameters.add(filter.from().toEpochMilli());
+      }
+      if (filter.to() != null) {
+        sql.append(" AND ").append(alias).append("event_time < ?");
+        parameters.add(filter.to().toEpochMilli());
+      }
+    }
   }
 
   private static DebugEntry accepted(ResultSet rows) throws SQLException {

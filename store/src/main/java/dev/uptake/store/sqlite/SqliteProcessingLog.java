@@ -26,12 +26,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
 
@@ -43,14 +45,21 @@ import org.sqlite.SQLiteDataSource;
 final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
 
   private final DataSource pool;
+  private final DataSource processorPool;
   private final SQLiteDataSource state;
   private final ObjectMapper json;
   private final ProfileJson profiles;
   private final SessionJson sessions;
   private Connection writer;
+  private long optimizedAt;
 
-  SqliteProcessingLog(DataSource pool, SQLiteDataSource state, ObjectMapper json) {
+  /**
+   * @param pool for the cursor and the lag, which requests read
+   * @param processorPool the processor's own, for the batches it reads
+   */
+  SqliteProcessingLog(DataSource pool, DataSource processorPool, SQLiteDataSource state, ObjectMapper json) {
     this.pool = pool;
+    this.processorPool = processorPool;
     this.state = state;
     this.json = json;
     this.profiles = new ProfileJson(json);
@@ -81,7 +90,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   @Override
   public List<LogEntry> readAfter(long seq, int limit, long maxBytes) {
     List<LogEntry> events = new ArrayList<>();
-    try (Connection connection = pool.getConnection();
+    try (Connection connection = processorPool.getConnection();
         PreparedStatement read = connection.prepareStatement(
             EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
       read.setLong(1, seq);
@@ -103,7 +112,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   @Override
   public List<LogEntry> retries(int limit) {
     List<LogEntry> events = new ArrayList<>();
-    Sql.query(pool, EVENT_COLUMNS + " FROM events WHERE seq IN"
+    Sql.query(processorPool, EVENT_COLUMNS + " FROM events WHERE seq IN"
             + " (SELECT seq FROM quarantine WHERE retry_requested = 1 ORDER BY seq LIMIT ?) ORDER BY seq",
         rows -> events.add(entry(rows)), limit);
     return events;
@@ -122,6 +131,11 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     try {
       if (writer == null) {
         writer = state.getConnection();
+        SqliteStore.optimize(writer, true);
+        optimizedAt = System.nanoTime();
+      } else if (System.nanoTime() - optimizedAt > SqliteEventLog.OPTIMIZE_EVERY_NANOS) {
+        SqliteStore.optimize(writer, false); // state.db's statistics: its only writer keeps them current
+        optimizedAt = System.nanoTime();
       }
       Sql.immediate(writer, connection -> {
         long version = nextVersion(connection, batch.cursor());
@@ -129,6 +143,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
           write(connection, changes, version);
         }
         writeQuarantine(connection, batch);
+        writePassed(connection, batch.passed());
         return null;
       });
     } catch (SQLException e) {
@@ -159,6 +174,44 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
       version[0] = rows.getLong(1);
     }
     return version[0];
+  }
+
+  private static final Comparator<ProcessedBatch.Passed> BY_USER =
+      Comparator.comparingLong(ProcessedBatch.Passed::workspaceId).thenComparing(ProcessedBatch.Passed::userId)
+          .thenComparingLong(ProcessedBatch.Passed::seq);
+  private static final Comparator<ProcessedBatch.Passed> BY_ACCOUNT =
+      Comparator.comparingLong(ProcessedBatch.Passed::workspaceId).thenComparing(ProcessedBatch.Passed::accountId)
+          .thenComparingLong(ProcessedBatch.Passed::seq);
+
+  /**
+   * The events API's indexes, sorted first: each user's and account's rows go in together, so a
+   * batch touches each of their pages once. A batch processed again writes nothing new.
+   */
+  private static void writePassed(Connection connection, List<ProcessedBatch.Passed> passed) throws SQLException {
+    List<ProcessedBatch.Passed> byUser = new ArrayList<>(passed);
+    byUser.sort(BY_USER);
+    List<ProcessedBatch.Passed> byAccount = new ArrayList<>();
+    passed.stream().filter(event -> event.accountId() != null).forEach(byAccount::add);
+    byAccount.sort(BY_ACCOUNT);
+    try (PreparedStatement user = connection.prepareStatement(
+            "INSERT INTO events_by_user (workspace_id, user_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+        PreparedStatement account = connection.prepareStatement(
+            "INSERT INTO events_by_account (workspace_id, account_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (ProcessedBatch.Passed event : byUser) {
+        user.setLong(1, event.workspaceId());
+        user.setString(2, event.userId());
+        user.setLong(3, event.seq());
+        user.addBatch();
+      }
+      user.executeBatch();
+      for (ProcessedBatch.Passed event : byAccount) {
+        account.setLong(1, event.workspaceId());
+        account.setString(2, event.accountId());
+        account.setLong(3, event.seq());
+        account.addBatch();
+      }
+      account.executeBatch();
+    }
   }
 
   private void writeQuarantine(Connection connection, ProcessedBatch batch) throws SQLException {
@@ -194,7 +247,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
             "INSERT INTO accounts (workspace_id, account_id, state, updated_version) VALUES (?, ?, ?, ?) ON CONFLICT"
                 + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_version = excluded.updated_version");
         PreparedStatement warnings = connection.prepareStatement(
-            "INSERT INTO event_warnings (seq, warnings) VALUES (?, ?)"
+            "INSERT INTO event_warnings (seq, warnings, workspace_id) VALUES (?, ?, ?)"
                 + " ON CONFLICT (seq) DO UPDATE SET warnings = excluded.warnings")) {
       for (UserState user : changes.users()) {
         users.setLong(1, changes.workspaceId());
@@ -216,6 +269,7 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
       for (Map.Entry<Long, List<Warning>> entry : changes.warnings().entrySet()) {
         warnings.setLong(1, entry.getKey());
         warnings.setString(2, json.writeValueAsString(entry.getValue()));
+        warnings.setLong(3, changes.workspaceId());
         warnings.addBatch();
       }
       warnings.executeBatch();
@@ -406,9 +460,14 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
   }
 
   /** The columns {@link #entry} reads, in its order. */
-  static final String EVENT_COLUMNS =
-      "SELECT seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
-          + " received_at, payload";
+  static final String EVENT_COLUMNS = eventColumns("");
+
+  /** {@link #EVENT_COLUMNS} of the events table named {@code alias} in a join. */
+  static String eventColumns(String alias) {
+    String prefix = alias.isEmpty() ? "" : alias + ".";
+    return "SELECT " + String.join(", ", Stream.of("seq", "workspace_id", "message_id", "type", "user_id", "anonymous_id",
+        "group_id", "name", "module", "event_time", "received_at", "payload").map(column -> prefix + column).toList());
+  }
 
   /** The row of the events table selected as {@link #EVENT_COLUMNS}; unreadable when it makes no event. */
   static LogEntry entry(ResultSet rows) throws SQLException {

@@ -51,12 +51,16 @@ final class SqliteProfiles implements Profiles {
     return Optional.ofNullable(accounts(workspaceId, List.of(accountId)).get(accountId));
   }
 
+  /** By the account index: ordered by user_id, SQLite would rather scan the workspace's users in key order. */
+  static final String USERS_OF =
+      "SELECT user_id, state FROM users INDEXED BY users_by_account WHERE workspace_id = ? AND account_id = ? ORDER BY user_id";
+
   @Override
   public List<UserState> usersOf(long workspaceId, String accountId) {
     List<UserState> users = new ArrayList<>();
     Sql.query(
         pool,
-        "SELECT user_id, state FROM users WHERE workspace_id = ? AND account_id = ? ORDER BY user_id",
+        USERS_OF,
         rows -> users.add(profiles.readUser(rows.getString(1), rows.getString(2))),
         workspaceId, accountId);
     return users;

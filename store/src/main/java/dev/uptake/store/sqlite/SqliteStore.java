@@ -9,6 +9,7 @@ import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
 import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.ProcessorStores;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.Quarantine;
 import dev.uptake.store.SettingsStore;
@@ -23,6 +24,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -39,6 +43,8 @@ public final class SqliteStore implements Store {
   static final String FILE_NAME = "uptake.db";
   static final String STATE_FILE_NAME = "state.db";
   private static final int POOL_SIZE = 4;
+  /** The processor reads on one thread, one query at a time. */
+  private static final int PROCESSOR_POOL_SIZE = 1;
   private static final long MIGRATION_CACHE_KIB = 2_048;
   /** SQLite's default: the log's WAL stays small, and appends measured no faster with more. */
   private static final int LOG_CHECKPOINT_PAGES = 1_000;
@@ -51,6 +57,8 @@ public final class SqliteStore implements Store {
   private final Path dataDir;
   private final SQLiteDataSource writerSource;
   private final HikariDataSource pool;
+  private final HikariDataSource processorPool;
+  private final ProcessorStores forProcessor;
   private final SqliteWorkspaces workspaces;
   private final SqliteMembers members;
   private final SqliteLedger ledger;
@@ -62,23 +70,27 @@ public final class SqliteStore implements Store {
   private SqliteEventLog eventLog;
 
   /**
-   * How the page cache is shared: the processing log's writer, which rewrites state.db's hottest
-   * pages every batch, gets a third; the event log's writer and the pooled connections (each with
-   * uptake.db and state.db) share the rest.
+   * How the page cache is shared: each file's writer gets a third (the event log's keeps the hot
+   * ends of the log's indexes in memory, the processing log's the state it rewrites every batch);
+   * the pooled connections, each with uptake.db and state.db, share the last third.
    */
-  private static final int SHARED_CACHES = 1 + 2 * POOL_SIZE;
+  private static final int SHARED_CACHES = 2 * (POOL_SIZE + PROCESSOR_POOL_SIZE);
 
   private SqliteStore(Path dataDir, long pageCacheBytes, Clock clock, KeyFactory keys) {
     this.dataDir = dataDir;
-    long sharedKib = Math.max(1_024, pageCacheBytes * 2 / 3 / SHARED_CACHES / 1_024);
-    long processingKib = Math.max(1_024, pageCacheBytes / 3 / 1_024);
-    this.writerSource = logSource(dataDir, sharedKib);
-    this.pool = pool(new AttachingDataSource(writerSource, dataDir.resolve(STATE_FILE_NAME), sharedKib));
+    long writerKib = Math.max(1_024, pageCacheBytes / 3 / 1_024);
+    long sharedKib = Math.max(1_024, pageCacheBytes / 3 / SHARED_CACHES / 1_024);
+    this.writerSource = logSource(dataDir, writerKib);
+    AttachingDataSource reads = new AttachingDataSource(logSource(dataDir, sharedKib), dataDir.resolve(STATE_FILE_NAME), sharedKib);
+    this.pool = pool(reads, "uptake-sqlite", POOL_SIZE);
+    this.processorPool = pool(reads, "uptake-sqlite-processor", PROCESSOR_POOL_SIZE);
     this.workspaces = new SqliteWorkspaces(pool, clock, keys);
     this.members = new SqliteMembers(pool, clock);
     this.ledger = new SqliteLedger(pool);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new SqliteProcessingLog(pool, stateSource(dataDir, processingKib), json);
+    this.processingLog = new SqliteProcessingLog(pool, processorPool, stateSource(dataDir, writerKib), json);
+    this.forProcessor = new ProcessorStores(
+        new SqliteProfiles(processorPool, json), new SqliteSettings(processorPool, json), new SqliteUsage(processorPool, json));
     this.quarantine = new SqliteQuarantine(pool);
     this.profiles = new SqliteProfiles(pool, json);
     this.settings = new SqliteSettings(pool, json);
@@ -130,6 +142,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public ProcessorStores forProcessor() {
+    return forProcessor;
+  }
+
+  @Override
   public Quarantine quarantine() {
     return quarantine;
   }
@@ -155,6 +172,7 @@ public final class SqliteStore implements Store {
       eventLog.close();
     }
     processingLog.close();
+    processorPool.close();
     pool.close();
   }
 
@@ -171,10 +189,46 @@ public final class SqliteStore implements Store {
         FileLock lock = channel.lock(); // released when the channel closes
         migrate(logSource(dir, MIGRATION_CACHE_KIB), "db/sqlite");
         migrate(stateSource(dir, MIGRATION_CACHE_KIB), "db/sqlite-state");
+        fillWarningWorkspaces(dir);
         lock.release();
       } catch (IOException e) {
         throw new StoreUnavailableException("cannot lock " + dir.resolve("migrate.lock") + ": " + e, e);
       }
+    }
+  }
+
+  /**
+   * state.db's V5 gave processing warnings a workspace and added the events API's indexes by user
+   * and by account; rows of events processed before get theirs from the event log.
+   */
+  private static void fillWarningWorkspaces(Path dir) {
+    try (Connection connection =
+            new AttachingDataSource(logSource(dir, MIGRATION_CACHE_KIB), dir.resolve(STATE_FILE_NAME), MIGRATION_CACHE_KIB)
+                .getConnection();
+        Statement fill = connection.createStatement()) {
+      fill.executeUpdate("UPDATE state.event_warnings SET workspace_id ="
+          + " (SELECT e.workspace_id FROM main.events e WHERE e.seq = event_warnings.seq) WHERE workspace_id IS NULL");
+      // The events processed before the indexes by user and account existed (once: later ones the processor writes).
+      fill.executeUpdate("INSERT INTO state.events_by_user (workspace_id, user_id, seq) SELECT workspace_id, user_id, seq"
+          + " FROM main.events WHERE seq <= (SELECT seq FROM state.processing_cursor WHERE id = 1)"
+          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_user) ON CONFLICT DO NOTHING");
+      fill.executeUpdate("INSERT INTO state.events_by_account (workspace_id, account_id, seq) SELECT workspace_id,"
+          + " group_id, seq FROM main.events WHERE group_id IS NOT NULL AND seq <="
+          + " (SELECT seq FROM state.processing_cursor WHERE id = 1) AND NOT EXISTS (SELECT 1 FROM state.events_by_account)"
+          + " ON CONFLICT DO NOTHING");
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("cannot update " + dir.resolve(STATE_FILE_NAME) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Gathers the statistics SQLite's planner uses (sqlite_stat1), on the tables whose statistics
+   * are missing or stale; SQLite bounds the work. Run at open and then every hour by each file's
+   * writer (SQLite's advice for long-lived connections).
+   */
+  static void optimize(Connection connection, boolean opening) throws SQLException {
+    try (Statement optimize = connection.createStatement()) {
+      optimize.execute(opening ? "PRAGMA optimize=0x10002" : "PRAGMA optimize");
     }
   }
 
@@ -208,12 +262,15 @@ public final class SqliteStore implements Store {
     return source;
   }
 
-  private static HikariDataSource pool(SQLiteDataSource source) {
+  private static HikariDataSource pool(SQLiteDataSource source, String name, int size) {
     HikariConfig config = new HikariConfig();
     config.setDataSource(source);
-    config.setPoolName("uptake-sqlite");
-    config.setMaximumPoolSize(POOL_SIZE);
+    config.setPoolName(name);
+    config.setMaximumPoolSize(size);
     config.setMinimumIdle(1);
+    // Reads are short (exports read in chunks): a request that cannot get a connection within a
+    // second meets a stuck store, and answers 503 (which senders retry) instead of waiting 30 s.
+    config.setConnectionTimeout(1_000);
     return new HikariDataSource(config);
   }
 }

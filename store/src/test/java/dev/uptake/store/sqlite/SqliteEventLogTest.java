@@ -13,8 +13,11 @@ import dev.uptake.core.keys.Region;
 import dev.uptake.store.Appended;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.IngestBatch;
+import dev.uptake.store.EventFilter;
 import dev.uptake.store.IngestStats;
 import dev.uptake.store.LogEntry;
+import dev.uptake.store.LoggedEvent;
+import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
@@ -193,6 +196,30 @@ class SqliteEventLogTest {
     }
     assertThat(append(batch(workspace, Events.track("A").messageId("m2")))).isEqualTo(new Appended(1, 0));
     assertThat(storedMessageIds(store, workspace)).containsExactlyInAnyOrder("m2", "from-a-shell", "m1");
+  }
+
+  @Test
+  void eventsByUserAndAccountAreFoundBeforeAndAfterProcessingPassesThem() {
+    append(batch(workspace, Events.track("A").user("u1").set("groupId", "acme").messageId("m1"),
+        Events.track("B").user("u2").set("groupId", "globex").messageId("m2"),
+        Events.track("C").user("u1").set("groupId", "acme").messageId("m3"), Events.track("D").user("u1").messageId("m4")));
+    EventFilter byUser = new EventFilter(null, "u1", null, null, null);
+    EventFilter byAccount = new EventFilter("acme", null, null, null, null);
+    assertThat(messageIds(byUser)).as("the unprocessed tail").containsExactly("m4", "m3", "m1");
+    assertThat(messageIds(byAccount)).containsExactly("m3", "m1");
+
+    List<ProcessedBatch.Passed> passed = store.processingLog().readAfter(0, 2, Long.MAX_VALUE).stream()
+        .map(entry -> ProcessedBatch.Passed.of((LoggedEvent) entry)).toList();
+    store.processingLog().commit(new ProcessedBatch(2, List.of(), passed));
+
+    assertThat(messageIds(byUser)).as("indexed up to the cursor, the tail after").containsExactly("m4", "m3", "m1");
+    assertThat(messageIds(byAccount)).containsExactly("m3", "m1");
+    assertThat(store.ledger().events(workspace.id(), byUser, 4, 1)).extracting(e -> e.event().messageId())
+        .as("a page before seq 4").containsExactly("m3");
+  }
+
+  List<String> messageIds(EventFilter filter) {
+    return store.ledger().events(workspace.id(), filter, Long.MAX_VALUE, 50).stream().map(e -> e.event().messageId()).toList();
   }
 
   @Test

@@ -1,0 +1,112 @@
+package dev.uptake.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uptake.core.event.EventType;
+import dev.uptake.core.fixtures.TestClock;
+import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.store.EventFilter;
+import dev.uptake.store.StoreConfig;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every query behind an account or user page, the events API and the debugger reads through the
+ * index made for it, on a store without planner statistics (a new one, the planner's worst case):
+ * none scans a table, or a range wider than the one account, user or workspace it is about.
+ */
+class HotQueryPlansTest {
+
+  @TempDir static Path dir;
+  static SqliteStore store;
+  static Connection connection;
+
+  @BeforeAll
+  static void open() throws Exception {
+    store = SqliteStore.open(new StoreConfig(dir), new TestClock(Instant.parse("2024-05-01T10:00:00Z")),
+        new KeyFactory(new SecureRandom()));
+    connection = new AttachingDataSource(SqliteStore.logSource(dir, 2_048), dir.resolve("state.db"), 2_048).getConnection();
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    connection.close();
+    store.close();
+  }
+
+  static Stream<Arguments> hotQueries() {
+    EventFilter byUser = new EventFilter(null, "u1", null, null, null);
+    EventFilter byAccount = new EventFilter("acme", null, EventType.TRACK, Instant.EPOCH, Instant.now());
+    return Stream.of(
+        Arguments.of("account usage", SqliteUsage.ACCOUNT_USAGE,
+            List.of("usage_daily USING PRIMARY KEY (workspace_id=? AND account_key=? AND day>? AND day<?)",
+                "usage_daily USING INDEX usage_by_user (workspace_id=? AND user_id=? AND day>? AND day<?)",
+                "users USING INDEX users_by_account (workspace_id=? AND account_id=?)")),
+        Arguments.of("user usage", SqliteUsage.USER_USAGE,
+            List.of("usage_daily USING INDEX usage_by_user (workspace_id=? AND user_id=? AND day>? AND day<?)")),
+        Arguments.of("account sessions", SqliteUsage.ACCOUNT_SESSIONS,
+            List.of("sessions USING INDEX sessions_by_account (workspace_id=? AND account_key=? AND start_ms>? AND start_ms<?)",
+                "sessions USING INDEX sessions_by_user (workspace_id=? AND user_id=? AND start_ms>? AND start_ms<?)")),
+        Arguments.of("user sessions", SqliteUsage.USER_SESSIONS,
+            List.of("sessions USING INDEX sessions_by_user (workspace_id=? AND user_id=? AND start_ms>? AND start_ms<?)")),
+        Arguments.of("accounts' activity", SqliteUsage.ACTIVITY_OF_ACCOUNTS + "(?, ?)",
+            List.of("activity_daily USING PRIMARY KEY (workspace_id=? AND account_key=?)")),
+        Arguments.of("users' account-less activity", SqliteUsage.ACTIVITY_OF_USERS + "(?, ?)",
+            List.of("activity_daily USING PRIMARY KEY (workspace_id=? AND account_key=? AND user_id=?)")),
+        Arguments.of("an account's users", SqliteProfiles.USERS_OF,
+            List.of("users USING INDEX users_by_account (workspace_id=? AND account_id=?)")),
+        Arguments.of("a user's events", SqliteLedger.EventsQuery.of(1, byUser, Long.MAX_VALUE, 50).sql(),
+            List.of("r USING PRIMARY KEY (workspace_id=? AND user_id=? AND seq<?)",
+                "e USING INTEGER PRIMARY KEY (rowid=?)",
+                "events USING INDEX events_by_workspace (workspace_id=? AND seq>? AND seq<?)")),
+        Arguments.of("an account's events", SqliteLedger.EventsQuery.of(1, byAccount, Long.MAX_VALUE, 50).sql(),
+            List.of("r USING PRIMARY KEY (workspace_id=? AND account_id=? AND seq<?)",
+                "r USING PRIMARY KEY (workspace_id=? AND user_id=? AND seq<?)",
+                "events USING INDEX events_by_workspace (workspace_id=? AND seq>? AND seq<?)",
+                "users USING INDEX users_by_account (workspace_id=? AND account_id=?)")),
+        Arguments.of("a workspace's events", SqliteLedger.EventsQuery.of(1, new EventFilter(null, null, null, null, null),
+            Long.MAX_VALUE, 50).sql(), List.of("events USING INDEX events_by_workspace (workspace_id=? AND seq<?)")),
+        Arguments.of("the debugger's warnings", SqliteLedger.WARNED_EVENTS,
+            List.of("events USING INDEX events_with_warnings (workspace_id=?)",
+                "event_warnings USING INDEX event_warnings_by_workspace (workspace_id=?)")),
+        Arguments.of("the debugger's failed events", SqliteLedger.FAILED_EVENTS, List.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hotQueries")
+  void hotQueryReadsThroughItsIndex(String name, String sql, List<String> searches) throws Exception {
+    List<String> plan = plan(sql);
+    for (String search : searches) {
+      // "table USING INDEX i (…)": SQLite says COVERING INDEX when the index alone answers, which is as good
+      String covering = search.replace(" USING INDEX ", " USING COVERING INDEX ");
+      assertThat(plan).as("plan of %s", name)
+          .anyMatch(line -> line.equals("SEARCH " + search) || line.equals("SEARCH " + covering));
+    }
+    assertThat(plan).as("plan of %s: no table scanned", name)
+        .noneMatch(line -> line.startsWith("SCAN ") && !line.startsWith("SCAN (subquery") && !line.startsWith("SCAN CONSTANT"));
+  }
+
+  private static List<String> plan(String sql) throws Exception {
+    List<String> lines = new ArrayList<>();
+    try (PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + sql);
+        ResultSet rows = explain.executeQuery()) {
+      while (rows.next()) {
+        lines.add(rows.getString(4));
+      }
+    }
+    return lines;
+  }
+}
