@@ -119,7 +119,7 @@ public final class Uptake implements AutoCloseable {
       Health health = new Health(eventLog, processor, responses);
       ApiDocs docs = new ApiDocs(json);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);
-      WebRoutes web = new WebRoutes(pages, store.members(), clock);
+      WebRoutes web = new WebRoutes(pages, store.members(), store.workspaces(), clock);
       AdminCenterRoutes adminCenter = new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock);
       DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
       AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);

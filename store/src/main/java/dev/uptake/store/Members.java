@@ -52,5 +52,11 @@ public interface Members {
   /** The unexpired session of that token hash, as of {@code now}. */
   Optional<WebSession> session(String tokenHash, Instant now);
 
+  /** The workspaces the member belongs to, in the order they were joined. */
+  List<Membership> memberships(long memberId);
+
+  /** Moves the session to {@code workspaceId}; false (nothing changed) when its member is no member there. */
+  boolean switchWorkspace(String tokenHash, long workspaceId);
+
   void endSession(String tokenHash);
 }

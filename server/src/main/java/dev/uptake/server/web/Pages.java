@@ -16,8 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +41,12 @@ public final class Pages {
     this.workspaces = workspaces;
     this.members = members;
     this.clock = clock;
+  }
+
+  /** The hash under which the store keeps the request's session token, or null without one. */
+  String sessionHash(Context ctx) {
+    String token = ctx.cookie(SESSION_COOKIE);
+    return token == null ? null : sha256(token);
   }
 
   /** The session of the request's cookie, if it is signed in. */
@@ -92,10 +100,19 @@ public final class Pages {
     return false;
   }
 
+  /** A workspace the member may switch to, in the top bar. */
+  public record WorkspaceChoice(String id, String name, boolean current) {}
+
   /** The model every page's frame (its top bar) needs; pages add their own to a copy. */
   Map<String, Object> frame(Members.WebSession session) {
     Map<String, Object> model = new HashMap<>();
     model.put("workspace", workspace(session).name());
+    List<WorkspaceChoice> choices = new ArrayList<>();
+    for (Members.Membership membership : members.memberships(session.memberId())) {
+      workspaces.byId(membership.workspaceId()).ifPresent(w ->
+          choices.add(new WorkspaceChoice(w.publicId(), w.name(), w.id() == session.workspaceId())));
+    }
+    model.put("workspaces", choices);
     model.put("email", session.email());
     model.put("role", session.role().id());
     model.put("csrf", session.csrfToken());

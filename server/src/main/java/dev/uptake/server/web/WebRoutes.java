@@ -1,6 +1,8 @@
 package dev.uptake.server.web;
 
 import dev.uptake.store.Members;
+import dev.uptake.store.Workspace;
+import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -27,11 +29,13 @@ public final class WebRoutes {
   private static final String NO_SUCH_MEMBER = Passwords.hash(Passwords.oneTime());
 
   private final Members members;
+  private final Workspaces workspaces;
   private final Clock clock;
   private final SignInThrottle throttle;
   private final Pages pages;
 
-  public WebRoutes(Pages pages, Members members, Clock clock) {
+  public WebRoutes(Pages pages, Members members, Workspaces workspaces, Clock clock) {
+    this.workspaces = workspaces;
     this.members = members;
     this.clock = clock;
     this.throttle = new SignInThrottle(clock);
@@ -42,6 +46,7 @@ public final class WebRoutes {
     routes.get("/login", this::loginPage);
     routes.post("/login", this::login);
     routes.post("/logout", this::logout);
+    routes.post("/session/workspace", this::switchWorkspace);
     routes.get("/", this::home);
   }
 
@@ -57,6 +62,21 @@ public final class WebRoutes {
     String csrf = pages.token();
     ctx.cookie(pages.cookie(ctx, LOGIN_CSRF_COOKIE, csrf, -1));
     pages.render(ctx, status, "login.jte", Map.of("csrf", csrf, "email", email, "error", error == null ? "" : error));
+  }
+
+  /** A member of several workspaces moves the session to another of them. */
+  private void switchWorkspace(Context ctx) {
+    Optional<Members.WebSession> session = pages.require(ctx);
+    if (session.isEmpty() || !pages.formAllowed(ctx, session.get())) {
+      return;
+    }
+    String wanted = Optional.ofNullable(ctx.formParam("workspace")).orElse("");
+    Optional<Workspace> workspace = workspaces.find(wanted);
+    if (workspace.isEmpty() || !members.switchWorkspace(pages.sessionHash(ctx), workspace.get().id())) {
+      pages.refuse(ctx, 403, "You are not a member of workspace '" + wanted + "'.");
+      return;
+    }
+    ctx.redirect("/accounts", HttpStatus.SEE_OTHER);
   }
 
   private void login(Context ctx) {

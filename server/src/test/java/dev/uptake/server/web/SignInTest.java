@@ -133,6 +133,33 @@ class SignInTest {
   }
 
   @Test
+  void aMemberOfSeveralWorkspacesSwitchesBetweenThem() {
+    Keys globex = server.createWorkspace("Globex");
+    Keys initech = server.createWorkspace("Initech");
+    TestServer.cli("user", "add", "--workspace", globex.workspace(), "--email", keys.adminEmail(), "--role", "viewer",
+        "--data", dir.toString());
+    WebClient browser = new WebClient(server);
+    assertThat(browser.signIn(keys.adminEmail(), keys.adminPassword()).statusCode()).isEqualTo(303);
+    String page = browser.get("/accounts").body();
+    assertThat(page).contains("<span id=\"workspace\">Acme Analytics</span>")
+        .contains("value=\"" + globex.workspace() + "\"").doesNotContain(initech.workspace());
+
+    HttpResponse<String> switched = browser.post("/session/workspace",
+        Map.of("csrf", browser.csrf(page), "workspace", globex.workspace()));
+    assertThat(switched.statusCode()).isEqualTo(303);
+    assertThat(browser.get("/accounts").body()).contains("<span id=\"workspace\">Globex</span>")
+        .contains("(viewer)");
+    assertThat(browser.get("/settings/account").body()).as("another workspace's settings now").contains("Globex");
+
+    HttpResponse<String> refused = browser.post("/session/workspace",
+        Map.of("csrf", browser.csrf(browser.get("/accounts").body()), "workspace", initech.workspace()));
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(browser.get("/accounts").body()).as("still in Globex").contains("<span id=\"workspace\">Globex</span>");
+    assertThat(browser.post("/session/workspace", Map.of("workspace", keys.workspace())).statusCode())
+        .as("without the form's token").isEqualTo(403);
+  }
+
+  @Test
   void signedOutVisitorsAreSentToTheSignInPage() {
     HttpResponse<String> home = new WebClient(server).get("/");
     assertThat(home.statusCode()).isEqualTo(303);

@@ -84,6 +84,22 @@ final class SqliteMembers implements Members {
     Sql.inTransaction(pool, connection -> Sql.update(connection, "DELETE FROM web_sessions WHERE token_hash = ?", tokenHash));
   }
 
+  @Override
+  public List<Membership> memberships(long memberId) {
+    List<Membership> memberships = new ArrayList<>();
+    Sql.query(pool, "SELECT workspace_id, role FROM memberships WHERE member_id = ? ORDER BY workspace_id",
+        rows -> memberships.add(new Membership(rows.getLong(1), role(rows.getString(2)))), memberId);
+    return memberships;
+  }
+
+  @Override
+  public boolean switchWorkspace(String tokenHash, long workspaceId) {
+    return Sql.inTransaction(pool, connection -> Sql.update(connection,
+        "UPDATE web_sessions SET workspace_id = ? WHERE token_hash = ? AND EXISTS (SELECT 1 FROM memberships s"
+            + " WHERE s.member_id = web_sessions.member_id AND s.workspace_id = ?)",
+        workspaceId, tokenHash, workspaceId)) == 1;
+  }
+
   private static Role role(String id) {
     return Role.valueOf(id.toUpperCase(Locale.ROOT));
   }
