@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -208,14 +209,18 @@ public final class SqliteStore implements Store {
         Statement fill = connection.createStatement()) {
       fill.executeUpdate("UPDATE state.event_warnings SET workspace_id ="
           + " (SELECT e.workspace_id FROM main.events e WHERE e.seq = event_warnings.seq) WHERE workspace_id IS NULL");
-      // The events processed before the indexes by user and account existed (once: later ones the processor writes).
-      fill.executeUpdate("INSERT INTO state.events_by_user (workspace_id, user_id, seq) SELECT workspace_id, user_id, seq"
-          + " FROM main.events WHERE seq <= (SELECT seq FROM state.processing_cursor WHERE id = 1)"
-          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_user) ON CONFLICT DO NOTHING");
-      fill.executeUpdate("INSERT INTO state.events_by_account (workspace_id, account_id, seq) SELECT workspace_id,"
-          + " group_id, seq FROM main.events WHERE group_id IS NOT NULL AND seq <="
-          + " (SELECT seq FROM state.processing_cursor WHERE id = 1) AND NOT EXISTS (SELECT 1 FROM state.events_by_account)"
-          + " ON CONFLICT DO NOTHING");
+      // The events processed before the indexes by user and account existed: once, when processing has
+      // passed events but neither index has a row (from then on the processor writes them).
+      try (ResultSet unfilled = fill.executeQuery("SELECT (SELECT seq FROM state.processing_cursor WHERE id = 1) > 0"
+          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_user) AND NOT EXISTS (SELECT 1 FROM state.events_by_account)")) {
+        if (unfilled.next() && unfilled.getBoolean(1)) {
+          fill.executeUpdate("INSERT INTO state.events_by_user (workspace_id, user_id, seq) SELECT workspace_id, user_id,"
+              + " seq FROM main.events WHERE seq <= (SELECT seq FROM state.processing_cursor WHERE id = 1)");
+          fill.executeUpdate("INSERT INTO state.events_by_account (workspace_id, account_id, seq) SELECT workspace_id,"
+              + " group_id, seq FROM main.events WHERE group_id IS NOT NULL"
+              + " AND seq <= (SELECT seq FROM state.processing_cursor WHERE id = 1)");
+        }
+      }
     } catch (SQLException e) {
       throw new StoreUnavailableException("cannot update " + dir.resolve(STATE_FILE_NAME) + ": " + e.getMessage(), e);
     }
