@@ -13,6 +13,7 @@ import dev.uptake.server.http.Responses;
 import dev.uptake.server.processing.Processor;
 import dev.uptake.server.query.AccountDetailRoutes;
 import dev.uptake.server.query.AccountDirectory;
+import dev.uptake.server.query.AccountUsers;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
 import dev.uptake.server.query.ProfileRoutes;
@@ -91,8 +92,9 @@ public final class Uptake implements AutoCloseable {
           clock);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
+      AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
       AccountDetailRoutes accountDetails = new AccountDetailRoutes(
-          store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
+          store.workspaces(), store.profiles(), store.settings(), store.usage(), accountUsers, responses, json, clock);
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       SessionCache sessionCache = new SessionCache(config.memory().sessionBytes());
@@ -124,7 +126,8 @@ public final class Uptake implements AutoCloseable {
       DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
       AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);
       AccountsPage accountsPage = new AccountsPage(pages, accounts);
-      AccountPage accountPage = new AccountPage(pages, store.profiles(), store.usage(), store.settings(), json, clock);
+      AccountPage accountPage =
+          new AccountPage(pages, store.profiles(), store.usage(), store.settings(), accountUsers, json, clock);
       UserPage userPage = new UserPage(pages, store.profiles(), store.usage(), store.settings(), clock);
       List<String> routes = new ArrayList<>();
       Javalin app =

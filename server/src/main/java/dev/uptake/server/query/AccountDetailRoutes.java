@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uptake.core.identity.TraitMapping;
 import dev.uptake.core.identity.UserState;
-import dev.uptake.core.rollups.ActivityFigures;
 import dev.uptake.core.rollups.Adoption;
 import dev.uptake.core.rollups.Cell;
-import dev.uptake.core.rollups.DayActivity;
 import dev.uptake.core.rollups.Measures;
 import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.Responses;
@@ -20,9 +18,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +41,17 @@ public final class AccountDetailRoutes {
   private final Profiles profiles;
   private final SettingsStore settings;
   private final Usage usage;
+  private final AccountUsers accountUsers;
   private final Responses responses;
   private final ObjectMapper json;
   private final ProfileNodes nodes;
   private final Clock clock;
 
   public AccountDetailRoutes(
-      Workspaces workspaces, Profiles profiles, SettingsStore settings, Usage usage, Responses responses,
-      ObjectMapper json, Clock clock) {
+      Workspaces workspaces, Profiles profiles, SettingsStore settings, Usage usage, AccountUsers accountUsers,
+      Responses responses, ObjectMapper json, Clock clock) {
     this.auth = new AdminAuth(workspaces);
+    this.accountUsers = accountUsers;
     this.profiles = profiles;
     this.settings = settings;
     this.usage = usage;
@@ -76,36 +74,19 @@ public final class AccountDetailRoutes {
   private void users(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
     String id = existing(workspace, ctx.pathParam("id"));
-    ZoneId zone = settings.get(workspace.id()).timeZone();
-    LocalDate asOf = LocalDate.ofInstant(clock.instant(), zone).minusDays(1);
-    List<UserState> users = profiles.usersOf(workspace.id(), id);
-    Map<String, List<DayActivity>> byUser = new HashMap<>();
-    for (DayActivity row : usage.activity(workspace.id(), Set.of(id), users.stream().map(UserState::userId).toList(),
-        asOf.minusDays(ActivityFigures.DAYS_READ - 1), asOf)) {
-      byUser.computeIfAbsent(row.userId(), user -> new ArrayList<>()).add(row);
-    }
-    Map<String, ActivityFigures> figures = new HashMap<>();
-    users.forEach(user -> figures.put(user.userId(), ActivityFigures.of(byUser.getOrDefault(user.userId(), List.of()), asOf)));
-    List<UserState> ranked = new ArrayList<>(users);
-    ranked.sort(Comparator.comparingLong((UserState user) -> -figures.get(user.userId()).activeMillis30d())
-        .thenComparing(UserState::userId));
+    AccountUsers.Ranking ranking = accountUsers.of(workspace.id(), id);
     Table table = new Table(USER_COLUMNS, Set.of("dimensions"));
-    int rank = 0;
-    for (int i = 0; i < ranked.size(); i++) {
-      ActivityFigures own = figures.get(ranked.get(i).userId());
-      if (i == 0 || own.activeMillis30d() != figures.get(ranked.get(i - 1).userId()).activeMillis30d()) {
-        rank = i + 1;
-      }
+    for (AccountUsers.Ranked ranked : ranking.users()) {
       Map<String, Object> row = new HashMap<>();
-      nodes.user(ranked.get(i)).properties().forEach(field -> row.put(field.getKey(), field.getValue()));
-      row.put("daysActive30d", own.daysActive30d());
-      row.put("activeSeconds30d", own.activeMillis30d() / 1000.0);
-      row.put("sessions30d", own.sessions30d());
-      row.put("rank", rank);
+      nodes.user(ranked.user()).properties().forEach(field -> row.put(field.getKey(), field.getValue()));
+      row.put("daysActive30d", ranked.figures().daysActive30d());
+      row.put("activeSeconds30d", ranked.figures().activeMillis30d() / 1000.0);
+      row.put("sessions30d", ranked.figures().sessions30d());
+      row.put("rank", ranked.rank());
       table.add(row);
     }
     ObjectNode extra = json.createObjectNode();
-    extra.put("asOf", asOf.toString());
+    extra.put("asOf", ranking.asOf().toString());
     table.answer(ctx, "users", extra, responses, json);
   }
 

@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  * and a cursor (the last row's sort value and id) continues exactly after its row, whatever
  * changed in between.
  */
-final class AccountList {
+public final class AccountList {
 
   /** A sortable column: its name in the API and the value it sorts by (null sorts last). */
   enum Sort {
@@ -71,7 +71,8 @@ final class AccountList {
   }
 
   /** One page: its rows, how many rows the filters let through, and the cursor of the next page. */
-  record Page(List<AccountDirectory.Row> rows, int total, String nextCursor) {}
+  /** A page of the list: its rows, how many match, the next page's cursor (null on the last). */
+  public record Page(List<AccountDirectory.Row> rows, int total, String nextCursor) {}
 
   private final List<Predicate<AccountDirectory.Row>> filters = new ArrayList<>();
   private final Sort sort;

@@ -67,9 +67,6 @@ public final class AccountsRoutes {
     routes.get("/api/v1/accounts", this::list);
   }
 
-  /** A page of the list: each row's columns by name ({@link #COLUMNS}), how many match, the next page's cursor. */
-  public record Listed(List<Map<String, Object>> rows, int total, String nextCursor) {}
-
   private void list(Context ctx) {
     respond(ctx, auth.workspace(ctx).id());
   }
@@ -82,27 +79,27 @@ public final class AccountsRoutes {
     // A CSV download is the whole list unless a page is asked for; JSON comes a page at a time.
     int limit = Table.wantsCsv(ctx) ? QueryParams.limit(ctx, Integer.MAX_VALUE, Integer.MAX_VALUE)
         : QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-    Listed listed = listed(ctx, workspaceId, limit);
+    AccountList.Page page = page(ctx, workspaceId, limit);
     Table table = new Table(COLUMNS, Set.of("dimensions"));
-    listed.rows().forEach(table::add);
-    ObjectNode extra = json.createObjectNode();
-    extra.put("total", listed.total());
-    extra.put("nextCursor", listed.nextCursor());
-    table.answer(ctx, "accounts", extra, responses, json);
-  }
-
-  /** The page the request's filters, sort, cursor and {@code limit} select. */
-  public Listed listed(Context ctx, long workspaceId, int limit) {
-    AccountList list = query(ctx, settings.get(workspaceId));
-    AccountList.Page page = list.page(directory.accounts(workspaceId), blankToNull(ctx.queryParam("cursor")), limit);
-    List<Map<String, Object>> rows = new ArrayList<>();
     for (AccountDirectory.Row row : page.rows()) {
       Map<String, Object> values = new HashMap<>();
       nodes.account(row.view()).properties().forEach(field -> values.put(field.getKey(), field.getValue()));
       values.putAll(AccountList.figures(row));
-      rows.add(values);
+      table.add(values);
     }
-    return new Listed(rows, page.total(), page.nextCursor());
+    ObjectNode extra = json.createObjectNode();
+    extra.put("total", page.total());
+    extra.put("nextCursor", page.nextCursor());
+    table.answer(ctx, "accounts", extra, responses, json);
+  }
+
+  /**
+   * The page the request's filters, sort, cursor and {@code limit} select, as typed rows: the API
+   * renders them as JSON or CSV, the web app's accounts table as its lines, from the same figures.
+   */
+  public AccountList.Page page(Context ctx, long workspaceId, int limit) {
+    AccountList list = query(ctx, settings.get(workspaceId));
+    return list.page(directory.accounts(workspaceId), blankToNull(ctx.queryParam("cursor")), limit);
   }
 
   private AccountList query(Context ctx, WorkspaceSettings workspaceSettings) {

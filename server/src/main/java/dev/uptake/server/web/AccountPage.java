@@ -13,6 +13,7 @@ import dev.uptake.core.rollups.UsageReport;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.server.http.ApiError;
+import dev.uptake.server.query.AccountUsers;
 import dev.uptake.server.query.QueryParams;
 import dev.uptake.store.Members;
 import dev.uptake.store.Profiles;
@@ -25,7 +26,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,14 +52,18 @@ public final class AccountPage {
   public record SessionLine(String start, String user, String duration, String activeTime, String modules) {}
 
   private final Pages pages;
+  private final AccountUsers accountUsers;
   private final Profiles profiles;
   private final Usage usage;
   private final SettingsStore settings;
   private final ObjectMapper json;
   private final Clock clock;
 
-  public AccountPage(Pages pages, Profiles profiles, Usage usage, SettingsStore settings, ObjectMapper json, Clock clock) {
+  public AccountPage(
+      Pages pages, Profiles profiles, Usage usage, SettingsStore settings, AccountUsers accountUsers, ObjectMapper json,
+      Clock clock) {
     this.pages = pages;
+    this.accountUsers = accountUsers;
     this.profiles = profiles;
     this.usage = usage;
     this.settings = settings;
@@ -107,7 +111,9 @@ public final class AccountPage {
     model.put("activeUsersChart", write(activeUsersChart(report)));
     model.put("moduleTimeChart", write(moduleTimeChart(report)));
     model.put("features", features(cells, users));
-    model.put("users", users(cells, users));
+    AccountUsers.Ranking ranking = accountUsers.of(workspace, id);
+    model.put("users", users(ranking));
+    model.put("usersAsOf", ranking.asOf().toString());
     model.put("sessions", sessions(workspace, id, from, to, zone, workspaceSettings.idleThresholdMinutes() * 60_000L));
     pages.render(ctx, 200, "account.jte", model);
   }
@@ -160,24 +166,14 @@ public final class AccountPage {
         .toList();
   }
 
-  /** The account's users by active time in the range; equals share a rank. */
-  private static List<UserLine> users(Map<Cell, Measures> cells, List<UserState> users) {
-    Map<String, Long> active = new HashMap<>();
-    cells.forEach((cell, measures) -> active.merge(cell.userId(), measures.activeMillis(), Long::sum));
-    List<UserState> ranked = new ArrayList<>(users);
-    ranked.sort(Comparator.comparingLong((UserState user) -> -active.getOrDefault(user.userId(), 0L))
-        .thenComparing(UserState::userId));
+  /** The account's users as the API ranks them (30 days ending yesterday). */
+  private static List<UserLine> users(AccountUsers.Ranking ranking) {
     List<UserLine> lines = new ArrayList<>();
-    int rank = 0;
-    long previous = -1;
-    for (int i = 0; i < ranked.size(); i++) {
-      UserState user = ranked.get(i);
-      long millis = active.getOrDefault(user.userId(), 0L);
-      rank = millis == previous ? rank : i + 1;
-      previous = millis;
+    for (AccountUsers.Ranked ranked : ranking.users()) {
+      UserState user = ranked.user();
       String name = (user.fields().text("firstName").orElse("") + " " + user.fields().text("lastName").orElse("")).strip();
       lines.add(new UserLine(user.userId(), name, user.activity().last() == null ? "never" : user.activity().last().toString(),
-          AccountsPage.duration(millis / 1000.0), rank));
+          AccountsPage.duration(ranked.figures().activeMillis30d() / 1000.0), ranked.rank()));
     }
     return lines;
   }

@@ -1,13 +1,17 @@
 package dev.uptake.server.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.rollups.ActivityFigures;
 import dev.uptake.server.http.ApiError;
+import dev.uptake.server.query.AccountDirectory;
+import dev.uptake.server.query.AccountList;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.store.Members;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +32,8 @@ public final class AccountsPage {
   static final List<String> KEPT = List.of("q", "tier", "lifecycleStage", "pending", "inactiveDays", "sort", "order");
 
   /** One row as the table shows it. */
-  public record Line(String id, String name, String tier, String lifecycleStage, boolean pending, Object activeUsers30d,
-      String activeTime30d, Object sessions30d, Object daysActive30d, String trend, String dauMau, String lastSeenAt) {}
+  public record Line(String id, String name, String tier, String lifecycleStage, boolean pending, int activeUsers30d,
+      String activeTime30d, long sessions30d, int daysActive30d, String trend, String dauMau, String lastSeenAt) {}
 
   private final Pages pages;
   private final AccountsRoutes accounts;
@@ -55,7 +59,7 @@ public final class AccountsPage {
     model.put("filters", query(ctx, FILTERS));
     KEPT.forEach(name -> model.put(name, Optional.ofNullable(ctx.queryParam(name)).orElse("")));
     try {
-      AccountsRoutes.Listed listed = accounts.listed(ctx, session.get().workspaceId(), PAGE_ROWS);
+      AccountList.Page listed = accounts.page(ctx, session.get().workspaceId(), PAGE_ROWS);
       model.put("lines", listed.rows().stream().map(AccountsPage::line).toList());
       model.put("total", listed.total());
       model.put("next", listed.nextCursor() == null ? "" : "/accounts?" + kept + "&cursor=" + encode(listed.nextCursor()));
@@ -88,19 +92,14 @@ public final class AccountsPage {
     return String.join("&", pairs);
   }
 
-  private static Line line(Map<String, Object> row) {
-    return new Line(text(row.get("id")), text(row.get("name")), text(row.get("tier")), text(row.get("lifecycleStage")),
-        Boolean.TRUE.equals(row.get("pending")) || row.get("pending") instanceof JsonNode node && node.asBoolean(),
-        row.get("activeUsers30d"), duration((Double) row.get("activeSeconds30d")), row.get("sessions30d"),
-        row.get("daysActive30d"), percent((Double) row.get("trend")), ratio((Double) row.get("dauMau")),
-        text(row.get("lastSeenAt")));
-  }
-
-  private static String text(Object value) {
-    if (value == null || value instanceof JsonNode node && node.isNull()) {
-      return "";
-    }
-    return value instanceof JsonNode node ? node.asText() : value.toString();
+  private static Line line(AccountDirectory.Row row) {
+    AccountState account = row.view().account();
+    ActivityFigures figures = row.figures();
+    Instant lastSeen = row.view().activity().last();
+    return new Line(account.accountId(), account.fields().text("name").orElse(""), account.fields().text("tier").orElse(""),
+        account.fields().text("lifecycleStage").orElse(""), account.pending(), figures.activeUsers30d(),
+        duration(figures.activeMillis30d() / 1000.0), figures.sessions30d(), figures.daysActive30d(),
+        percent(figures.trend()), ratio(figures.dauMau()), lastSeen == null ? "" : lastSeen.toString());
   }
 
   static String duration(double seconds) {

@@ -56,6 +56,30 @@ class AccountDetailTest {
   }
 
   @Test
+  void theAccountPageRanksUsersAsTheApiDoes() {
+    dev.uptake.server.web.WebClient browser = new dev.uptake.server.web.WebClient(server);
+    browser.signIn(keys.adminEmail(), keys.adminPassword());
+    String page = browser.get("/accounts/acme?from=2024-06-12&to=2024-06-14").body(); // the charts' range, not the users'
+    java.util.regex.Matcher rows = java.util.regex.Pattern.compile(
+        "<tr data-user-id=\"([^\"]+)\"><td class=\"num\">(\\d+)</td>.*?<td class=\"num\">(\\d+h \\d+m)</td>",
+        java.util.regex.Pattern.DOTALL).matcher(page);
+    List<String> shown = new java.util.ArrayList<>();
+    while (rows.find()) {
+      shown.add(rows.group(1) + " " + rows.group(2) + " " + rows.group(3));
+    }
+    List<String> api = new java.util.ArrayList<>();
+    get("/api/v1/accounts/acme/users").get("users").forEach(u -> api.add(u.get("id").asText() + " " + u.get("rank").asInt()
+        + " " + hoursAndMinutes(u.get("activeSeconds30d").asDouble())));
+    assertThat(shown).isEqualTo(api).containsExactly("u1 1 0h 04m", "u2 2 0h 00m", "u3 2 0h 00m");
+    assertThat(page).contains("30 days ending 2024-06-14");
+  }
+
+  static String hoursAndMinutes(double seconds) {
+    long total = Math.round(seconds);
+    return total / 3600 + "h " + String.format("%02d", total % 3600 / 60) + "m";
+  }
+
+  @Test
   void modulesCountUsersNonUsersTimeAndLastUse() {
     JsonNode modules = get("/api/v1/accounts/acme/modules?from=2024-06-01&to=2024-06-14").get("modules");
     assertThat(modules).extracting(m -> m.get("module").asText(), m -> m.get("users").asInt(), m -> m.get("nonUsers").asInt(),
