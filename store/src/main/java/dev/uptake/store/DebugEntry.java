@@ -2,7 +2,9 @@ package dev.uptake.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One line of the event debugger.
@@ -42,6 +44,18 @@ public record DebugEntry(
     ACCEPTED,
     REJECTED,
     WARNING,
-    FAILED
+    FAILED;
+
+    /** The statuses a request may name, as it names them. */
+    public static final List<String> NAMES = List.of("accepted", "rejected", "warning", "failed");
+
+    /** The filter a request's {@code status} names: ALL when blank, empty when it names none. */
+    public static Optional<Filter> of(String status) {
+      if (status == null || status.isBlank()) {
+        return Optional.of(ALL);
+      }
+      String name = status.strip().toLowerCase(Locale.ROOT);
+      return NAMES.contains(name) ? Optional.of(valueOf(name.toUpperCase(Locale.ROOT))) : Optional.empty();
+    }
   }
 }

@@ -14,7 +14,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code GET /api/v1/stats}, {@code GET /api/v1/debugger} and {@code POST
@@ -122,21 +121,10 @@ public final class QueryRoutes {
   }
 
   private static DebugEntry.Filter filter(String status) {
-    if (status == null || status.isBlank()) {
-      return DebugEntry.Filter.ALL;
-    }
-    return switch (status.toLowerCase(Locale.ROOT)) {
-      case "accepted" -> DebugEntry.Filter.ACCEPTED;
-      case "rejected" -> DebugEntry.Filter.REJECTED;
-      case "warning" -> DebugEntry.Filter.WARNING;
-      case "failed" -> DebugEntry.Filter.FAILED;
-      default ->
-          throw ApiError.of(
-                  400, "invalid_parameter", "status",
-                  "status must be accepted, rejected, warning or failed; was '" + status + "'")
-              .exception();
-    };
+    return DebugEntry.Filter.of(status).orElseThrow(() -> ApiError.of(400, "invalid_parameter", "status",
+        "status must be one of " + DebugEntry.Filter.NAMES + "; was '" + status + "'").exception());
   }
+
 
   private static String text(Instant instant) {
     return instant == null ? null : instant.toString();

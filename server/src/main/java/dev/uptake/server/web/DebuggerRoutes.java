@@ -9,7 +9,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,13 +59,7 @@ public final class DebuggerRoutes {
     if (session.isEmpty()) {
       return;
     }
-    DebugEntry.Filter status = switch (Optional.ofNullable(ctx.queryParam("status")).orElse("").toLowerCase(Locale.ROOT)) {
-      case "accepted" -> DebugEntry.Filter.ACCEPTED;
-      case "rejected" -> DebugEntry.Filter.REJECTED;
-      case "warning" -> DebugEntry.Filter.WARNING;
-      case "failed" -> DebugEntry.Filter.FAILED;
-      default -> DebugEntry.Filter.ALL;
-    };
+    DebugEntry.Filter status = DebugEntry.Filter.of(ctx.queryParam("status")).orElse(DebugEntry.Filter.ALL);
     String type = Optional.ofNullable(ctx.queryParam("type")).orElse("");
     List<Row> rows = ledger.latest(session.get().workspaceId(), status, type.isEmpty() ? SHOWN : SCANNED).stream()
         .filter(entry -> type.isEmpty() || type.equals(entry.type()))
