@@ -164,7 +164,7 @@ final class StoreBench {
       long last = store.processingLog().lastSeq();
       Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON));
       long start = System.nanoTime();
-      Processor processor = new Processor(store.processingLog(), store.forProcessor().profiles(),
+      Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.forProcessor().profiles(),
           store.forProcessor().settings(), store.forProcessor().usage(),
           pipeline, new SessionCache(256L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
       try {

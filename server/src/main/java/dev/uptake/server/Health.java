@@ -58,7 +58,8 @@ final class Health {
     try {
       Processor.Status status = processor.status();
       checks.put("processor", !status.running() ? "stopped by " + status.fatal()
-          : status.failing() != null ? "retrying: " + status.failing() : "ok");
+          : status.failing() != null ? "retrying: " + status.failing()
+          : status.standingBy() ? "standby: another process is processing" : "ok");
       checks.put("store", "ok");
       lag.put("events", status.lagEvents());
       lag.put("seconds", status.lagTime().toMillis() / 1000.0);

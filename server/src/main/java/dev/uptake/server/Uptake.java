@@ -88,7 +88,7 @@ public final class Uptake implements AutoCloseable {
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
       AccountDirectory directory = new AccountDirectory(
-          store.profiles(), store.usage(), store.settings(), store.processingLog()::version, config.memory().directoryBytes(),
+          store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
           clock);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
@@ -105,7 +105,7 @@ public final class Uptake implements AutoCloseable {
           config.memory().directoryBytes());
       processor =
           new Processor(
-                  store.processingLog(), store.forProcessor().profiles(), store.forProcessor().settings(),
+                  store.processingLog(), store.stateWriter(), store.forProcessor().profiles(), store.forProcessor().settings(),
                   store.forProcessor().usage(),
                   new Pipeline(new IdentityResolver(json), new SessionStage(json)), sessionCache, registry, clock)
               .start();

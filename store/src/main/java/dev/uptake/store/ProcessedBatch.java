@@ -14,6 +14,8 @@ import java.util.Set;
  * What processing some events changed, committed with the cursor in one transaction: after a
  * crash the events are processed again, never half-applied.
  *
+ * @param from the log seq the processor believes the cursor stands at: the commit fails with {@link
+ *     CursorMovedException}, changing nothing, when another process moved it meanwhile
  * @param cursor the log seq processing is done with after this commit (the current one when the
  *     commit only retries or narrows down events already passed)
  * @param quarantined events set aside: their processing failed
@@ -22,7 +24,7 @@ import java.util.Set;
  *     account (failed ones too: they are in the log)
  */
 public record ProcessedBatch(
-    long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released,
+    long from, long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released,
     List<Passed> passed) {
 
   public ProcessedBatch {
@@ -32,14 +34,14 @@ public record ProcessedBatch(
     passed = List.copyOf(passed);
   }
 
-  /** Changes that move the cursor to {@code cursor}, passing {@code passed}, and set nothing aside. */
-  public ProcessedBatch(long cursor, List<WorkspaceChanges> workspaces, List<Passed> passed) {
-    this(cursor, workspaces, List.of(), Set.of(), passed);
+  /** Changes that move the cursor from {@code from} to {@code cursor}, passing {@code passed}, and set nothing aside. */
+  public ProcessedBatch(long from, long cursor, List<WorkspaceChanges> workspaces, List<Passed> passed) {
+    this(from, cursor, workspaces, List.of(), Set.of(), passed);
   }
 
-  /** Changes that pass no new events: a retry, a step of narrowing down, a probe. */
+  /** Changes that pass no new events, the cursor staying at {@code cursor}: a retry, a step of narrowing down, a probe. */
   public ProcessedBatch(long cursor, List<WorkspaceChanges> workspaces) {
-    this(cursor, workspaces, List.of(), Set.of(), List.of());
+    this(cursor, cursor, workspaces, List.of(), Set.of(), List.of());
   }
 
   /** An event the cursor passes: where the events API finds it by user and by the account it names. */

@@ -5,18 +5,12 @@ import java.util.List;
 
 /**
  * The event log as the processing stage consumes it: in seq order, from a durable cursor, with
- * the events it set aside. Only one processor consumes a store at a time.
+ * the events it set aside. One processor at a time consumes it ({@link StateWriter#claim}).
  */
 public interface ProcessingLog {
 
   /** The seq of the last event whose processing is committed (0 before any). */
   long cursor();
-
-  /**
-   * The number of the latest processing commit: rows a commit writes carry it, so a reader that
-   * has seen version v loads what changed after v ({@link Profiles#changed}).
-   */
-  long version();
 
   /**
    * Up to {@code limit} log entries after {@code seq}, in order, ending with the first whose
@@ -32,7 +26,4 @@ public interface ProcessingLog {
 
   /** When the oldest event after {@code seq} was received; null when there is none. */
   Instant receivedAfter(long seq);
-
-  /** Writes a batch's changes, set-aside events and the new cursor, atomically. */
-  void commit(ProcessedBatch batch);
 }

@@ -24,6 +24,9 @@ public interface Store extends AutoCloseable {
    */
   ProcessingLog processingLog();
 
+  /** Where processing commits what it derived, on connections of its own. */
+  StateWriter stateWriter();
+
   /** Users, accounts, settings and sessions as the processor reads them, on its own connections. */
   ProcessorStores forProcessor();
 

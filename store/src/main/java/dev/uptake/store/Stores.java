@@ -1,6 +1,7 @@
 package dev.uptake.store;
 
 import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.store.postgres.PostgresStore;
 import dev.uptake.store.sqlite.SqliteStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -10,8 +11,12 @@ public final class Stores {
 
   private Stores() {}
 
-  /** Opens (creating and migrating when needed) the embedded SQLite store of {@code config}. */
+  /**
+   * Opens (creating and migrating when needed) the store {@code config} names: its PostgreSQL
+   * database, else the embedded SQLite store in its data directory.
+   */
   public static Store open(StoreConfig config, Clock clock) {
-    return SqliteStore.open(config, clock, new KeyFactory(new SecureRandom()));
+    KeyFactory keys = new KeyFactory(new SecureRandom());
+    return config.embedded() ? SqliteStore.open(config, clock, keys) : PostgresStore.open(config.database(), clock, keys);
   }
 }

@@ -33,6 +33,12 @@ public record AccountState(String accountId, Fields fields, Fields traits, Field
     return new AccountState(accountId, newFields, newTraits, newDimensions, activity);
   }
 
+  /** Both states of the same account joined field by field (see {@link UserState#merge}). */
+  public AccountState merge(AccountState other) {
+    return new AccountState(accountId, fields.merge(other.fields), traits.merge(other.traits),
+        dimensions.merge(other.dimensions), activity.merge(other.activity));
+  }
+
   public AccountState withActivity(Activity newActivity) {
     return new AccountState(accountId, fields, traits, dimensions, newActivity);
   }

@@ -47,6 +47,17 @@ public record UserState(
     return new UserState(userId, fields, traits, dimensions, newLink, activity, unattributedActivity);
   }
 
+  /**
+   * Both states of the same user joined field by field: the later stamp wins each field and the
+   * link, activity spans both. Order and repetition do not matter, so two processes that each
+   * changed a user lose nothing of each other when their states are merged.
+   */
+  public UserState merge(UserState other) {
+    Stamped newLink = link == null || (other.link != null && other.link.stamp().isAfter(link.stamp())) ? other.link : link;
+    return new UserState(userId, fields.merge(other.fields), traits.merge(other.traits), dimensions.merge(other.dimensions),
+        newLink, activity.merge(other.activity), unattributedActivity.merge(other.unattributedActivity));
+  }
+
   public UserState withActivity(Activity newActivity, Activity newUnattributed) {
     return new UserState(userId, fields, traits, dimensions, link, newActivity, newUnattributed);
   }

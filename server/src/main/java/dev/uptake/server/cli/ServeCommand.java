@@ -18,10 +18,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code uptake serve}: the embedded runtime, until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Uptake server on the embedded store.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Uptake server: on the embedded store, or on PostgreSQL with --database.")
 final class ServeCommand implements Runnable {
 
-  @Mixin DataOption data;
+  @Mixin StoreOption data;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -73,8 +73,8 @@ final class ServeCommand implements Runnable {
     spec.commandLine()
         .getOut()
         .printf(
-            "Uptake listening on http://%s:%d (region %s, data %s)%n",
-            host, uptake.port(), config.region().id(), data.dataDir.toAbsolutePath().normalize());
+            "Uptake listening on http://%s:%d (region %s, %s)%n",
+            host, uptake.port(), config.region().id(), data.describe());
     spec.commandLine().getOut().flush();
     if (demo) {
       loadDemo(config, uptake.port());

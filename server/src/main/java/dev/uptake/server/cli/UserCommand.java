@@ -37,7 +37,7 @@ final class UserCommand implements Runnable {
   static final class Add implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Mixin DataOption data;
+    @Mixin StoreOption data;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -49,7 +49,7 @@ final class WorkspaceCommand implements Runnable {
   abstract static class StoreCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Mixin DataOption data;
+    @Mixin StoreOption data;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -9,7 +9,9 @@ import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
+import dev.uptake.store.CursorMovedException;
 import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.StateWriter;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.Quarantined;
 import dev.uptake.store.SettingsStore;
@@ -55,13 +57,21 @@ public final class Processor implements AutoCloseable {
   static final long BATCH_BYTES = 16L << 20;
   static final int RETRY_BATCH_SIZE = 1_000;
   private static final long IDLE_WAIT_MILLIS = 20;
+  private static final long STANDBY_WAIT_MILLIS = 1_000;
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
   /** How processing stands, for {@code /health/ready}. */
-  public record Status(boolean running, Throwable fatal, String failing, long lagEvents, Duration lagTime) {}
+  /**
+   * How processing stands, for {@code /health/ready}.
+   *
+   * @param standingBy another process is processing the store; the lag is that process's
+   */
+  public record Status(
+      boolean running, Throwable fatal, String failing, boolean standingBy, long lagEvents, Duration lagTime) {}
 
   private final ProcessingLog processingLog;
+  private final StateWriter stateWriter;
   private final Profiles profiles;
   private final SettingsStore settings;
   private final Usage usage;
@@ -77,13 +87,16 @@ public final class Processor implements AutoCloseable {
   private final SessionCache sessionCache;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean claimed;
+  private volatile boolean standingBy;
   private volatile Throwable fatal;
   private volatile String failing;
 
   public Processor(
-      ProcessingLog processingLog, Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline,
-      SessionCache sessionCache, MeterRegistry registry, Clock clock) {
+      ProcessingLog processingLog, StateWriter stateWriter, Profiles profiles, SettingsStore settings, Usage usage,
+      Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry, Clock clock) {
     this.processingLog = processingLog;
+    this.stateWriter = stateWriter;
     this.sessionCache = sessionCache;
     this.profiles = profiles;
     this.settings = settings;
@@ -113,8 +126,8 @@ public final class Processor implements AutoCloseable {
         .register(registry);
   }
 
+  /** Starts the thread; it reads the cursor once it may process ({@link StateWriter#claim}). */
   public Processor start() {
-    cursor.set(processingLog.cursor());
     thread.start();
     return this;
   }
@@ -125,21 +138,27 @@ public final class Processor implements AutoCloseable {
   }
 
   public Status status() {
-    Instant oldest = processingLog.receivedAfter(cursor.get());
+    boolean standby = standingBy;
+    long at = claimed ? cursor.get() : processingLog.cursor();
+    Instant oldest = processingLog.receivedAfter(at);
     Duration lagTime = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
     return new Status(
-        thread.isAlive() && fatal == null, fatal, failing, lagEvents(),
+        thread.isAlive() && fatal == null, fatal, failing, standby, Math.max(0, processingLog.lastSeq() - at),
         lagTime.isNegative() ? Duration.ZERO : lagTime);
   }
 
   private long lagEvents() {
-    return Math.max(0, processingLog.lastSeq() - cursor.get());
+    return claimed ? Math.max(0, processingLog.lastSeq() - cursor.get()) : 0;
   }
 
   private void run() {
     Duration backoff = Duration.ZERO;
     while (running) {
       try {
+        if (!claimed()) {
+          TimeUnit.MILLISECONDS.sleep(STANDBY_WAIT_MILLIS);
+          continue;
+        }
         int done = processRetries() + processNextBatch();
         backoff = Duration.ZERO;
         failing = null;
@@ -149,6 +168,8 @@ public final class Processor implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (CursorMovedException e) {
+        takeOver(e.getMessage());
       } catch (RuntimeException | StackOverflowError e) {
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         failing = e.toString();
@@ -161,6 +182,30 @@ public final class Processor implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * Whether this process may process now ({@link StateWriter#claim}). Another process may have
+   * processed while this one stood by, so on gaining the claim it starts from the stored cursor
+   * with nothing in memory.
+   */
+  private boolean claimed() {
+    boolean claim = stateWriter.claim();
+    if (claim && !claimed) {
+      takeOver("this process processes the log"); // may throw: then it is claimed again next time
+    } else if (!claim && !standingBy) {
+      log.info("another process is processing this store; this one stands by and takes over when it stops");
+    }
+    claimed = claim;
+    standingBy = !claim;
+    return claim;
+  }
+
+  /** Forgets what another process's commits made stale, and goes on from the stored cursor. */
+  private void takeOver(String why) {
+    sessionCache.clear();
+    cursor.set(processingLog.cursor());
+    log.info("{}; processing goes on after seq {}", why, cursor.get());
   }
 
   /** Processes events an admin asked to retry; returns how many. */
@@ -201,6 +246,9 @@ public final class Processor implements AutoCloseable {
     }
     try {
       commitTogether(entries, byWorkspace, cursorAfter, unreadable, retry);
+    } catch (CursorMovedException e) {
+      sessionCache.clear();
+      throw e; // not these events' fault: another process committed
     } catch (RuntimeException | StackOverflowError e) {
       sessionCache.clear(); // the commit may or may not have happened
       failures.increment();
@@ -229,7 +277,7 @@ public final class Processor implements AutoCloseable {
   private void commitPart(List<LoggedEvent> events) {
     try {
       ProcessedBatch.WorkspaceChanges changes = process(events.get(0).workspaceId(), events);
-      processingLog.commit(new ProcessedBatch(cursor.get(), List.of(withoutCount(changes))));
+      stateWriter.commit(new ProcessedBatch(cursor.get(), List.of(withoutCount(changes))));
     } finally {
       sessionCache.clear();
     }
@@ -256,7 +304,7 @@ public final class Processor implements AutoCloseable {
         }
       });
     }
-    commit.record(() -> processingLog.commit(new ProcessedBatch(cursorAfter, counted, failed, released, passed)));
+    commit.record(() -> stateWriter.commit(new ProcessedBatch(cursor.get(), cursorAfter, counted, failed, released, passed)));
     setAside.increment(failed.size());
   }
 
@@ -286,7 +334,7 @@ public final class Processor implements AutoCloseable {
    */
   private void probeStore(Throwable failure) {
     try {
-      processingLog.commit(new ProcessedBatch(cursor.get(), List.of()));
+      stateWriter.commit(new ProcessedBatch(cursor.get(), List.of()));
     } catch (RuntimeException probe) {
       failure.addSuppressed(probe);
       if (failure instanceof RuntimeException runtime) {

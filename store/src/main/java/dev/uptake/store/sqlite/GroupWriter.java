@@ -6,6 +6,7 @@ import dev.uptake.core.event.Event;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.ingest.Warning;
 import dev.uptake.store.Appended;
+import dev.uptake.store.jdbc.Sql;
 import dev.uptake.store.IngestBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -17,7 +17,19 @@ import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Usage;
+import dev.uptake.store.StateWriter;
 import dev.uptake.store.Workspaces;
+import dev.uptake.store.jdbc.Dialect;
+import dev.uptake.store.jdbc.GroupCommitLog;
+import dev.uptake.store.jdbc.JdbcLedger;
+import dev.uptake.store.jdbc.JdbcMembers;
+import dev.uptake.store.jdbc.JdbcProcessingLog;
+import dev.uptake.store.jdbc.JdbcProfiles;
+import dev.uptake.store.jdbc.JdbcQuarantine;
+import dev.uptake.store.jdbc.JdbcSettings;
+import dev.uptake.store.jdbc.JdbcUsage;
+import dev.uptake.store.jdbc.JdbcWorkspaces;
+import dev.uptake.store.jdbc.Migrations;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -29,7 +41,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -40,6 +53,8 @@ import org.sqlite.SQLiteDataSource;
  * see both (state.db is attached).
  */
 public final class SqliteStore implements Store {
+
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
   static final String FILE_NAME = "uptake.db";
   static final String STATE_FILE_NAME = "state.db";
@@ -60,15 +75,16 @@ public final class SqliteStore implements Store {
   private final HikariDataSource pool;
   private final HikariDataSource processorPool;
   private final ProcessorStores forProcessor;
-  private final SqliteWorkspaces workspaces;
-  private final SqliteMembers members;
-  private final SqliteLedger ledger;
-  private final SqliteProcessingLog processingLog;
-  private final SqliteQuarantine quarantine;
-  private final SqliteProfiles profiles;
-  private final SqliteSettings settings;
-  private final SqliteUsage usage;
-  private SqliteEventLog eventLog;
+  private final JdbcWorkspaces workspaces;
+  private final JdbcMembers members;
+  private final JdbcLedger ledger;
+  private final JdbcProcessingLog processingLog;
+  private final SqliteStateWriter stateWriter;
+  private final JdbcQuarantine quarantine;
+  private final JdbcProfiles profiles;
+  private final JdbcSettings settings;
+  private final JdbcUsage usage;
+  private GroupCommitLog eventLog;
 
   /**
    * How the page cache is shared: each file's writer gets a third (the event log's keeps the hot
@@ -85,17 +101,18 @@ public final class SqliteStore implements Store {
     AttachingDataSource reads = new AttachingDataSource(logSource(dataDir, sharedKib), dataDir.resolve(STATE_FILE_NAME), sharedKib);
     this.pool = pool(reads, "uptake-sqlite", POOL_SIZE);
     this.processorPool = pool(reads, "uptake-sqlite-processor", PROCESSOR_POOL_SIZE);
-    this.workspaces = new SqliteWorkspaces(pool, clock, keys);
-    this.members = new SqliteMembers(pool, clock);
-    this.ledger = new SqliteLedger(pool);
+    this.workspaces = new JdbcWorkspaces(pool, clock, keys);
+    this.members = new JdbcMembers(pool, clock);
+    this.ledger = new JdbcLedger(pool, Dialect.SQLITE);
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new SqliteProcessingLog(pool, processorPool, stateSource(dataDir, writerKib), json);
-    this.forProcessor = new ProcessorStores(
-        new SqliteProfiles(processorPool, json), new SqliteSettings(processorPool, json), new SqliteUsage(processorPool, json));
-    this.quarantine = new SqliteQuarantine(pool);
-    this.profiles = new SqliteProfiles(pool, json);
-    this.settings = new SqliteSettings(pool, json);
-    this.usage = new SqliteUsage(pool, json);
+    this.processingLog = new JdbcProcessingLog(pool, processorPool);
+    this.stateWriter = new SqliteStateWriter(pool, stateSource(dataDir, writerKib), json);
+    this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, Dialect.SQLITE),
+        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, json, Dialect.SQLITE));
+    this.quarantine = new JdbcQuarantine(pool);
+    this.profiles = new JdbcProfiles(pool, json, Dialect.SQLITE);
+    this.settings = new JdbcSettings(pool, json);
+    this.usage = new JdbcUsage(pool, json, Dialect.SQLITE);
   }
 
   /** Opens the store in {@code config.dataDir()}, creating and migrating it when needed. */
@@ -117,7 +134,7 @@ public final class SqliteStore implements Store {
   @Override
   public synchronized EventLog eventLog() {
     if (eventLog == null) {
-      eventLog = SqliteEventLog.start(dataDir, writerSource);
+      eventLog = startEventLog();
     }
     return eventLog;
   }
@@ -140,6 +157,11 @@ public final class SqliteStore implements Store {
   @Override
   public ProcessingLog processingLog() {
     return processingLog;
+  }
+
+  @Override
+  public StateWriter stateWriter() {
+    return stateWriter;
   }
 
   @Override
@@ -172,9 +194,41 @@ public final class SqliteStore implements Store {
     if (eventLog != null) {
       eventLog.close();
     }
-    processingLog.close();
+    stateWriter.close();
     processorPool.close();
     pool.close();
+  }
+
+  /** The log's writer thread, on its own connection, once this process holds the data directory. */
+  private GroupCommitLog startEventLog() {
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      Connection connection = writerSource.getConnection();
+      return GroupCommitLog.start(() -> {
+        try (lock) {
+          connection.close();
+        }
+      }, new GroupWriter(connection)::write, new Runnable() {
+        private boolean opened;
+
+        @Override
+        public void run() { // PRAGMA optimize: thoroughly at start, then what changed
+          optimizeQuietly(connection, !opened);
+          opened = true;
+        }
+      });
+    } catch (SQLException e) {
+      lock.close();
+      throw new StoreUnavailableException("cannot open the event log in " + dataDir + ": " + e, e);
+    }
+  }
+
+  private static void optimizeQuietly(Connection connection, boolean opening) {
+    try {
+      optimize(connection, opening);
+    } catch (SQLException e) {
+      log.warn("PRAGMA optimize on the event log failed; queries may plan worse until it succeeds", e);
+    }
   }
 
   /**
@@ -238,7 +292,7 @@ public final class SqliteStore implements Store {
   }
 
   private static void migrate(SQLiteDataSource source, String location) {
-    Flyway.configure().dataSource(source).locations("classpath:" + location).load().migrate();
+    Migrations.migrate(source, location, source.getUrl().substring("jdbc:sqlite:".length()));
   }
 
   /**

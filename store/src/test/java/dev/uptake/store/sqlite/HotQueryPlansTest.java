@@ -7,6 +7,10 @@ import dev.uptake.core.fixtures.TestClock;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventFilter;
 import dev.uptake.store.StoreConfig;
+import dev.uptake.store.jdbc.Dialect;
+import dev.uptake.store.jdbc.JdbcLedger;
+import dev.uptake.store.jdbc.JdbcProfiles;
+import dev.uptake.store.jdbc.JdbcUsage;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -30,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HotQueryPlansTest {
 
+  private static final JdbcUsage.HotSql HOT = JdbcUsage.HotSql.of(Dialect.SQLITE);
+
   @TempDir static Path dir;
   static SqliteStore store;
   static Connection connection;
@@ -51,38 +57,38 @@ class HotQueryPlansTest {
     EventFilter byUser = new EventFilter(null, "u1", null, null, null);
     EventFilter byAccount = new EventFilter("acme", null, EventType.TRACK, Instant.EPOCH, Instant.now());
     return Stream.of(
-        Arguments.of("account usage", SqliteUsage.ACCOUNT_USAGE,
+        Arguments.of("account usage", HOT.accountUsage(),
             List.of("usage_daily USING PRIMARY KEY (workspace_id=? AND account_key=? AND day>? AND day<?)",
                 "usage_daily USING INDEX usage_by_user (workspace_id=? AND user_id=? AND day>? AND day<?)",
                 "users USING INDEX users_by_account (workspace_id=? AND account_id=?)")),
-        Arguments.of("user usage", SqliteUsage.USER_USAGE,
+        Arguments.of("user usage", HOT.userUsage(),
             List.of("usage_daily USING INDEX usage_by_user (workspace_id=? AND user_id=? AND day>? AND day<?)")),
-        Arguments.of("account sessions", SqliteUsage.ACCOUNT_SESSIONS,
+        Arguments.of("account sessions", HOT.accountSessions(),
             List.of("sessions USING INDEX sessions_by_account (workspace_id=? AND account_key=? AND start_ms>? AND start_ms<?)",
                 "sessions USING INDEX sessions_by_user (workspace_id=? AND user_id=? AND start_ms>? AND start_ms<?)")),
-        Arguments.of("user sessions", SqliteUsage.USER_SESSIONS,
+        Arguments.of("user sessions", HOT.userSessions(),
             List.of("sessions USING INDEX sessions_by_user (workspace_id=? AND user_id=? AND start_ms>? AND start_ms<?)")),
-        Arguments.of("accounts' activity", SqliteUsage.ACTIVITY_OF_ACCOUNTS + "(?, ?)",
+        Arguments.of("accounts' activity", HOT.activityOfAccounts() + "(?, ?)",
             List.of("activity_daily USING PRIMARY KEY (workspace_id=? AND account_key=?)")),
-        Arguments.of("users' account-less activity", SqliteUsage.ACTIVITY_OF_USERS + "(?, ?)",
+        Arguments.of("users' account-less activity", HOT.activityOfUsers() + "(?, ?)",
             List.of("activity_daily USING PRIMARY KEY (workspace_id=? AND account_key=? AND user_id=?)")),
-        Arguments.of("an account's users", SqliteProfiles.USERS_OF,
+        Arguments.of("an account's users", JdbcProfiles.usersOf(Dialect.SQLITE),
             List.of("users USING INDEX users_by_account (workspace_id=? AND account_id=?)")),
-        Arguments.of("a user's events", SqliteLedger.EventsQuery.of(1, byUser, Long.MAX_VALUE, 50).sql(),
+        Arguments.of("a user's events", JdbcLedger.EventsQuery.of(Dialect.SQLITE, 1, byUser, Long.MAX_VALUE, 50).sql(),
             List.of("r USING PRIMARY KEY (workspace_id=? AND user_id=? AND seq<?)",
                 "e USING INTEGER PRIMARY KEY (rowid=?)",
                 "events USING INDEX events_by_workspace (workspace_id=? AND seq>? AND seq<?)")),
-        Arguments.of("an account's events", SqliteLedger.EventsQuery.of(1, byAccount, Long.MAX_VALUE, 50).sql(),
+        Arguments.of("an account's events", JdbcLedger.EventsQuery.of(Dialect.SQLITE, 1, byAccount, Long.MAX_VALUE, 50).sql(),
             List.of("r USING PRIMARY KEY (workspace_id=? AND account_id=? AND seq<?)",
                 "r USING PRIMARY KEY (workspace_id=? AND user_id=? AND seq<?)",
                 "events USING INDEX events_by_workspace (workspace_id=? AND seq>? AND seq<?)",
                 "users USING INDEX users_by_account (workspace_id=? AND account_id=?)")),
-        Arguments.of("a workspace's events", SqliteLedger.EventsQuery.of(1, new EventFilter(null, null, null, null, null),
+        Arguments.of("a workspace's events", JdbcLedger.EventsQuery.of(Dialect.SQLITE, 1, new EventFilter(null, null, null, null, null),
             Long.MAX_VALUE, 50).sql(), List.of("events USING INDEX events_by_workspace (workspace_id=? AND seq<?)")),
-        Arguments.of("the debugger's warnings", SqliteLedger.WARNED_EVENTS,
+        Arguments.of("the debugger's warnings", JdbcLedger.warnedEvents(Dialect.SQLITE),
             List.of("events USING INDEX events_with_warnings (workspace_id=?)",
                 "event_warnings USING INDEX event_warnings_by_workspace (workspace_id=?)")),
-        Arguments.of("the debugger's failed events", SqliteLedger.FAILED_EVENTS, List.of()));
+        Arguments.of("the debugger's failed events", JdbcLedger.FAILED_EVENTS, List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -95,8 +101,12 @@ class HotQueryPlansTest {
       assertThat(plan).as("plan of %s", name)
           .anyMatch(line -> line.equals("SEARCH " + search) || line.equals("SEARCH " + covering));
     }
+    // A subquery's rows are read as they are made (a co-routine): scanning those reads no table.
+    List<String> subqueries = plan.stream().filter(line -> line.startsWith("CO-ROUTINE "))
+        .map(line -> "SCAN " + line.substring("CO-ROUTINE ".length())).toList();
     assertThat(plan).as("plan of %s: no table scanned", name)
-        .noneMatch(line -> line.startsWith("SCAN ") && !line.startsWith("SCAN (subquery") && !line.startsWith("SCAN CONSTANT"));
+        .noneMatch(line -> line.startsWith("SCAN ") && !line.startsWith("SCAN (subquery") && !line.startsWith("SCAN CONSTANT")
+            && !subqueries.contains(line));
   }
 
   private static List<String> plan(String sql) throws Exception {

@@ -13,6 +13,7 @@ import dev.uptake.store.Appended;
 import dev.uptake.store.IngestBatch;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
+import dev.uptake.store.jdbc.GroupCommitLog;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -41,13 +42,23 @@ class SqliteEventLogFailureTest {
   SqliteStore store;
   long workspaceId;
   Connection connection;
-  SqliteEventLog log;
+  GroupCommitLog log;
 
   @BeforeEach
   void open() throws Exception {
     store = SqliteStore.open(new StoreConfig(dir), new TestClock(NOW), new KeyFactory(new SecureRandom()));
     workspaceId = store.workspaces().create("Acme", Region.US).workspace().id();
     connection = SqliteStore.logSource(dir, 2_048).getConnection();
+  }
+
+  /** The event log's writer over this data directory, writing with {@code writer}. */
+  GroupCommitLog start(GroupCommitLog.Writer writer) {
+    DataDirLock lock = DataDirLock.acquire(dir);
+    return GroupCommitLog.start(() -> {
+      try (lock) {
+        connection.close();
+      }
+    }, writer, () -> {});
   }
 
   @AfterEach
@@ -82,7 +93,7 @@ class SqliteEventLogFailureTest {
     GroupWriter real = new GroupWriter(connection);
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    log = SqliteEventLog.start(DataDirLock.acquire(dir), connection, group -> {
+    log = start(group -> {
       if (holds(group, "first")) {
         firstStarted.countDown();
         waitFor(release);
@@ -112,7 +123,7 @@ class SqliteEventLogFailureTest {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger writes = new AtomicInteger();
-    log = SqliteEventLog.start(DataDirLock.acquire(dir), connection, group -> {
+    log = start(group -> {
       writes.incrementAndGet();
       if (holds(group, "first")) {
         firstStarted.countDown();
@@ -136,7 +147,7 @@ class SqliteEventLogFailureTest {
   void errorOnTheWriterFailsEveryWaitingAndLaterRequestAtOnce() throws Exception {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    log = SqliteEventLog.start(DataDirLock.acquire(dir), connection, group -> {
+    log = start(group -> {
       firstStarted.countDown();
       waitFor(release);
       throw new OutOfMemoryError("Java heap space");

@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.rollups.Cell;
@@ -25,40 +25,54 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 
-/** Sessions and daily usage cells in SQLite. */
-final class SqliteUsage implements Usage {
+/** Sessions and daily usage cells. */
+public final class JdbcUsage implements Usage {
 
   private static final String CELL_COLUMNS =
       "day, user_id, account_key, module, feature, events, sessions, duration_ms, active_ms";
 
-  /*
-   * The hot queries name the index they need (INDEXED BY) or keep a term from an index that would
-   * read far more (+day): without statistics SQLite scanned every account-less row or 60 days of
-   * every account for one account's page (HotQueryPlansTest checks each plan).
+  /**
+   * The hot queries. On SQLite they name the index they need (INDEXED BY) or keep a term from an
+   * index that would read far more ({@code +day}): without statistics SQLite scanned every
+   * account-less row or 60 days of every account for one account's page (HotQueryPlansTest checks
+   * each plan). PostgreSQL plans them itself.
    */
-  /** Users linked to an account (the parameters: workspace, account). */
-  private static final String LINKED_USERS =
-      "SELECT user_id FROM users INDEXED BY users_by_account WHERE workspace_id = ? AND account_id = ?";
-  static final String ACCOUNT_USAGE =
-      "SELECT " + CELL_COLUMNS + " FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day BETWEEN ? AND ?"
-          + " UNION ALL SELECT " + CELL_COLUMNS + " FROM usage_daily INDEXED BY usage_by_user WHERE workspace_id = ?"
-          + " AND account_key = '' AND day BETWEEN ? AND ? AND user_id IN (" + LINKED_USERS + ")";
-  static final String USER_USAGE = "SELECT " + CELL_COLUMNS + " FROM usage_daily INDEXED BY usage_by_user"
-      + " WHERE workspace_id = ? AND user_id = ? AND day BETWEEN ? AND ?";
-  static final String ACCOUNT_SESSIONS =
-      "SELECT session_key, start_ms FROM sessions INDEXED BY sessions_by_account WHERE workspace_id = ?"
-          + " AND account_key = ? AND start_ms >= ? AND start_ms < ? UNION ALL SELECT session_key, start_ms FROM sessions"
-          + " INDEXED BY sessions_by_user WHERE workspace_id = ? AND account_key = '' AND start_ms >= ? AND start_ms < ?"
-          + " AND user_id IN (" + LINKED_USERS + ") ORDER BY start_ms DESC LIMIT ?";
-  static final String USER_SESSIONS = "SELECT session_key, start_ms FROM sessions INDEXED BY sessions_by_user"
-      + " WHERE workspace_id = ? AND user_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT ?";
+  public record HotSql(
+      String accountUsage, String userUsage, String accountSessions, String userSessions, String activityOfAccounts,
+      String activityOfUsers) {
+
+    public static HotSql of(Dialect dialect) {
+      String linkedUsers = "SELECT user_id FROM users" + dialect.indexedBy("users_by_account")
+          + " WHERE workspace_id = ? AND account_id = ?";
+      String byUser = dialect.indexedBy("usage_by_user");
+      String sessionsByUser = dialect.indexedBy("sessions_by_user");
+      // By the primary key (workspace, account key, user, day): the day index would read every account's days.
+      String days = " AND " + dialect.unindexed("day") + " BETWEEN ? AND ? AND ";
+      return new HotSql(
+          "SELECT " + CELL_COLUMNS + " FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day BETWEEN ? AND ?"
+              + " UNION ALL SELECT " + CELL_COLUMNS + " FROM usage_daily" + byUser + " WHERE workspace_id = ?"
+              + " AND account_key = '' AND day BETWEEN ? AND ? AND user_id IN (" + linkedUsers + ")",
+          "SELECT " + CELL_COLUMNS + " FROM usage_daily" + byUser + " WHERE workspace_id = ? AND user_id = ?"
+              + " AND day BETWEEN ? AND ?",
+          "SELECT session_key, start_ms FROM sessions" + dialect.indexedBy("sessions_by_account") + " WHERE workspace_id = ?"
+              + " AND account_key = ? AND start_ms >= ? AND start_ms < ? UNION ALL SELECT session_key, start_ms FROM sessions"
+              + sessionsByUser + " WHERE workspace_id = ? AND account_key = '' AND start_ms >= ? AND start_ms < ?"
+              + " AND user_id IN (" + linkedUsers + ") ORDER BY start_ms DESC LIMIT ?",
+          "SELECT session_key, start_ms FROM sessions" + sessionsByUser
+              + " WHERE workspace_id = ? AND user_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT ?",
+          ACTIVITY + " WHERE workspace_id = ?" + days + "account_key IN ",
+          ACTIVITY + " WHERE workspace_id = ? AND account_key = ''" + days + "user_id IN ");
+    }
+  }
 
   private final DataSource pool;
   private final SessionJson sessions;
+  private final HotSql sql;
 
-  SqliteUsage(DataSource pool, ObjectMapper json) {
+  public JdbcUsage(DataSource pool, ObjectMapper json, Dialect dialect) {
     this.pool = pool;
     this.sessions = new SessionJson(json);
+    this.sql = HotSql.of(dialect);
   }
 
   @Override
@@ -132,7 +146,7 @@ final class SqliteUsage implements Usage {
     List<UsageRow> rows = new ArrayList<>();
     Sql.query(
         pool,
-        ACCOUNT_USAGE,
+        sql.accountUsage(),
         result -> rows.add(row(result)),
         workspaceId, accountId, from.toString(), to.toString(), workspaceId, from.toString(), to.toString(),
         workspaceId, accountId);
@@ -144,7 +158,7 @@ final class SqliteUsage implements Usage {
     List<UsageRow> rows = new ArrayList<>();
     Sql.query(
         pool,
-        USER_USAGE,
+        sql.userUsage(),
         result -> rows.add(row(result)),
         workspaceId, userId, from.toString(), to.toString());
     return rows;
@@ -154,7 +168,7 @@ final class SqliteUsage implements Usage {
   public List<Session> accountSessions(long workspaceId, String accountId, long from, long to, int limit) {
     return withPieces(
         workspaceId,
-        ACCOUNT_SESSIONS,
+        sql.accountSessions(),
         workspaceId, accountId, from, to, workspaceId, from, to, workspaceId, accountId, limit);
   }
 
@@ -162,7 +176,7 @@ final class SqliteUsage implements Usage {
   public List<Session> userSessions(long workspaceId, String userId, long from, long to, int limit) {
     return withPieces(
         workspaceId,
-        USER_SESSIONS,
+        sql.userSessions(),
         workspaceId, userId, from, to, limit);
   }
 
@@ -186,10 +200,6 @@ final class SqliteUsage implements Usage {
   }
 
   private static final String ACTIVITY = "SELECT account_key, user_id, day, events, sessions, active_ms FROM activity_daily";
-  /** By the primary key (workspace, account key, user, day): the day index would read every account's days. */
-  static final String ACTIVITY_OF_ACCOUNTS = ACTIVITY + " WHERE workspace_id = ? AND +day BETWEEN ? AND ? AND account_key IN ";
-  static final String ACTIVITY_OF_USERS =
-      ACTIVITY + " WHERE workspace_id = ? AND account_key = '' AND +day BETWEEN ? AND ? AND user_id IN ";
 
   @Override
   public List<DayActivity> activity(long workspaceId, LocalDate from, LocalDate to) {
@@ -203,9 +213,9 @@ final class SqliteUsage implements Usage {
   public List<DayActivity> activity(
       long workspaceId, Collection<String> accountKeys, Collection<String> accountlessUsers, LocalDate from, LocalDate to) {
     List<DayActivity> rows = new ArrayList<>();
-    Sql.queryIn(pool, ACTIVITY_OF_ACCOUNTS, accountKeys,
+    Sql.queryIn(pool, sql.activityOfAccounts(), accountKeys,
         result -> rows.add(dayActivity(result)), workspaceId, from.toString(), to.toString());
-    Sql.queryIn(pool, ACTIVITY_OF_USERS,
+    Sql.queryIn(pool, sql.activityOfUsers(),
         accountlessUsers, result -> rows.add(dayActivity(result)), workspaceId, from.toString(), to.toString());
     return rows;
   }

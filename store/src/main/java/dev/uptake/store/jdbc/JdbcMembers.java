@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import dev.uptake.store.Members;
 import java.time.Clock;
@@ -10,12 +10,12 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Members, memberships and web sessions in SQLite ({@code uptake.db}). */
-final class SqliteMembers implements Members {
+public final class JdbcMembers implements Members {
 
   private final DataSource pool;
   private final Clock clock;
 
-  SqliteMembers(DataSource pool, Clock clock) {
+  public JdbcMembers(DataSource pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
   }

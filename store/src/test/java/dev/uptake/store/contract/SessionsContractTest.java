@@ -1,18 +1,17 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uptake.core.fixtures.TestClock;
-import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.core.keys.Region;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionEvent;
 import dev.uptake.core.sessions.SessionMerge;
 import dev.uptake.core.sessions.Sessionizer;
 import dev.uptake.store.ProcessedBatch;
-import dev.uptake.store.StoreConfig;
+import dev.uptake.store.Store;
+import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,7 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * random arrivals in random batches (late events that move a session's start, events that join two
  * sessions, duplicates), and when a shorter timeout splits a stored session.
  */
-class SessionPiecesPropertyTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
+class SessionsContractTest {
+
+  @Parameter Backend backend;
 
   static final long MINUTE = 60_000;
   static final String[] KEYS = {"u1", "u2", "u3"};
@@ -40,7 +46,7 @@ class SessionPiecesPropertyTest {
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void storedSessionsEqualBatchRecomputation(long seed) {
     Random random = new Random(seed);
-    try (SqliteStore store = SqliteStore.open(new StoreConfig(dir), new TestClock(Instant.parse("2024-05-01T00:00:00Z")), new KeyFactory(new SecureRandom()))) {
+    try (Store store = backend.open(dir, new TestClock(Instant.parse("2024-05-01T00:00:00Z")))) {
       long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
       List<SessionEvent> all = new ArrayList<>();
       for (int i = 0; i < 150; i++) {
@@ -54,10 +60,9 @@ class SessionPiecesPropertyTest {
       }
       Collections.shuffle(arrivals, random);
 
-      long seq = 0;
       for (int from = 0; from < arrivals.size(); ) {
         int to = Math.min(arrivals.size(), from + 1 + random.nextInt(20));
-        commit(store, workspace, ++seq, arrivals.subList(from, to), 30 * MINUTE);
+        commit(store, workspace, arrivals.subList(from, to), 30 * MINUTE);
         from = to;
       }
 
@@ -74,13 +79,13 @@ class SessionPiecesPropertyTest {
 
   @org.junit.jupiter.api.Test
   void aSessionThatAShorterTimeoutSplitsIsStoredAsItsParts() {
-    try (SqliteStore store = SqliteStore.open(new StoreConfig(dir), new TestClock(Instant.parse("2024-05-01T00:00:00Z")), new KeyFactory(new SecureRandom()))) {
+    try (Store store = backend.open(dir, new TestClock(Instant.parse("2024-05-01T00:00:00Z")))) {
       long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
       List<SessionEvent> first = List.of(event(0, "a"), event(40, "b"), event(80, "c"));
-      commit(store, workspace, 1, first, 45 * MINUTE);
+      commit(store, workspace, first, 45 * MINUTE);
       assertThat(store.usage().userSessions(workspace, "u1", Long.MIN_VALUE, Long.MAX_VALUE, 10)).hasSize(1);
 
-      commit(store, workspace, 2, List.of(event(85, "d")), 30 * MINUTE);
+      commit(store, workspace, List.of(event(85, "d")), 30 * MINUTE);
 
       assertThat(store.usage().userSessions(workspace, "u1", Long.MIN_VALUE, Long.MAX_VALUE, 10))
           .extracting(session -> session.events().stream().map(SessionEvent::messageId).toList())
@@ -92,7 +97,7 @@ class SessionPiecesPropertyTest {
     return new SessionEvent(minute * MINUTE, messageId, "u1", "", "Reports", "Open", null, null);
   }
 
-  private static void commit(SqliteStore store, long workspace, long seq, List<SessionEvent> batch, long timeout) {
+  private static void commit(Store store, long workspace, List<SessionEvent> batch, long timeout) {
     Map<String, List<SessionEvent>> byKey = new HashMap<>();
     batch.forEach(event -> byKey.computeIfAbsent(event.userId(), key -> new ArrayList<>()).add(event));
     Map<String, SessionMerge.Reach> reaches = new HashMap<>();
@@ -100,7 +105,7 @@ class SessionPiecesPropertyTest {
     Map<String, List<Session>> reached = store.usage().sessions(workspace).reached(reaches);
     List<SessionMerge.Change> changes = new ArrayList<>();
     byKey.forEach((key, events) -> changes.add(SessionMerge.merge(key, reached.getOrDefault(key, List.of()), events, timeout)));
-    store.processingLog().commit(new ProcessedBatch(seq, List.of(new ProcessedBatch.WorkspaceChanges(
+    store.stateWriter().commit(new ProcessedBatch(0, List.of(new ProcessedBatch.WorkspaceChanges(
         workspace, batch.size(), List.of(), List.of(), Map.of(), changes, Map.of()))));
   }
 }

@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import dev.uptake.core.keys.EventKeys;
 import dev.uptake.core.keys.KeyFactory;
@@ -23,7 +23,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Workspaces and credentials in SQLite. Admin tokens are stored as SHA-256 hashes only. */
-final class SqliteWorkspaces implements Workspaces {
+public final class JdbcWorkspaces implements Workspaces {
 
   private static final String COLUMNS =
       "w.id, w.public_id, w.name, w.region, w.webhook_secret, w.created_at";
@@ -32,7 +32,7 @@ final class SqliteWorkspaces implements Workspaces {
   private final Clock clock;
   private final KeyFactory keys;
 
-  SqliteWorkspaces(DataSource pool, Clock clock, KeyFactory keys) {
+  public JdbcWorkspaces(DataSource pool, Clock clock, KeyFactory keys) {
     this.pool = pool;
     this.clock = clock;
     this.keys = keys;
@@ -53,7 +53,7 @@ final class SqliteWorkspaces implements Workspaces {
                   publicId, name, region.id(), now.toEpochMilli());
           insertKeys(connection, id, eventKeys, now);
           insertAdminToken(connection, id, adminToken, now);
-          insert(connection, "INSERT INTO ingest_stats (workspace_id) VALUES (?)", id);
+          update(connection, "INSERT INTO ingest_stats (workspace_id) VALUES (?)", id);
           Workspace workspace = new Workspace(id, publicId, name, region, Optional.empty(), now);
           return new Created(workspace, eventKeys, adminToken);
         });
@@ -169,7 +169,7 @@ final class SqliteWorkspaces implements Workspaces {
 
   private void insertAdminToken(Connection connection, long id, String token, Instant now)
       throws SQLException {
-    insert(
+    update(
         connection,
         "INSERT INTO admin_tokens (token_hash, workspace_id, created_at) VALUES (?, ?, ?)",
         sha256(token), id, now.toEpochMilli());
@@ -231,7 +231,7 @@ final class SqliteWorkspaces implements Workspaces {
             expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String sha256(String text) {
+  public static String sha256(String text) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);

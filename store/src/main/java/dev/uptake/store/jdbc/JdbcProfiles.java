@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.identity.AccountState;
@@ -15,14 +15,16 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Users and accounts read from their JSON states. */
-final class SqliteProfiles implements Profiles {
+public final class JdbcProfiles implements Profiles {
 
   private final DataSource pool;
   private final ProfileJson profiles;
+  private final String usersOf;
 
-  SqliteProfiles(DataSource pool, ObjectMapper json) {
+  public JdbcProfiles(DataSource pool, ObjectMapper json, Dialect dialect) {
     this.pool = pool;
     this.profiles = new ProfileJson(json);
+    this.usersOf = usersOf(dialect);
   }
 
   @Override
@@ -52,15 +54,17 @@ final class SqliteProfiles implements Profiles {
   }
 
   /** By the account index: ordered by user_id, SQLite would rather scan the workspace's users in key order. */
-  static final String USERS_OF =
-      "SELECT user_id, state FROM users INDEXED BY users_by_account WHERE workspace_id = ? AND account_id = ? ORDER BY user_id";
+  public static String usersOf(Dialect dialect) {
+    return "SELECT user_id, state FROM users" + dialect.indexedBy("users_by_account")
+        + " WHERE workspace_id = ? AND account_id = ? ORDER BY user_id";
+  }
 
   @Override
   public List<UserState> usersOf(long workspaceId, String accountId) {
     List<UserState> users = new ArrayList<>();
     Sql.query(
         pool,
-        USERS_OF,
+        usersOf,
         rows -> users.add(profiles.readUser(rows.getString(1), rows.getString(2))),
         workspaceId, accountId);
     return users;

@@ -1,11 +1,9 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import dev.uptake.store.Appended;
 import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestBatch;
 import dev.uptake.store.StoreUnavailableException;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +13,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,70 +24,59 @@ import org.slf4j.LoggerFactory;
  * request's content never fails another's. An {@link Error} on the writer thread fails every
  * waiting request and every later one ({@link #failure()}): the process must restart.
  */
-final class SqliteEventLog implements EventLog, AutoCloseable {
+public final class GroupCommitLog implements EventLog, AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(SqliteEventLog.class);
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
 
   /** A group stops growing at this many items, to bound a transaction's latency. */
-  static final int MAX_GROUP_ITEMS = 10_000;
+  public static final int MAX_GROUP_ITEMS = 10_000;
 
   private static final int QUEUE_CAPACITY = 2_048;
-  /** How often the writer refreshes the planner's statistics, when it has a moment. */
-  static final long OPTIMIZE_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
+  /** How often the writer runs its store's upkeep (the planner's statistics), when it has a moment. */
+  public static final long UPKEEP_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
 
   private record Pending(IngestBatch batch, CompletableFuture<Appended> done) {}
 
-  /** Writes and commits a group of batches in one transaction: {@link GroupWriter#write}. */
+  /** Writes and commits a group of batches in one transaction; one receipt per batch, in order. */
   @FunctionalInterface
-  interface Writer {
+  public interface Writer {
     List<Appended> write(List<IngestBatch> batches) throws SQLException;
   }
 
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-  private final DataDirLock lock;
-  private final Connection connection;
+  private final AutoCloseable resources;
   private final Writer writer;
+  private final Runnable upkeep;
   private final Thread thread;
   private volatile boolean closed;
   private volatile Throwable failure;
-  private long optimizedAt;
+  private long keptUpAt;
   private final AtomicLong groups = new AtomicLong();
   private final AtomicLong groupedRequests = new AtomicLong();
 
-  private SqliteEventLog(DataDirLock lock, Connection connection, Writer writer) {
-    this.lock = lock;
-    this.connection = connection;
+  private GroupCommitLog(AutoCloseable resources, Writer writer, Runnable upkeep) {
+    this.resources = resources;
     this.writer = writer;
+    this.upkeep = upkeep;
     this.thread = new Thread(this::run, "uptake-event-log-writer");
   }
 
-  static SqliteEventLog start(Path dataDir, DataSource source) {
-    DataDirLock lock = DataDirLock.acquire(dataDir);
-    try {
-      Connection connection = source.getConnection();
-      return start(lock, connection, new GroupWriter(connection)::write);
-    } catch (SQLException e) {
-      lock.close();
-      throw new StoreUnavailableException("cannot open the event log in " + dataDir + ": " + e, e);
-    }
-  }
-
-  /** Starts the writer thread of a log that writes with {@code writer}. */
-  static SqliteEventLog start(DataDirLock lock, Connection connection, Writer writer) {
-    SqliteEventLog eventLog = new SqliteEventLog(lock, connection, writer);
-    eventLog.optimize(true);
+  /**
+   * Starts the writer thread of a log that writes with {@code writer}.
+   *
+   * @param resources what the log holds (its connection, a lock), closed with it
+   * @param upkeep what the writer runs at start and then hourly while idle (it must not throw)
+   */
+  public static GroupCommitLog start(AutoCloseable resources, Writer writer, Runnable upkeep) {
+    GroupCommitLog eventLog = new GroupCommitLog(resources, writer, upkeep);
+    eventLog.keepUp();
     eventLog.thread.start();
     return eventLog;
   }
 
-  /** Keeps the planner's statistics of uptake.db current: at start, then hourly. */
-  private void optimize(boolean opening) {
-    try {
-      SqliteStore.optimize(connection, opening);
-    } catch (SQLException e) {
-      log.warn("PRAGMA optimize on the event log failed; queries may plan worse until it succeeds", e);
-    }
-    optimizedAt = System.nanoTime();
+  private void keepUp() {
+    upkeep.run();
+    keptUpAt = System.nanoTime();
   }
 
   @Override
@@ -130,8 +116,8 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
       try {
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
-          if (System.nanoTime() - optimizedAt > OPTIMIZE_EVERY_NANOS) {
-            optimize(false); // while idle, so no append waits for it
+          if (System.nanoTime() - keptUpAt > UPKEEP_EVERY_NANOS) {
+            keepUp(); // while idle, so no append waits for it
           }
           continue;
         }
@@ -223,10 +209,9 @@ final class SqliteEventLog implements EventLog, AutoCloseable {
       pending.done.completeExceptionally(unavailable("the event log is closed", null));
     }
     try {
-      connection.close();
-    } catch (SQLException e) {
-      log.warn("closing the event log connection failed", e);
+      resources.close();
+    } catch (Exception e) {
+      log.warn("closing the event log's connection failed", e);
     }
-    lock.close();
   }
 }

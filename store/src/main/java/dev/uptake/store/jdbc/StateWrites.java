@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +11,7 @@ import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionJson;
 import dev.uptake.core.sessions.SessionMerge;
+import dev.uptake.store.CursorMovedException;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.Quarantined;
 import java.sql.Connection;
@@ -20,49 +21,62 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Writes one processing commit to state.db inside the processing log's transaction: the cursor
- * and the commit's version, each workspace's users, accounts, warnings, sessions, usage and
- * activity, the events set aside or released, and the events API's indexes.
+ * Writes one processing commit inside the caller's transaction: each workspace's users, accounts,
+ * warnings, sessions, usage and activity, the events set aside or released, the events API's
+ * indexes, and last the cursor, which must still be where the batch started. Rows are written in
+ * key order, so commits of several processes that touch the same rows wait for each other instead
+ * of deadlocking.
  */
-final class StateWrites {
+public final class StateWrites {
 
   private final ObjectMapper json;
   private final ProfileJson profiles;
   private final SessionJson sessions;
+  private final Dialect dialect;
 
-  StateWrites(ObjectMapper json) {
+  public StateWrites(ObjectMapper json, Dialect dialect) {
     this.json = json;
     this.profiles = new ProfileJson(json);
     this.sessions = new SessionJson(json);
+    this.dialect = dialect;
   }
 
-  /** Everything {@code batch} changes; the caller commits. */
-  void write(Connection connection, ProcessedBatch batch) throws SQLException {
-    long version = nextVersion(connection, batch.cursor());
-    for (ProcessedBatch.WorkspaceChanges changes : batch.workspaces()) {
+  /**
+   * Everything {@code batch} changes, its rows marked with {@code version}; the caller commits.
+   *
+   * @throws CursorMovedException when the cursor is not at {@code batch.from()}
+   */
+  public void write(Connection connection, ProcessedBatch batch, long version) throws SQLException {
+    List<ProcessedBatch.WorkspaceChanges> workspaces = new ArrayList<>(batch.workspaces());
+    workspaces.sort(Comparator.comparingLong(ProcessedBatch.WorkspaceChanges::workspaceId));
+    for (ProcessedBatch.WorkspaceChanges changes : workspaces) {
       write(connection, changes, version);
     }
     writeQuarantine(connection, batch);
     writePassed(connection, batch.passed());
+    moveCursor(connection, batch);
   }
 
-  /** Moves the cursor and returns the commit's version, which the rows it writes carry. */
-  private static long nextVersion(Connection connection, long cursor) throws SQLException {
-    Sql.update(connection, "UPDATE processing_cursor SET seq = ?, version = version + 1 WHERE id = 1", cursor);
-    long[] version = {0};
-    try (PreparedStatement read = connection.prepareStatement("SELECT version FROM processing_cursor WHERE id = 1");
-        ResultSet rows = read.executeQuery()) {
-      rows.next();
-      version[0] = rows.getLong(1);
+  /** Last, so the cursor's row is held only for the end of a commit that others may be making too. */
+  private static void moveCursor(Connection connection, ProcessedBatch batch) throws SQLException {
+    if (Sql.update(connection, "UPDATE processing_cursor SET seq = ? WHERE id = 1 AND seq = ?", batch.cursor(),
+        batch.from()) == 0) {
+      long[] found = {-1};
+      try (PreparedStatement read = connection.prepareStatement("SELECT seq FROM processing_cursor WHERE id = 1");
+          ResultSet rows = read.executeQuery()) {
+        if (rows.next()) {
+          found[0] = rows.getLong(1);
+        }
+      }
+      throw new CursorMovedException(batch.from(), found[0]);
     }
-    return version[0];
   }
 
   private static final Comparator<ProcessedBatch.Passed> BY_USER =
@@ -108,7 +122,7 @@ final class StateWrites {
         PreparedStatement setAside = connection.prepareStatement(
             "INSERT INTO quarantine (seq, workspace_id, message_id, error, failed_at, attempts) VALUES (?, ?, ?, ?, ?, 1)"
                 + " ON CONFLICT (seq) DO UPDATE SET error = excluded.error, failed_at = excluded.failed_at,"
-                + " attempts = attempts + 1, retry_requested = 0")) {
+                + " attempts = quarantine.attempts + 1, retry_requested = 0")) {
       for (long seq : batch.released()) {
         release.setLong(1, seq);
         release.addBatch();
@@ -127,35 +141,44 @@ final class StateWrites {
     }
   }
 
-  private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes, long seq) throws SQLException {
-    try (PreparedStatement users = connection.prepareStatement(
+  private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version) throws SQLException {
+    List<UserState> users = new ArrayList<>(changes.users());
+    users.sort(Comparator.comparing(UserState::userId));
+    List<AccountState> accounts = new ArrayList<>(changes.accounts());
+    accounts.sort(Comparator.comparing(AccountState::accountId));
+    if (dialect.concurrentWriters()) {
+      MergedProfiles merged = new MergedProfiles(profiles);
+      users = merged.users(connection, changes.workspaceId(), users);
+      accounts = merged.accounts(connection, changes.workspaceId(), accounts);
+    }
+    try (PreparedStatement userRows = connection.prepareStatement(
             "INSERT INTO users (workspace_id, user_id, account_id, state, updated_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT"
                 + " (workspace_id, user_id) DO UPDATE SET account_id = excluded.account_id, state = excluded.state,"
                 + " updated_version = excluded.updated_version");
-        PreparedStatement accounts = connection.prepareStatement(
+        PreparedStatement accountRows = connection.prepareStatement(
             "INSERT INTO accounts (workspace_id, account_id, state, updated_version) VALUES (?, ?, ?, ?) ON CONFLICT"
                 + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_version = excluded.updated_version");
         PreparedStatement warnings = connection.prepareStatement(
             "INSERT INTO event_warnings (seq, warnings, workspace_id) VALUES (?, ?, ?)"
                 + " ON CONFLICT (seq) DO UPDATE SET warnings = excluded.warnings")) {
-      for (UserState user : changes.users()) {
-        users.setLong(1, changes.workspaceId());
-        users.setString(2, user.userId());
-        users.setString(3, user.accountId());
-        users.setString(4, profiles.write(user));
-        users.setLong(5, seq);
-        users.addBatch();
+      for (UserState user : users) {
+        userRows.setLong(1, changes.workspaceId());
+        userRows.setString(2, user.userId());
+        userRows.setString(3, user.accountId());
+        userRows.setString(4, profiles.write(user));
+        userRows.setLong(5, version);
+        userRows.addBatch();
       }
-      users.executeBatch();
-      for (AccountState account : changes.accounts()) {
-        accounts.setLong(1, changes.workspaceId());
-        accounts.setString(2, account.accountId());
-        accounts.setString(3, profiles.write(account));
-        accounts.setLong(4, seq);
-        accounts.addBatch();
+      userRows.executeBatch();
+      for (AccountState account : accounts) {
+        accountRows.setLong(1, changes.workspaceId());
+        accountRows.setString(2, account.accountId());
+        accountRows.setString(3, profiles.write(account));
+        accountRows.setLong(4, version);
+        accountRows.addBatch();
       }
-      accounts.executeBatch();
-      for (Map.Entry<Long, List<Warning>> entry : changes.warnings().entrySet()) {
+      accountRows.executeBatch();
+      for (Map.Entry<Long, List<Warning>> entry : new TreeMap<>(changes.warnings()).entrySet()) {
         warnings.setLong(1, entry.getKey());
         warnings.setString(2, json.writeValueAsString(entry.getValue()));
         warnings.setLong(3, changes.workspaceId());
@@ -167,13 +190,13 @@ final class StateWrites {
     }
     writeSessions(connection, changes);
     writeUsage(connection, changes);
-    writeActivity(connection, changes, seq);
+    writeActivity(connection, changes, version);
     int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
     Sql.update(
         connection,
         "INSERT INTO processing_stats (workspace_id, processed, warnings) VALUES (?, ?, ?) ON CONFLICT"
-            + " (workspace_id) DO UPDATE SET processed = processed + excluded.processed,"
-            + " warnings = warnings + excluded.warnings",
+            + " (workspace_id) DO UPDATE SET processed = processing_stats.processed + excluded.processed,"
+            + " warnings = processing_stats.warnings + excluded.warnings",
         changes.workspaceId(), changes.processed(), warningCount);
   }
 
@@ -271,13 +294,13 @@ final class StateWrites {
     try (PreparedStatement add = connection.prepareStatement(
             "INSERT INTO usage_daily (workspace_id, account_key, day, user_id, module, feature, events, sessions,"
                 + " duration_ms, active_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id,"
-                + " account_key, day, user_id, module, feature) DO UPDATE SET events = events + excluded.events,"
-                + " sessions = sessions + excluded.sessions, duration_ms = duration_ms + excluded.duration_ms,"
-                + " active_ms = active_ms + excluded.active_ms");
+                + " account_key, day, user_id, module, feature) DO UPDATE SET events = usage_daily.events + excluded.events,"
+                + " sessions = usage_daily.sessions + excluded.sessions, duration_ms = usage_daily.duration_ms + excluded.duration_ms,"
+                + " active_ms = usage_daily.active_ms + excluded.active_ms");
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ? AND"
                 + " module = ? AND feature = ? AND events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0")) {
-      for (Map.Entry<Cell, Measures> delta : changes.usageDeltas().entrySet()) {
+      for (Map.Entry<Cell, Measures> delta : inKeyOrder(changes.usageDeltas()).entrySet()) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
         bindCell(add, changes.workspaceId(), cell);
@@ -297,16 +320,16 @@ final class StateWrites {
   }
 
   /** The usage deltas summed per account key, user and day: the rows the accounts list reads. */
-  private void writeActivity(Connection connection, ProcessedBatch.WorkspaceChanges changes, long seq)
+  private void writeActivity(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version)
       throws SQLException {
-    Map<Cell, Measures> byDay = new HashMap<>();
+    Map<Cell, Measures> byDay = new TreeMap<>(CELL_ORDER);
     changes.usageDeltas().forEach((cell, measures) ->
         byDay.merge(new Cell(cell.day(), cell.userId(), cell.accountKey(), "", ""), measures, Measures::plus));
     try (PreparedStatement add = connection.prepareStatement(
             "INSERT INTO activity_daily (workspace_id, account_key, user_id, day, events, sessions, active_ms,"
                 + " updated_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, account_key, user_id, day)"
-                + " DO UPDATE SET events = events + excluded.events, sessions = sessions + excluded.sessions,"
-                + " active_ms = active_ms + excluded.active_ms, updated_version = excluded.updated_version");
+                + " DO UPDATE SET events = activity_daily.events + excluded.events, sessions = activity_daily.sessions + excluded.sessions,"
+                + " active_ms = activity_daily.active_ms + excluded.active_ms, updated_version = excluded.updated_version");
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM activity_daily WHERE workspace_id = ? AND account_key = ? AND user_id = ? AND day = ?"
                 + " AND events = 0 AND sessions = 0 AND active_ms = 0")) {
@@ -320,7 +343,7 @@ final class StateWrites {
         add.setLong(5, measures.events());
         add.setLong(6, measures.sessions());
         add.setLong(7, measures.activeMillis());
-        add.setLong(8, seq);
+        add.setLong(8, version);
         add.addBatch();
         if (measures.events() < 0 || measures.sessions() < 0 || measures.activeMillis() < 0) {
           bindActivity(prune, changes.workspaceId(), cell);
@@ -330,6 +353,16 @@ final class StateWrites {
       add.executeBatch();
       prune.executeBatch();
     }
+  }
+
+  /** The order of usage_daily's primary key: (account key, day, user, module, feature). */
+  private static final Comparator<Cell> CELL_ORDER = Comparator.comparing(Cell::accountKey).thenComparing(Cell::day)
+      .thenComparing(Cell::userId).thenComparing(Cell::module).thenComparing(Cell::feature);
+
+  private static Map<Cell, Measures> inKeyOrder(Map<Cell, Measures> cells) {
+    Map<Cell, Measures> sorted = new TreeMap<>(CELL_ORDER);
+    sorted.putAll(cells);
+    return sorted;
   }
 
   private static void bindActivity(PreparedStatement statement, long workspaceId, Cell cell) throws SQLException {

@@ -1,17 +1,14 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uptake.core.fixtures.TestClock;
-import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.core.keys.Region;
 import dev.uptake.store.Members;
 import dev.uptake.store.Store;
-import dev.uptake.store.StoreConfig;
+import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class SqliteMembersTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
+class MembersContractTest {
+
+  @Parameter Backend backend;
 
   @TempDir Path dir;
   final TestClock clock = new TestClock(Instant.parse("2024-05-01T10:00:00Z"));
@@ -28,7 +32,7 @@ class SqliteMembersTest {
 
   @BeforeEach
   void open() {
-    store = SqliteStore.open(new StoreConfig(dir), clock, new KeyFactory(new SecureRandom()));
+    store = backend.open(dir, clock);
   }
 
   @AfterEach
@@ -52,7 +56,7 @@ class SqliteMembersTest {
   }
 
   private long rows() throws Exception {
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("uptake.db"));
+    try (Connection connection = backend.connect(dir);
         ResultSet count = connection.createStatement().executeQuery("SELECT count(*) FROM web_sessions")) {
       count.next();
       return count.getLong(1);

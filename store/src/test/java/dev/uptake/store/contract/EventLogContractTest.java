@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,6 @@ import dev.uptake.core.fixtures.TestClock;
 import dev.uptake.core.ingest.Normalizer;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.ingest.Rejection;
-import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.core.keys.Region;
 import dev.uptake.store.Appended;
 import dev.uptake.store.DebugEntry;
@@ -19,13 +18,10 @@ import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.Store;
-import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Workspace;
+import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +31,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class SqliteEventLogTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
+class EventLogContractTest {
+
+  @Parameter Backend backend;
 
   static final Instant NOW = Instant.parse("2024-05-01T10:05:00Z");
 
@@ -58,7 +61,7 @@ class SqliteEventLogTest {
   }
 
   Store open(Path path) {
-    return SqliteStore.open(new StoreConfig(path), clock, new KeyFactory(new SecureRandom()));
+    return backend.open(path, clock);
   }
 
   Outcome.Accepted accepted(Events events) {
@@ -188,17 +191,6 @@ class SqliteEventLogTest {
   }
 
   @Test
-  void rowAddedByAnotherWriterIsNotMistakenForADuplicate() throws Exception {
-    append(batch(workspace, Events.track("A").messageId("m1")));
-    try (Connection shell = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("uptake.db"))) {
-      shell.createStatement().execute("INSERT INTO events (seq, workspace_id, message_id, type, user_id, event_time,"
-          + " received_at, payload) VALUES (2, " + workspace.id() + ", 'from-a-shell', 'track', 'u1', 0, 0, '{}')");
-    }
-    assertThat(append(batch(workspace, Events.track("A").messageId("m2")))).isEqualTo(new Appended(1, 0));
-    assertThat(storedMessageIds(store, workspace)).containsExactlyInAnyOrder("m2", "from-a-shell", "m1");
-  }
-
-  @Test
   void eventsByUserAndAccountAreFoundBeforeAndAfterProcessingPassesThem() {
     append(batch(workspace, Events.track("A").user("u1").set("groupId", "acme").messageId("m1"),
         Events.track("B").user("u2").set("groupId", "globex").messageId("m2"),
@@ -210,7 +202,7 @@ class SqliteEventLogTest {
 
     List<ProcessedBatch.Passed> passed = store.processingLog().readAfter(0, 2, Long.MAX_VALUE).stream()
         .map(entry -> ProcessedBatch.Passed.of((LoggedEvent) entry)).toList();
-    store.processingLog().commit(new ProcessedBatch(2, List.of(), passed));
+    store.stateWriter().commit(new ProcessedBatch(0, 2, List.of(), passed));
 
     assertThat(messageIds(byUser)).as("indexed up to the cursor, the tail after").containsExactly("m4", "m3", "m1");
     assertThat(messageIds(byAccount)).containsExactly("m3", "m1");
@@ -220,15 +212,5 @@ class SqliteEventLogTest {
 
   List<String> messageIds(EventFilter filter) {
     return store.ledger().events(workspace.id(), filter, Long.MAX_VALUE, 50).stream().map(e -> e.event().messageId()).toList();
-  }
-
-  @Test
-  void secondAppenderOnTheSameDataDirectoryIsRefused() {
-    store.eventLog();
-    try (Store second = open(dir)) {
-      assertThatThrownBy(second::eventLog)
-          .isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("already running");
-    }
   }
 }

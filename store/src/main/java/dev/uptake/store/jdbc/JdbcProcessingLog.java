@@ -1,11 +1,9 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
 import dev.uptake.core.event.EventType;
 import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
-import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.ProcessingLog;
 import dev.uptake.store.UnreadableEvent;
 import java.sql.Connection;
@@ -18,31 +16,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.sqlite.SQLiteDataSource;
 
-/**
- * The events table read in seq order, and a batch's results written with the cursor to state.db
- * ({@link StateWrites}) on the processing log's own connection: state.db has no other writer, and
- * uptake.db's writer (the event log) never waits for it.
- */
-final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
+/** The events table read in seq order, the processor's batches on its own connections. */
+public final class JdbcProcessingLog implements ProcessingLog {
 
   private final DataSource pool;
   private final DataSource processorPool;
-  private final SQLiteDataSource state;
-  private final StateWrites writes;
-  private Connection writer;
-  private long optimizedAt;
 
   /**
    * @param pool for the cursor and the lag, which requests read
    * @param processorPool the processor's own, for the batches it reads
    */
-  SqliteProcessingLog(DataSource pool, DataSource processorPool, SQLiteDataSource state, ObjectMapper json) {
+  public JdbcProcessingLog(DataSource pool, DataSource processorPool) {
     this.pool = pool;
     this.processorPool = processorPool;
-    this.state = state;
-    this.writes = new StateWrites(json);
   }
 
   @Override
@@ -50,13 +37,6 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     long[] cursor = {0};
     Sql.query(pool, "SELECT seq FROM processing_cursor WHERE id = 1", rows -> cursor[0] = rows.getLong(1));
     return cursor[0];
-  }
-
-  @Override
-  public long version() {
-    long[] version = {0};
-    Sql.query(pool, "SELECT version FROM processing_cursor WHERE id = 1", rows -> version[0] = rows.getLong(1));
-    return version[0];
   }
 
   @Override
@@ -103,39 +83,6 @@ final class SqliteProcessingLog implements ProcessingLog, AutoCloseable {
     Sql.query(pool, "SELECT received_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1",
         rows -> received[0] = Instant.ofEpochMilli(rows.getLong(1)), seq);
     return received[0];
-  }
-
-  @Override
-  public synchronized void commit(ProcessedBatch batch) {
-    try {
-      if (writer == null) {
-        writer = state.getConnection();
-        SqliteStore.optimize(writer, true);
-        optimizedAt = System.nanoTime();
-      } else if (System.nanoTime() - optimizedAt > SqliteEventLog.OPTIMIZE_EVERY_NANOS) {
-        SqliteStore.optimize(writer, false); // state.db's statistics: its only writer keeps them current
-        optimizedAt = System.nanoTime();
-      }
-      Sql.immediate(writer, connection -> {
-        writes.write(connection, batch);
-        return null;
-      });
-    } catch (SQLException e) {
-      throw Sql.unavailable(e);
-    }
-  }
-
-  @Override
-  public synchronized void close() {
-    if (writer != null) {
-      try {
-        writer.close();
-      } catch (SQLException e) {
-        throw Sql.unavailable(e);
-      } finally {
-        writer = null;
-      }
-    }
   }
 
   /** The columns {@link #entry} reads, in its order. */

@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import dev.uptake.store.StoreUnavailableException;
 import java.sql.Connection;
@@ -12,23 +12,23 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /** The few JDBC shapes this package repeats: a query row by row, an insert, a transaction. */
-final class Sql {
+public final class Sql {
 
   /** Reads the current row. */
   @FunctionalInterface
-  interface RowReader {
+  public interface RowReader {
     void read(ResultSet rows) throws SQLException;
   }
 
   /** Work inside one transaction. */
   @FunctionalInterface
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
   private Sql() {}
 
-  static void query(DataSource pool, String sql, RowReader reader, Object... parameters) {
+  public static void query(DataSource pool, String sql, RowReader reader, Object... parameters) {
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, parameters);
@@ -49,7 +49,7 @@ final class Sql {
    * Runs {@code sql}, which ends with {@code IN }, once per chunk of {@code ids}: the chunk's
    * placeholders follow it, its values the other {@code parameters}.
    */
-  static void queryIn(DataSource pool, String sql, Collection<String> ids, RowReader reader, Object... parameters) {
+  public static void queryIn(DataSource pool, String sql, Collection<String> ids, RowReader reader, Object... parameters) {
     List<String> all = List.copyOf(ids);
     for (int from = 0; from < all.size(); from += CHUNK) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
@@ -61,7 +61,7 @@ final class Sql {
     }
   }
 
-  static <T> T inTransaction(DataSource pool, Work<T> work) {
+  public static <T> T inTransaction(DataSource pool, Work<T> work) {
     try (Connection connection = pool.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -80,11 +80,11 @@ final class Sql {
   }
 
   /**
-   * Runs {@code work} in a write transaction on a connection in auto-commit mode, rolling back on
+   * SQLite: runs {@code work} in a write transaction on a connection in auto-commit mode, rolling back on
    * failure. IMMEDIATE takes the write lock up front: a deferred transaction that reads first fails
    * with SQLITE_BUSY_SNAPSHOT when another connection wrote meanwhile.
    */
-  static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
+  public static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
     try (Statement control = connection.createStatement()) {
       control.execute("BEGIN IMMEDIATE");
       try {
@@ -107,26 +107,25 @@ final class Sql {
     }
   }
 
-  /** Runs an insert and returns the new row's id. */
-  static long insert(Connection connection, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+  /** Runs an insert into a table with an {@code id} column and returns the new row's id. */
+  public static long insert(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql + " RETURNING id")) {
       bind(statement, parameters);
-      statement.executeUpdate();
-      try (ResultSet keys = statement.getGeneratedKeys()) {
-        return keys.next() ? keys.getLong(1) : -1;
+      try (ResultSet keys = statement.executeQuery()) {
+        keys.next();
+        return keys.getLong(1);
       }
     }
   }
 
-  static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+  public static int update(Connection connection, String sql, Object... parameters) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, parameters);
       return statement.executeUpdate();
     }
   }
 
-  static StoreUnavailableException unavailable(SQLException e) {
+  public static StoreUnavailableException unavailable(SQLException e) {
     return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
   }
 

@@ -1,14 +1,14 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import dev.uptake.store.Quarantine;
 import javax.sql.DataSource;
 
 /** The quarantine table of state.db, through the pool (whose connections attach it). */
-final class SqliteQuarantine implements Quarantine {
+public final class JdbcQuarantine implements Quarantine {
 
   private final DataSource pool;
 
-  SqliteQuarantine(DataSource pool) {
+  public JdbcQuarantine(DataSource pool) {
     this.pool = pool;
   }
 

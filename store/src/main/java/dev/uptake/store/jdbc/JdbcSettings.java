@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,12 +8,12 @@ import dev.uptake.store.SettingsStore;
 import javax.sql.DataSource;
 
 /** Settings as the JSON of {@link SettingsCodec}, one row per workspace. */
-final class SqliteSettings implements SettingsStore {
+public final class JdbcSettings implements SettingsStore {
 
   private final DataSource pool;
   private final ObjectMapper json;
 
-  SqliteSettings(DataSource pool, ObjectMapper json) {
+  public JdbcSettings(DataSource pool, ObjectMapper json) {
     this.pool = pool;
     this.json = json;
   }

@@ -1,4 +1,4 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -21,15 +21,19 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /** Stats and debugger reads over the pool; they never wait for the event log's writer. */
-final class SqliteLedger implements IngestLedger {
+public final class JdbcLedger implements IngestLedger {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<DebugEntry.Reason>> REASONS = new TypeReference<>() {};
 
   private final DataSource pool;
+  private final Dialect dialect;
+  private final String warnedEvents;
 
-  SqliteLedger(DataSource pool) {
+  public JdbcLedger(DataSource pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
+    this.warnedEvents = warnedEvents(dialect);
   }
 
   @Override
@@ -54,15 +58,17 @@ final class SqliteLedger implements IngestLedger {
       "SELECT e.message_id, e.type, e.received_at, e.event_time, e.warnings, w.warnings, e.payload, q.error FROM ";
   static final String LATEST_EVENTS = DEBUG_COLUMNS + "events e LEFT JOIN event_warnings w ON w.seq = e.seq"
       + " LEFT JOIN quarantine q ON q.seq = e.seq WHERE e.workspace_id = ? ORDER BY e.seq DESC LIMIT ?";
-  static final String FAILED_EVENTS = DEBUG_COLUMNS + "quarantine q JOIN events e ON e.seq = q.seq"
+  public static final String FAILED_EVENTS = DEBUG_COLUMNS + "quarantine q JOIN events e ON e.seq = q.seq"
       + " LEFT JOIN event_warnings w ON w.seq = e.seq WHERE q.workspace_id = ? ORDER BY q.seq DESC LIMIT ?";
   /** The newest events with ingest's or processing's warnings, each found by its own index, never the whole log. */
-  static final String WARNED_EVENTS = DEBUG_COLUMNS + "events e LEFT JOIN event_warnings w ON w.seq = e.seq"
-      + " LEFT JOIN quarantine q ON q.seq = e.seq WHERE e.seq IN ("
-      + "SELECT seq FROM (SELECT seq FROM events INDEXED BY events_with_warnings WHERE workspace_id = ?"
-      + " AND warnings IS NOT NULL ORDER BY seq DESC LIMIT ?) UNION SELECT seq FROM (SELECT seq FROM event_warnings"
-      + " INDEXED BY event_warnings_by_workspace WHERE workspace_id = ? ORDER BY seq DESC LIMIT ?))"
-      + " ORDER BY e.seq DESC LIMIT ?";
+  public static String warnedEvents(Dialect dialect) {
+    return DEBUG_COLUMNS + "events e LEFT JOIN event_warnings w ON w.seq = e.seq"
+        + " LEFT JOIN quarantine q ON q.seq = e.seq WHERE e.seq IN ("
+        + "SELECT seq FROM (SELECT seq FROM events" + dialect.indexedBy("events_with_warnings") + " WHERE workspace_id = ?"
+        + " AND warnings IS NOT NULL ORDER BY seq DESC LIMIT ?) AS ingest UNION SELECT seq FROM (SELECT seq FROM"
+        + " event_warnings" + dialect.indexedBy("event_warnings_by_workspace") + " WHERE workspace_id = ?"
+        + " ORDER BY seq DESC LIMIT ?) AS processing) ORDER BY e.seq DESC LIMIT ?";
+  }
 
   @Override
   public List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit) {
@@ -70,7 +76,7 @@ final class SqliteLedger implements IngestLedger {
     if (filter != DebugEntry.Filter.REJECTED) {
       String sql = switch (filter) {
         case FAILED -> FAILED_EVENTS;
-        case WARNING -> WARNED_EVENTS;
+        case WARNING -> warnedEvents;
         default -> LATEST_EVENTS;
       };
       Object[] parameters = filter == DebugEntry.Filter.WARNING
@@ -127,8 +133,8 @@ final class SqliteLedger implements IngestLedger {
     for (long remaining = limit; remaining > 0; ) {
       int chunk = (int) Math.min(CHUNK, remaining);
       List<LogEntry> read = new ArrayList<>(chunk);
-      EventsQuery query = EventsQuery.of(workspaceId, filter, before, chunk);
-      Sql.query(pool, query.sql(), rows -> read.add(SqliteProcessingLog.entry(rows)), query.parameters().toArray());
+      EventsQuery query = EventsQuery.of(dialect, workspaceId, filter, before, chunk);
+      Sql.query(pool, query.sql(), rows -> read.add(JdbcProcessingLog.entry(rows)), query.parameters().toArray());
       for (LogEntry entry : read) {
         if (entry instanceof LoggedEvent event) {
           sink.accept(event); // a row this version cannot read is left out here; the debugger shows it as failed
@@ -148,31 +154,32 @@ final class SqliteLedger implements IngestLedger {
    * plus the log's unprocessed tail (events_by_workspace after the cursor: as long as processing
    * lags); with neither, the workspace's log (events_by_workspace).
    */
-  record EventsQuery(String sql, List<Object> parameters) {
+  public record EventsQuery(String sql, List<Object> parameters) {
 
-    private static final String LINKED_USERS =
-        "SELECT user_id FROM users INDEXED BY users_by_account WHERE workspace_id = ? AND account_id = ?";
     private static final String CURSOR = "(SELECT seq FROM processing_cursor WHERE id = 1)";
 
-    static EventsQuery of(long workspaceId, EventFilter filter, long beforeSeq, int limit) {
+    public static EventsQuery of(Dialect dialect, long workspaceId, EventFilter filter, long beforeSeq, int limit) {
+      String linkedUsers = "SELECT user_id FROM users" + dialect.indexedBy("users_by_account")
+          + " WHERE workspace_id = ? AND account_id = ?";
+      String byWorkspace = " FROM events" + dialect.indexedBy("events_by_workspace");
       List<Object> parameters = new ArrayList<>();
       StringBuilder sql = new StringBuilder();
       if (filter.userId() != null) {
         indexed(sql, parameters, "events_by_user", "r.user_id = ?", List.of(filter.userId()), workspaceId, beforeSeq, filter);
         sql.append(" UNION ALL ");
-        tail(sql, parameters, "user_id = ?", List.of(filter.userId()), workspaceId, beforeSeq, filter);
+        tail(sql, parameters, byWorkspace, "user_id = ?", List.of(filter.userId()), workspaceId, beforeSeq, filter);
       } else if (filter.accountId() != null) {
         indexed(sql, parameters, "events_by_account", "r.account_id = ?", List.of(filter.accountId()), workspaceId,
             beforeSeq, filter);
         sql.append(" UNION ALL ");
-        indexed(sql, parameters, "events_by_user", "e.group_id IS NULL AND r.user_id IN (" + LINKED_USERS + ")",
+        indexed(sql, parameters, "events_by_user", "e.group_id IS NULL AND r.user_id IN (" + linkedUsers + ")",
             List.of(workspaceId, filter.accountId()), workspaceId, beforeSeq, filter);
         sql.append(" UNION ALL ");
-        tail(sql, parameters, "(group_id = ? OR (group_id IS NULL AND user_id IN (" + LINKED_USERS + ")))",
+        tail(sql, parameters, byWorkspace, "(group_id = ? OR (group_id IS NULL AND user_id IN (" + linkedUsers + ")))",
             List.of(filter.accountId(), workspaceId, filter.accountId()), workspaceId, beforeSeq, filter);
       } else {
-        sql.append(SqliteProcessingLog.EVENT_COLUMNS)
-            .append(" FROM events INDEXED BY events_by_workspace WHERE workspace_id = ? AND seq < ?");
+        sql.append(JdbcProcessingLog.EVENT_COLUMNS)
+            .append(byWorkspace).append(" WHERE workspace_id = ? AND seq < ?");
         parameters.addAll(List.of(workspaceId, beforeSeq));
         filters(sql, parameters, "", filter);
       }
@@ -184,7 +191,7 @@ final class SqliteLedger implements IngestLedger {
     private static void indexed(
         StringBuilder sql, List<Object> parameters, String index, String condition, List<Object> values,
         long workspaceId, long beforeSeq, EventFilter filter) {
-      sql.append(SqliteProcessingLog.eventColumns("e"))
+      sql.append(JdbcProcessingLog.eventColumns("e"))
           .append(" FROM ").append(index).append(" r JOIN events e ON e.seq = r.seq WHERE r.workspace_id = ? AND ")
           .append(condition).append(" AND r.seq < ?");
       parameters.add(workspaceId);
@@ -195,9 +202,9 @@ final class SqliteLedger implements IngestLedger {
 
     /** The events after the cursor, which processing has not indexed yet. */
     private static void tail(
-        StringBuilder sql, List<Object> parameters, String condition, List<Object> values, long workspaceId,
+        StringBuilder sql, List<Object> parameters, String byWorkspace, String condition, List<Object> values, long workspaceId,
         long beforeSeq, EventFilter filter) {
-      sql.append(SqliteProcessingLog.EVENT_COLUMNS).append(" FROM events INDEXED BY events_by_workspace")
+      sql.append(JdbcProcessingLog.EVENT_COLUMNS).append(byWorkspace)
           .append(" WHERE workspace_id = ? AND seq > ").append(CURSOR).append(" AND seq < ? AND ").append(condition);
       parameters.addAll(List.of(workspaceId, beforeSeq));
       parameters.addAll(values);

@@ -1,25 +1,33 @@
-package dev.uptake.store.sqlite;
+package dev.uptake.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uptake.core.fixtures.TestClock;
 import dev.uptake.core.keys.EventKeys;
-import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.core.keys.Region;
 import dev.uptake.store.Store;
-import dev.uptake.store.StoreConfig;
+import dev.uptake.store.jdbc.JdbcWorkspaces;
 import dev.uptake.store.Workspaces;
+import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class SqliteWorkspacesTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
+class WorkspacesContractTest {
+
+  @Parameter Backend backend;
 
   @TempDir Path dir;
   final TestClock clock = new TestClock(Instant.parse("2024-05-01T10:00:00Z"));
@@ -28,7 +36,7 @@ class SqliteWorkspacesTest {
 
   @BeforeEach
   void open() {
-    store = SqliteStore.open(new StoreConfig(dir), clock, new KeyFactory(new SecureRandom()));
+    store = backend.open(dir, clock);
     workspaces = store.workspaces();
   }
 
@@ -59,11 +67,11 @@ class SqliteWorkspacesTest {
   @Test
   void adminTokenIsStoredOnlyAsAHash() throws Exception {
     String token = workspaces.create("Acme", Region.US).adminToken();
-    byte[] file = java.nio.file.Files.readAllBytes(dir.resolve(SqliteStore.FILE_NAME));
-    byte[] wal = java.nio.file.Files.exists(dir.resolve(SqliteStore.FILE_NAME + "-wal"))
-        ? java.nio.file.Files.readAllBytes(dir.resolve(SqliteStore.FILE_NAME + "-wal")) : new byte[0];
-    String all = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1) + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertThat(all).doesNotContain(token).contains(SqliteWorkspaces.sha256(token));
+    try (Connection connection = backend.connect(dir);
+        ResultSet rows = connection.createStatement().executeQuery("SELECT token_hash FROM admin_tokens")) {
+      rows.next();
+      assertThat(rows.getString(1)).isEqualTo(JdbcWorkspaces.sha256(token)).isNotEqualTo(token);
+    }
   }
 
   @Test

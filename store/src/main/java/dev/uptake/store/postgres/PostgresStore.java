@@ -1,0 +1,178 @@
+package dev.uptake.store.postgres;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.store.DatabaseUrl;
+import dev.uptake.store.EventLog;
+import dev.uptake.store.IngestLedger;
+import dev.uptake.store.Members;
+import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.ProcessorStores;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.Quarantine;
+import dev.uptake.store.SettingsStore;
+import dev.uptake.store.StateWriter;
+import dev.uptake.store.Store;
+import dev.uptake.store.StoreUnavailableException;
+import dev.uptake.store.Usage;
+import dev.uptake.store.Workspaces;
+import dev.uptake.store.jdbc.Dialect;
+import dev.uptake.store.jdbc.GroupCommitLog;
+import dev.uptake.store.jdbc.JdbcLedger;
+import dev.uptake.store.jdbc.JdbcMembers;
+import dev.uptake.store.jdbc.JdbcProcessingLog;
+import dev.uptake.store.jdbc.JdbcProfiles;
+import dev.uptake.store.jdbc.JdbcQuarantine;
+import dev.uptake.store.jdbc.JdbcSettings;
+import dev.uptake.store.jdbc.JdbcUsage;
+import dev.uptake.store.jdbc.JdbcWorkspaces;
+import java.time.Clock;
+
+/**
+ * The store in a PostgreSQL database: the same tables as the embedded store, one schema, and any
+ * number of Uptake processes on it at once. Every part has connections of its own, as in the
+ * embedded store: the event log's writer, the processor's writer and reads, and a pool for the API
+ * and the pages. Until the database answers and has this version's schema ({@link
+ * SchemaGate}), every call fails with {@link StoreUnavailableException} (503 to senders).
+ */
+public final class PostgresStore implements Store {
+
+  private static final int POOL_SIZE = 8;
+  private static final int PROCESSOR_POOL_SIZE = 2;
+
+  private final SchemaGate gate;
+  private final HikariDataSource pool;
+  private final HikariDataSource processorPool;
+  private final HikariDataSource logPool;
+  private final HikariDataSource statePool;
+  private final JdbcWorkspaces workspaces;
+  private final JdbcMembers members;
+  private final JdbcLedger ledger;
+  private final JdbcProcessingLog processingLog;
+  private final PostgresStateWriter stateWriter;
+  private final ProcessorStores forProcessor;
+  private final JdbcQuarantine quarantine;
+  private final JdbcProfiles profiles;
+  private final JdbcSettings settings;
+  private final JdbcUsage usage;
+  private GroupCommitLog eventLog;
+
+  private PostgresStore(SchemaGate gate, Clock clock, KeyFactory keys) {
+    this.gate = gate;
+    this.pool = pool(gate, "uptake-pg", POOL_SIZE);
+    this.processorPool = pool(gate, "uptake-pg-processor", PROCESSOR_POOL_SIZE);
+    this.logPool = pool(gate, "uptake-pg-log", 1);
+    this.statePool = pool(gate, "uptake-pg-state", 1);
+    ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    this.workspaces = new JdbcWorkspaces(pool, clock, keys);
+    this.members = new JdbcMembers(pool, clock);
+    this.ledger = new JdbcLedger(pool, Dialect.POSTGRESQL);
+    this.processingLog = new JdbcProcessingLog(pool, processorPool);
+    this.stateWriter = new PostgresStateWriter(pool, statePool, gate, json);
+    this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, Dialect.POSTGRESQL),
+        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, json, Dialect.POSTGRESQL));
+    this.quarantine = new JdbcQuarantine(pool);
+    this.profiles = new JdbcProfiles(pool, json, Dialect.POSTGRESQL);
+    this.settings = new JdbcSettings(pool, json);
+    this.usage = new JdbcUsage(pool, json, Dialect.POSTGRESQL);
+  }
+
+  /**
+   * Opens the store in {@code database}, creating or upgrading its schema. When the database does
+   * not answer, the store opens anyway and keeps trying in the background (logging why), so a
+   * server can start before its database.
+   *
+   * @throws StoreUnavailableException when the database's schema is newer than this version knows
+   */
+  public static PostgresStore open(DatabaseUrl database, Clock clock, KeyFactory keys) {
+    return new PostgresStore(SchemaGate.open(database), clock, keys);
+  }
+
+  @Override
+  public synchronized EventLog eventLog() {
+    if (eventLog == null) {
+      eventLog = GroupCommitLog.start(() -> {}, new PostgresAppender(logPool)::write, () -> {});
+    }
+    return eventLog;
+  }
+
+  @Override
+  public Workspaces workspaces() {
+    return workspaces;
+  }
+
+  @Override
+  public Members members() {
+    return members;
+  }
+
+  @Override
+  public IngestLedger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public ProcessingLog processingLog() {
+    return processingLog;
+  }
+
+  @Override
+  public StateWriter stateWriter() {
+    return stateWriter;
+  }
+
+  @Override
+  public ProcessorStores forProcessor() {
+    return forProcessor;
+  }
+
+  @Override
+  public Quarantine quarantine() {
+    return quarantine;
+  }
+
+  @Override
+  public Profiles profiles() {
+    return profiles;
+  }
+
+  @Override
+  public SettingsStore settings() {
+    return settings;
+  }
+
+  @Override
+  public Usage usage() {
+    return usage;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (eventLog != null) {
+      eventLog.close();
+    }
+    stateWriter.close();
+    gate.close();
+    statePool.close();
+    logPool.close();
+    processorPool.close();
+    pool.close();
+  }
+
+  private static HikariDataSource pool(SchemaGate gate, String name, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(gate);
+    config.setPoolName(name);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(Math.min(size, 1));
+    // A request that cannot get a connection within two seconds meets a database that is down or
+    // overloaded: it answers 503 (which senders retry) instead of waiting 30 s.
+    config.setConnectionTimeout(2_000);
+    config.setValidationTimeout(1_000);
+    config.setInitializationFailTimeout(-1); // start without the database; connect when it answers
+    return new HikariDataSource(config);
+  }
+}
