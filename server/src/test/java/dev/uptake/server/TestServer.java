@@ -9,7 +9,12 @@ import dev.uptake.core.keys.Region;
 import dev.uptake.server.cli.Main;
 import dev.uptake.server.config.MemoryBudget;
 import dev.uptake.server.config.UptakeConfig;
-import dev.uptake.store.StoreConfig;
+import dev.uptake.store.fixtures.Backend;
+import dev.uptake.store.postgres.PostgresStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -81,14 +87,14 @@ public final class TestServer implements AutoCloseable {
 
   /** A server whose caches together hold at most {@code memory}. */
   public static TestServer start(Path dataDir, MemoryBudget memory) {
-    UptakeConfig config = new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), new StoreConfig(dataDir),
+    UptakeConfig config = new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), Backend.ofRun().config(dataDir),
         Region.US, Map.of(), memory, false);
     return new TestServer(dataDir, Uptake.start(config, Clock.systemUTC()));
   }
 
   private static TestServer start(Path dataDir, Region region, Map<Region, URI> endpoints, Clock clock) {
     UptakeConfig config =
-        new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), new StoreConfig(dataDir), region, endpoints);
+        new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), Backend.ofRun().config(dataDir), region, endpoints);
     return new TestServer(dataDir, Uptake.start(config, clock));
   }
 
@@ -114,17 +120,69 @@ public final class TestServer implements AutoCloseable {
     return Keys.of(cli("workspace", "create", "--name", name, "--region", region, "--data", dataDir.toString()));
   }
 
-  /** Runs an {@code uptake} command in this JVM and returns its JSON output. */
+  /**
+   * Runs an {@code uptake} command in this JVM and returns its JSON output. Tests name a store by
+   * its directory ({@code --data DIR}); on a PostgreSQL run ({@link Backend#ofRun()}) that becomes
+   * the directory's database ({@link #storeArgs}).
+   */
   public static JsonNode cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(onRunStore(args));
     assertThat(code).as("uptake %s failed: %s", String.join(" ", args), err).isZero();
     try {
       return JSON.readTree(out.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Another connection holding the lock every append takes, until closed: appends wait for it and
+   * then answer 503 (SQLite's busy timeout, PostgreSQL's lock timeout), as when another program
+   * holds the store.
+   */
+  public AutoCloseable holdAppends() throws SQLException {
+    return Backend.ofRun() == Backend.SQLITE
+        ? hold(DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("uptake.db")), "BEGIN IMMEDIATE")
+        : hold(Backend.POSTGRESQL.connect(dataDir), "BEGIN", "SELECT pg_advisory_xact_lock(" + PostgresStore.APPEND_LOCK + ")");
+  }
+
+  /** Another connection holding what processing commits must write, until closed: commits fail and are retried. */
+  public AutoCloseable holdProcessing() throws SQLException {
+    return Backend.ofRun() == Backend.SQLITE
+        ? hold(DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db")), "BEGIN IMMEDIATE")
+        : hold(Backend.POSTGRESQL.connect(dataDir), "BEGIN", "SELECT seq FROM processing_cursor FOR UPDATE");
+  }
+
+  private static AutoCloseable hold(Connection connection, String... statements) throws SQLException {
+    Statement statement = connection.createStatement();
+    for (String sql : statements) {
+      statement.execute(sql);
+    }
+    return () -> {
+      try (connection; statement) {
+        statement.execute("ROLLBACK");
+      }
+    };
+  }
+
+  /** The options that open the store named by directory {@code dir} in this test run. */
+  public static List<String> storeArgs(Path dir) {
+    return Backend.ofRun().args(dir);
+  }
+
+  /** {@code args} with each {@code --data DIR} replaced by {@link #storeArgs}. */
+  public static String[] onRunStore(String... args) {
+    List<String> replaced = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--data") && i + 1 < args.length) {
+        replaced.addAll(storeArgs(Path.of(args[++i])));
+      } else {
+        replaced.add(args[i]);
+      }
+    }
+    return replaced.toArray(String[]::new);
   }
 
   public HttpResponse<String> post(String path, String body, String... headers) {

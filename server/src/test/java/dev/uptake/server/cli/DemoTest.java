@@ -4,6 +4,7 @@ import static dev.uptake.server.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.uptake.store.fixtures.Backend;
 import dev.uptake.server.TestServer;
 import dev.uptake.server.web.WebClient;
 import dev.uptake.store.StoreConfig;
@@ -24,7 +25,7 @@ class DemoTest {
   @Test
   void theDemoWorkspaceHasBusyAndQuietAccountsAndItsPrintedSignInWorks() throws Exception {
     try (TestServer server = TestServer.start(dir)) {
-      Demo.SignIn signIn = Demo.load(new StoreConfig(dir), URI.create(server.url("")), Clock.systemUTC());
+      Demo.SignIn signIn = Demo.load(Backend.ofRun().config(dir), URI.create(server.url("")), Clock.systemUTC());
       assertThat(signIn.events()).isGreaterThan(5_000);
 
       WebClient browser = new WebClient(server);

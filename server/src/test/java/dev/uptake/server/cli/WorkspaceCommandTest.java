@@ -40,8 +40,10 @@ class WorkspaceCommandTest {
     List<Path> errors = new ArrayList<>();
     for (String name : List.of("First", "Second", "Third")) {
       errors.add(Files.createTempFile(name, ".err"));
-      processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.uptake.server.cli.Main",
-          "workspace", "create", "--name", name, "--data", dir.toString())
+      List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+          "dev.uptake.server.cli.Main", "workspace", "create", "--name", name));
+      command.addAll(TestServer.storeArgs(dir));
+      processes.add(new ProcessBuilder(command)
           .redirectError(errors.get(errors.size() - 1).toFile()).start());
     }
     for (int i = 0; i < processes.size(); i++) {
@@ -110,7 +112,7 @@ class WorkspaceCommandTest {
         Main.commandLine()
             .setOut(new PrintWriter(new StringWriter()))
             .setErr(new PrintWriter(err))
-            .execute("workspace", "rotate-keys", "--workspace", "ws_none", "--data", dir.toString());
+            .execute(TestServer.onRunStore("workspace", "rotate-keys", "--workspace", "ws_none", "--data", dir.toString()));
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("no workspace has the id 'ws_none'").doesNotContain("at dev.uptake");
     StringWriter usage = new StringWriter();
@@ -118,7 +120,7 @@ class WorkspaceCommandTest {
         Main.commandLine()
             .setOut(new PrintWriter(new StringWriter()))
             .setErr(new PrintWriter(usage))
-            .execute("workspace", "rotate-keys", "--workspace", "x", "--grace", "soon", "--data", dir.toString());
+            .execute(TestServer.onRunStore("workspace", "rotate-keys", "--workspace", "x", "--grace", "soon", "--data", dir.toString()));
     assertThat(usageCode).isEqualTo(2);
     assertThat(usage.toString()).contains("not a duration");
   }

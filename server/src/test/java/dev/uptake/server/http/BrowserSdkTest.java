@@ -79,13 +79,13 @@ class BrowserSdkTest {
           assertThat(event.get("userId").asText()).isEqualTo("u1");
         });
 
-        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("uptake.db"));
-            Statement lock = other.createStatement()) {
-          lock.execute("BEGIN IMMEDIATE"); // the event log's writer now waits out its busy timeout and answers 503
+        AutoCloseable held = server.holdAppends(); // the event log's writer now waits, then answers 503
+        try {
           browser.executeScript("window.call('track', 'After Outage', {module: 'Reports'})");
           Thread.sleep(12_000);
           assertThat(server.stats(keys).get("accepted").asInt()).as("nothing acknowledged while locked").isEqualTo(4);
-          lock.execute("ROLLBACK");
+        } finally {
+          held.close();
         }
         await(() -> server.stats(keys).get("accepted").asInt() == 5, "the retried event arrived: " + server.stats(keys));
         assertThat(get(server, keys, "/api/v1/events?type=track&accountId=acme").get("events"))

@@ -3,6 +3,7 @@ package dev.uptake.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.uptake.store.fixtures.Backend;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.fixtures.TestClock;
 import dev.uptake.server.TestServer;
@@ -139,7 +140,7 @@ class CrashTest {
   }
 
   List<String> storedMessageIds(String workspaceId) {
-    try (Store store = Stores.open(new StoreConfig(dir), new TestClock(Instant.now()))) {
+    try (Store store = Backend.ofRun().open(dir, new TestClock(Instant.now()))) {
       Workspace workspace = store.workspaces().find(workspaceId).orElseThrow();
       return store.ledger().latest(workspace.id(), DebugEntry.Filter.ACCEPTED, Integer.MAX_VALUE).stream()
           .map(DebugEntry::messageId)
@@ -164,9 +165,9 @@ class CrashTest {
     static ServerProcess start(Path dataDir) throws IOException {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process process =
-          new ProcessBuilder(
+          new ProcessBuilder(TestServer.onRunStore(
                   java, "-cp", System.getProperty("java.class.path"), "dev.uptake.server.cli.Main",
-                  "serve", "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1")
+                  "serve", "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"))
               .redirectErrorStream(true)
               .start();
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.uptake.server.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.store.fixtures.Backend;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.identity.IdentityResolver;
 import dev.uptake.core.ingest.Normalizer;
@@ -49,7 +50,7 @@ class ProcessorErrorTest {
 
   @BeforeEach
   void open() {
-    store = Stores.open(new StoreConfig(dir), Clock.systemUTC());
+    store = Backend.ofRun().open(dir, Clock.systemUTC());
     workspaceId = store.workspaces().create("Acme", Region.US).workspace().id();
   }
 

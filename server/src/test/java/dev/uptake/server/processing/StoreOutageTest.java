@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * While the store refuses processing's commits (another process holds state.db's write lock),
+ * While the store refuses processing's commits (another connection holds what they must write),
  * nothing is set aside: processing retries, readiness says why, ingest goes on; when the lock is
  * released everything is processed and the server is ready again.
  */
@@ -32,9 +32,8 @@ class StoreOutageTest {
       server.sendProcessed(keys, Events.track("Export").user("u1"));
       assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
 
-      try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
-          Statement lock = other.createStatement()) {
-        lock.execute("BEGIN IMMEDIATE");
+      AutoCloseable held = server.holdProcessing();
+      try {
         HttpResponse<String> accepted = server.post("/v1/track", Events.track("Open").user("u2").json(),
             "Authorization", keys.basicWriteKey());
         assertThat(accepted.statusCode()).as("ingest goes on").isEqualTo(200);
@@ -42,7 +41,8 @@ class StoreOutageTest {
         assertThat(notReady.get("checks").get("processor").asText()).startsWith("retrying");
         assertThat(notReady.get("lag").get("events").asInt()).isEqualTo(1);
         assertThat(server.get("/health/live").statusCode()).as("the process itself is fine").isEqualTo(200);
-        lock.execute("ROLLBACK");
+      } finally {
+        held.close();
       }
 
       server.awaitProcessed(keys);

@@ -125,8 +125,10 @@ public final class Sql {
     }
   }
 
+  /** The failure as callers see it; a pool's timeout carries why it could not connect. */
   public static StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+    String cause = e.getCause() != null && e.getCause() != e ? " (" + e.getCause().getMessage() + ")" : "";
+    return new StoreUnavailableException("the store failed: " + e.getMessage() + cause, e);
   }
 
   private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {

@@ -40,6 +40,20 @@ import java.time.Clock;
  */
 public final class PostgresStore implements Store {
 
+  /**
+   * The advisory lock every append transaction takes first (so seqs become visible in order), as
+   * {@code pg_locks} shows it ({@code classid} 1970304116, {@code objid} 1701117953).
+   */
+  public static final long APPEND_LOCK = PostgresAppender.APPEND_LOCK;
+  /** The advisory lock the processing process holds for as long as it processes. */
+  public static final long PROCESSING_LOCK = PostgresStateWriter.PROCESSING_LOCK;
+  /**
+   * How long a write waits for a lock another connection holds before it fails (an append then
+   * answers 503 and its sender retries; processing retries the batch).
+   */
+  private static final String APPEND_LOCK_TIMEOUT = "5s";
+  private static final String COMMIT_LOCK_TIMEOUT = "10s";
+
   private static final int POOL_SIZE = 8;
   private static final int PROCESSOR_POOL_SIZE = 2;
 
@@ -62,10 +76,10 @@ public final class PostgresStore implements Store {
 
   private PostgresStore(SchemaGate gate, Clock clock, KeyFactory keys) {
     this.gate = gate;
-    this.pool = pool(gate, "uptake-pg", POOL_SIZE);
-    this.processorPool = pool(gate, "uptake-pg-processor", PROCESSOR_POOL_SIZE);
-    this.logPool = pool(gate, "uptake-pg-log", 1);
-    this.statePool = pool(gate, "uptake-pg-state", 1);
+    this.pool = pool(gate, "uptake-pg", POOL_SIZE, null);
+    this.processorPool = pool(gate, "uptake-pg-processor", PROCESSOR_POOL_SIZE, null);
+    this.logPool = pool(gate, "uptake-pg-log", 1, "SET lock_timeout = '" + APPEND_LOCK_TIMEOUT + "'");
+    this.statePool = pool(gate, "uptake-pg-state", 1, "SET lock_timeout = '" + COMMIT_LOCK_TIMEOUT + "'");
     ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     this.workspaces = new JdbcWorkspaces(pool, clock, keys);
     this.members = new JdbcMembers(pool, clock);
@@ -162,8 +176,9 @@ public final class PostgresStore implements Store {
     pool.close();
   }
 
-  private static HikariDataSource pool(SchemaGate gate, String name, int size) {
+  private static HikariDataSource pool(SchemaGate gate, String name, int size, String initSql) {
     HikariConfig config = new HikariConfig();
+    config.setConnectionInitSql(initSql);
     config.setDataSource(gate);
     config.setPoolName(name);
     config.setMaximumPoolSize(size);

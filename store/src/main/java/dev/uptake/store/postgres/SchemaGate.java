@@ -96,11 +96,14 @@ final class SchemaGate implements DataSource, AutoCloseable {
     thread.start();
   }
 
-  /** Whether the failure is the database not answering (connection refused, starting up, shutting down). */
+  /**
+   * Whether the failure is the database not answering now: no connection (08), no room for one
+   * (53: too many connections), starting up or shutting down (57P).
+   */
   private static boolean unreachable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof SQLException sql && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("53") || sql.getSQLState().startsWith("57P"))) {
         return true;
       }
     }
