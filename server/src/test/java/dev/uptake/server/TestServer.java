@@ -63,13 +63,23 @@ public final class TestServer implements AutoCloseable {
   }
 
   public final Path dataDir;
+  /** The options that open this server's store from the command line. */
+  public final List<String> storeArgs;
   private final Uptake uptake;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
-  private TestServer(Path dataDir, Uptake uptake) {
+  private TestServer(Path dataDir, Backend backend, Uptake uptake) {
     this.dataDir = dataDir;
+    this.storeArgs = backend.args(dataDir);
     this.uptake = uptake;
+  }
+
+  /** A server on {@code backend}'s store named {@code dataDir}, whatever store this test run uses. */
+  public static TestServer start(Backend backend, Path dataDir, Clock clock) {
+    UptakeConfig config =
+        new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), backend.config(dataDir), Region.US, Map.of());
+    return new TestServer(dataDir, backend, Uptake.start(config, clock));
   }
 
   public static TestServer start(Path dataDir) {
@@ -89,13 +99,13 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(Path dataDir, MemoryBudget memory) {
     UptakeConfig config = new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), Backend.ofRun().config(dataDir),
         Region.US, Map.of(), memory, false);
-    return new TestServer(dataDir, Uptake.start(config, Clock.systemUTC()));
+    return new TestServer(dataDir, Backend.ofRun(), Uptake.start(config, Clock.systemUTC()));
   }
 
   private static TestServer start(Path dataDir, Region region, Map<Region, URI> endpoints, Clock clock) {
     UptakeConfig config =
         new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), Backend.ofRun().config(dataDir), region, endpoints);
-    return new TestServer(dataDir, Uptake.start(config, clock));
+    return new TestServer(dataDir, Backend.ofRun(), Uptake.start(config, clock));
   }
 
   /** Every route the server registered, as {@code METHOD /path}. */
@@ -117,7 +127,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   public Keys createWorkspace(String name, String region) {
-    return Keys.of(cli("workspace", "create", "--name", name, "--region", region, "--data", dataDir.toString()));
+    List<String> args = new ArrayList<>(List.of("workspace", "create", "--name", name, "--region", region));
+    args.addAll(storeArgs);
+    return Keys.of(cliExactly(args.toArray(String[]::new)));
   }
 
   /**
@@ -126,9 +138,14 @@ public final class TestServer implements AutoCloseable {
    * the directory's database ({@link #storeArgs}).
    */
   public static JsonNode cli(String... args) {
+    return cliExactly(onRunStore(args));
+  }
+
+  /** Runs an {@code uptake} command with exactly {@code args} in this JVM and returns its JSON output. */
+  public static JsonNode cliExactly(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(onRunStore(args));
+    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     assertThat(code).as("uptake %s failed: %s", String.join(" ", args), err).isZero();
     try {
       return JSON.readTree(out.toString());

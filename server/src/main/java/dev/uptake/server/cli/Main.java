@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "uptake 0.1.0",
     description = "Product-usage event collector for customer-success teams.",
-    subcommands = {ServeCommand.class, WorkspaceCommand.class, UserCommand.class})
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, UserCommand.class, MigrateCommand.class,
+        BackupCommands.BackupCommand.class, BackupCommands.RestoreCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -163,13 +163,16 @@ class CrashTest {
   /** {@code uptake serve} in a child JVM on the test's class path. */
   record ServerProcess(Process process, int port) {
     static ServerProcess start(Path dataDir) throws IOException {
+      return start(TestServer.storeArgs(dataDir));
+    }
+
+    /** A server on the store {@code storeArgs} open ({@code --data DIR} or {@code --database URL}). */
+    static ServerProcess start(List<String> storeArgs) throws IOException {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process process =
-          new ProcessBuilder(TestServer.onRunStore(
-                  java, "-cp", System.getProperty("java.class.path"), "dev.uptake.server.cli.Main",
-                  "serve", "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"))
-              .redirectErrorStream(true)
-              .start();
+      List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+          "dev.uptake.server.cli.Main", "serve", "--port", "0", "--host", "127.0.0.1"));
+      command.addAll(storeArgs);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       StringBuilder seen = new StringBuilder();
       for (String line; (line = out.readLine()) != null; ) {

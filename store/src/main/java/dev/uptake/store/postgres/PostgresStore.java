@@ -42,7 +42,7 @@ public final class PostgresStore implements Store {
 
   /**
    * The advisory lock every append transaction takes first (so seqs become visible in order), as
-   * {@code pg_locks} shows it ({@code classid} 1970304116, {@code objid} 1701117953).
+   * {@code pg_locks} shows it ({@code classid} 1970304097, {@code objid} 1801781249).
    */
   public static final long APPEND_LOCK = PostgresAppender.APPEND_LOCK;
   /** The advisory lock the processing process holds for as long as it processes. */
@@ -53,6 +53,9 @@ public final class PostgresStore implements Store {
    */
   private static final String APPEND_LOCK_TIMEOUT = "5s";
   private static final String COMMIT_LOCK_TIMEOUT = "10s";
+
+  /** Where this version's schema migrations are, for a tool that makes the schema itself ({@code uptake migrate}). */
+  public static final String MIGRATIONS = SchemaGate.LOCATION;
 
   private static final int POOL_SIZE = 8;
   private static final int PROCESSOR_POOL_SIZE = 2;

@@ -23,7 +23,7 @@ final class SchemaGate implements DataSource, AutoCloseable {
 
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(SchemaGate.class);
   static final long RETRY_SECONDS = 2;
-  private static final String LOCATION = "db/postgresql";
+  static final String LOCATION = "db/postgresql";
 
   private final PGSimpleDataSource database;
   private final DatabaseUrl url;

@@ -116,6 +116,20 @@ class PostgresStoreTest {
   }
 
   @Test
+  void storesOpenedAtOnceOnAnEmptyDatabaseAllGetOneSchema() {
+    Path empty = dir.resolve("empty");
+    List<CompletableFuture<Store>> opening = IntStream.range(0, 4)
+        .mapToObj(i -> CompletableFuture.supplyAsync(() -> Backend.POSTGRESQL.open(empty, clock))).toList();
+    List<Store> opened = opening.stream().map(CompletableFuture::join).toList();
+    try {
+      opened.get(0).workspaces().create("Acme", Region.US);
+      assertThat(opened).allSatisfy(each -> assertThat(each.workspaces().list()).hasSize(1));
+    } finally {
+      opened.forEach(Store::close);
+    }
+  }
+
+  @Test
   void databaseWithTheSchemaOfANewerUptakeIsRefusedWithTheReason() throws Exception {
     try (Connection connection = Backend.POSTGRESQL.connect(dir); Statement statement = connection.createStatement()) {
       statement.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
