@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import dev.uptake.store.DatabaseUrl;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar bench/target/uptake-bench.jar [--smoke] [--out FILE] [--replay-events N]}. */
@@ -41,6 +42,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--list-accounts", description = "Accounts in the workspace whose list ACCOUNTS measures (default: 10,000).")
   Integer listAccounts;
 
+  @Option(names = "--database", paramLabel = "URL",
+      description = "Also run the phases on PostgreSQL, after the embedded store, in the same run: a server whose role may"
+          + " create databases (postgresql://user:password@host:5432/db); each store gets a fresh database, dropped at the end.")
+  String database;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
@@ -57,7 +63,18 @@ public final class BenchMain implements Callable<Integer> {
           eventsLog != null ? eventsLog : plan.eventsLog());
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
-    ObjectNode results = new Suite(plan, phases, dir, System.out).run();
+    ObjectNode results;
+    if (database == null) {
+      results = new Suite(plan, phases, dir, BenchStore.embedded(), System.out).run();
+    } else {
+      results = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      System.out.println("on the embedded store:");
+      results.set("sqlite", new Suite(plan, phases, dir.resolve("sqlite"), BenchStore.embedded(), System.out).run());
+      try (BenchStore postgresql = BenchStore.postgresql(DatabaseUrl.parse(database))) {
+        System.out.println("on PostgreSQL:");
+        results.set("postgresql", new Suite(plan, phases, dir.resolve("postgresql"), postgresql, System.out).run());
+      }
+    }
     Suite.write(results, out);
     System.out.println("results written to " + out.toAbsolutePath());
     return 0;

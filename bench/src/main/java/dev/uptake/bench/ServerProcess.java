@@ -29,12 +29,14 @@ final class ServerProcess implements AutoCloseable {
     this.url = url;
   }
 
-  static ServerProcess start(Path dataDir, List<String> jvmOptions, boolean discardEvents) throws IOException {
+  /** {@code uptake serve} on the store {@code storeArgs} name ({@code --data DIR} or {@code --database URL}). */
+  static ServerProcess start(List<String> storeArgs, List<String> jvmOptions, boolean discardEvents) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.uptake.server.cli.Main", "serve",
-        "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"));
+        "--port", "0", "--host", "127.0.0.1"));
+    command.addAll(storeArgs);
     if (discardEvents) {
       command.add("--bench-discard-events");
     }

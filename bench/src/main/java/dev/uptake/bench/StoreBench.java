@@ -24,7 +24,6 @@ import dev.uptake.store.Workspace;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.HdrHistogram.Histogram;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,9 +52,9 @@ final class StoreBench {
   private StoreBench() {}
 
   /** Appends {@code size}-event batches from {@code threads} threads, as ingest would, for {@code measure}. */
-  static Appends appendCeiling(Path dir, int size, int threads, Duration warmup, Duration measure)
+  static Appends appendCeiling(StoreConfig config, int size, int threads, Duration warmup, Duration measure)
       throws InterruptedException {
-    try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
+    try (Store store = Stores.open(config, Clock.systemUTC())) {
       Workspace workspace = store.workspaces().create("bench", Region.US).workspace();
       List<Outcome.Accepted> pool = normalized(new Traffic(7, "store", 200, 8, Clock.systemUTC()), 20_000);
       EventLog log = store.eventLog();
@@ -91,10 +90,10 @@ final class StoreBench {
   static final int ACCOUNTS_PER_EVENT = 2_000;
   static final int USERS_PER_ACCOUNT = 8;
 
-  /** Fills a new store in {@code dir} with {@code total} events of workspace "replay". */
-  static Filled fill(Path dir, long total) {
+  /** Fills the new store {@code config} names with {@code total} events of workspace "replay". */
+  static Filled fill(StoreConfig config, long total) {
     long fillStart = System.nanoTime();
-    try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
+    try (Store store = Stores.open(config, Clock.systemUTC())) {
       Workspace workspace = store.workspaces().create("replay", Region.US).workspace();
       int accounts = Math.max(10, (int) (total / ACCOUNTS_PER_EVENT));
       Traffic traffic = new Traffic(11, "replay", accounts, USERS_PER_ACCOUNT, Clock.systemUTC());
@@ -119,11 +118,11 @@ final class StoreBench {
    * type) and the debugger (latest, warnings) at the store, the newest 50 of each, for random users
    * and accounts; no processor runs meanwhile.
    */
-  static EventQueries eventQueries(Path dir, long total, int requests) throws InterruptedException {
-    Filled filled = fill(dir, total);
-    replay(dir);
+  static EventQueries eventQueries(StoreConfig config, long total, int requests) throws InterruptedException {
+    Filled filled = fill(config, total);
+    replay(config);
     Map<String, AccountsBench.Latency> latencies = new LinkedHashMap<>();
-    try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
+    try (Store store = Stores.open(config, Clock.systemUTC())) {
       long workspace = filled.workspaceId();
       int users = filled.accounts() * USERS_PER_ACCOUNT;
       Random random = new Random(5);
@@ -152,15 +151,15 @@ final class StoreBench {
   }
 
   /** Fills a log with {@code total} realistic events, then times the processor catching up. */
-  static Replay processingReplay(Path dir, long total) throws InterruptedException {
-    double fillSeconds = fill(dir, total).seconds();
-    return replay(dir).withFillSeconds(fillSeconds);
+  static Replay processingReplay(StoreConfig config, long total) throws InterruptedException {
+    double fillSeconds = fill(config, total).seconds();
+    return replay(config).withFillSeconds(fillSeconds);
   }
 
-  /** Processes the log in {@code dir} to its end; the fill took no time here. */
-  private static Replay replay(Path dir) throws InterruptedException {
+  /** Processes the log of {@code config}'s store to its end; the fill took no time here. */
+  private static Replay replay(StoreConfig config) throws InterruptedException {
     double fillSeconds = 0;
-    try (Store store = Stores.open(new StoreConfig(dir), Clock.systemUTC())) {
+    try (Store store = Stores.open(config, Clock.systemUTC())) {
       long last = store.processingLog().lastSeq();
       Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON));
       long start = System.nanoTime();

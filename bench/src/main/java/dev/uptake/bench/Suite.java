@@ -48,18 +48,21 @@ final class Suite {
   private final Plan plan;
   private final java.util.Set<Phase> phases;
   private final Path work;
+  private final BenchStore store;
   private final PrintStream log;
   private final ObjectNode results = Api.JSON.createObjectNode();
   private double ndjsonEventsPerSecond;
 
   Suite(Plan plan, Path work, PrintStream log) {
-    this(plan, java.util.EnumSet.allOf(Phase.class), work, log);
+    this(plan, java.util.EnumSet.allOf(Phase.class), work, BenchStore.embedded(), log);
   }
 
-  Suite(Plan plan, java.util.Set<Phase> phases, Path work, PrintStream log) {
+  /** The {@code phases} of {@code plan}, with their stores in {@code store} (data directories under {@code work}). */
+  Suite(Plan plan, java.util.Set<Phase> phases, Path work, BenchStore store, PrintStream log) {
     this.plan = plan;
     this.phases = phases;
     this.work = work;
+    this.store = store;
     this.log = log;
   }
 
@@ -68,6 +71,7 @@ final class Suite {
     results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap of the load generator; load generator and server share the cores");
     results.set("plan", Api.JSON.valueToTree(plan.toString()));
+    results.put("store", store.name());
     if (phases.contains(Phase.INGEST)) {
       ingest();
     }
@@ -95,7 +99,7 @@ final class Suite {
 
   private void ingest() throws Exception {
     Path dir = work.resolve("durable");
-    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+    try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
       Shape.Keys keys = workspace(dir);
       ObjectNode ingest = results.putObject("durableIngest");
       boolean warm = false;
@@ -134,7 +138,7 @@ final class Suite {
       throw new IllegalArgumentException("freshness runs at half the INGEST maximum: run INGEST too, or give --freshness-events-per-second");
     }
     Path dir = work.resolve("freshness");
-    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+    try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
       freshness(server, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events);
     }
   }
@@ -214,7 +218,7 @@ final class Suite {
 
   private void ceilingWithoutStorage() throws Exception {
     Path dir = work.resolve("discard");
-    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), true)) {
+    try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), true)) {
       Shape.Keys keys = workspace(dir);
       ObjectNode ceilings = results.putObject("ceilingWithoutStorage");
       boolean warm = false;
@@ -232,14 +236,14 @@ final class Suite {
     ObjectNode ceilings = results.putObject("ceilingStoreAlone");
     for (Shape shape : List.of(Shape.NDJSON_100, Shape.TRACK_1)) {
       StoreBench.Appends appends = StoreBench.appendCeiling(
-          work.resolve("store-" + shape.events), shape.events, plan.connections, plan.warmup.dividedBy(3), plan.measure);
+          store.config(work.resolve("store-" + shape.events)), shape.events, plan.connections, plan.warmup.dividedBy(3), plan.measure);
       ceilings.set(shape.name(), Api.JSON.valueToTree(appends));
       log.printf("ceiling: store alone, %3d-event appends %,10.0f events/s%n", shape.events, appends.eventsPerSecond());
     }
   }
 
   private void replay() throws Exception {
-    StoreBench.Replay replay = StoreBench.processingReplay(work.resolve("replay"), plan.replayEvents);
+    StoreBench.Replay replay = StoreBench.processingReplay(store.config(work.resolve("replay")), plan.replayEvents);
     results.set("processingReplay", Api.JSON.valueToTree(replay));
     log.printf("processing replay: %,d events in %.1f s = %,10.0f events/s%n", replay.events(), replay.replaySeconds(), replay.eventsPerSecond());
   }
@@ -252,7 +256,7 @@ final class Suite {
    */
   private void openSessionsMemory() throws Exception {
     Path dir = work.resolve("memory");
-    try (ServerProcess server = ServerProcess.start(dir, List.of(), false)) {
+    try (ServerProcess server = ServerProcess.start(store.args(dir), List.of(), false)) {
       HttpClient http = HttpClient.newHttpClient();
       List<Shape.Keys> workspaces = new java.util.ArrayList<>();
       int sessionsPerWorkspace = Math.max(1, plan.openSessions / plan.memoryWorkspaces);
@@ -334,7 +338,7 @@ final class Suite {
   }
 
   private void eventQueries() throws InterruptedException {
-    StoreBench.EventQueries queries = StoreBench.eventQueries(work.resolve("events"), plan.eventsLog, plan.listRequests);
+    StoreBench.EventQueries queries = StoreBench.eventQueries(store.config(work.resolve("events")), plan.eventsLog, plan.listRequests);
     results.set("eventQueries", Api.JSON.valueToTree(queries));
     queries.latencies().forEach((query, latency) -> log.printf("events query on %,d events, %-20s p50 %6.1f ms  p99 %6.1f ms%n",
         queries.events(), query, latency.p50Ms(), latency.p99Ms()));
@@ -342,16 +346,18 @@ final class Suite {
 
   private void accountsList() throws Exception {
     Path dir = work.resolve("accounts");
-    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx2g"), false)) {
+    try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
       AccountsBench.Result result = AccountsBench.run(server.url, workspace(dir), plan.listAccounts, plan.listRequests, log);
       results.set("accountsList", Api.JSON.valueToTree(result));
     }
   }
 
   /** A workspace made by {@code uptake workspace create}, as an operator would. */
-  private static Shape.Keys workspace(Path dir) throws IOException {
+  private Shape.Keys workspace(Path dir) throws IOException {
     StringWriter out = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(out)).execute("workspace", "create", "--name", "bench", "--data", dir.toString());
+    List<String> args = new java.util.ArrayList<>(List.of("workspace", "create", "--name", "bench"));
+    args.addAll(store.args(dir));
+    int code = Main.commandLine().setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
     if (code != 0) {
       throw new IOException("workspace create failed");
     }

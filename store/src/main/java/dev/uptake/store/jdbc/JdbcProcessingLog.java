@@ -46,21 +46,34 @@ public final class JdbcProcessingLog implements ProcessingLog {
     return last[0];
   }
 
+  /**
+   * Rows fetched at a time. PostgreSQL's driver would otherwise hold the whole result (up to
+   * {@code limit} payloads) in memory before the byte bound is applied; it fetches in pieces only
+   * inside a transaction.
+   */
+  private static final int FETCH_SIZE = 1_000;
+
   @Override
   public List<LogEntry> readAfter(long seq, int limit, long maxBytes) {
     List<LogEntry> events = new ArrayList<>();
-    try (Connection connection = processorPool.getConnection();
-        PreparedStatement read = connection.prepareStatement(
-            EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
-      read.setLong(1, seq);
-      read.setInt(2, limit);
-      long bytes = 0;
-      try (ResultSet rows = read.executeQuery()) {
-        while (bytes < maxBytes && rows.next()) {
-          LogEntry entry = entry(rows);
-          events.add(entry);
-          bytes += entry instanceof LoggedEvent event ? event.event().payload().length() : 0;
+    try (Connection connection = processorPool.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement read = connection.prepareStatement(
+          EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+        read.setLong(1, seq);
+        read.setInt(2, limit);
+        read.setFetchSize(FETCH_SIZE);
+        long bytes = 0;
+        try (ResultSet rows = read.executeQuery()) {
+          while (bytes < maxBytes && rows.next()) {
+            LogEntry entry = entry(rows);
+            events.add(entry);
+            bytes += entry instanceof LoggedEvent event ? event.event().payload().length() : 0;
+          }
         }
+      } finally {
+        connection.rollback(); // a read: nothing to commit
+        connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw Sql.unavailable(e);

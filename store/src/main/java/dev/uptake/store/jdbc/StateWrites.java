@@ -1,6 +1,5 @@
 package dev.uptake.store.jdbc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.ProfileJson;
@@ -36,13 +35,11 @@ import java.util.TreeMap;
  */
 public final class StateWrites {
 
-  private final ObjectMapper json;
   private final ProfileJson profiles;
   private final SessionJson sessions;
   private final Dialect dialect;
 
   public StateWrites(ObjectMapper json, Dialect dialect) {
-    this.json = json;
     this.profiles = new ProfileJson(json);
     this.sessions = new SessionJson(json);
     this.dialect = dialect;
@@ -180,13 +177,11 @@ public final class StateWrites {
       accountRows.executeBatch();
       for (Map.Entry<Long, List<Warning>> entry : new TreeMap<>(changes.warnings()).entrySet()) {
         warnings.setLong(1, entry.getKey());
-        warnings.setString(2, json.writeValueAsString(entry.getValue()));
+        warnings.setString(2, WarningsJson.write(entry.getValue()));
         warnings.setLong(3, changes.workspaceId());
         warnings.addBatch();
       }
       warnings.executeBatch();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("warnings are plain records", e);
     }
     writeSessions(connection, changes);
     writeUsage(connection, changes);

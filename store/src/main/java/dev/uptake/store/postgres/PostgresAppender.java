@@ -1,12 +1,10 @@
 package dev.uptake.store.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
 import dev.uptake.core.ingest.Outcome;
-import dev.uptake.core.ingest.Warning;
 import dev.uptake.store.Appended;
 import dev.uptake.store.IngestBatch;
+import dev.uptake.store.jdbc.WarningsJson;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,8 +24,8 @@ import javax.sql.DataSource;
  * Writes a group of batches to the events table in one transaction, with one statement for all
  * their events (arrays unnested server-side), for the event log's writer thread.
  *
- * <p>The transaction first takes {@link #APPEND_LOCK}: appends of every process take turns, so a
- * seq is drawn only after every smaller one is committed or rolled back, and a reader that has
+ * <p>The transaction first takes {@link #APPEND_LOCK}: appends of every process take turns, so
+ * seqs are numbered after every smaller one is committed or rolled back, and a reader that has
  * seen seq n never sees a smaller one appear later. The lock is held for one insert and its
  * commit; group commit makes that one per group, not per request.
  */
@@ -38,11 +36,23 @@ final class PostgresAppender {
   /** Rejections kept per workspace for the debugger; older ones are deleted. */
   static final int REJECTIONS_KEPT = 10_000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Every event of the group that the log lacks, numbered on from the log's last seq in arrival
+   * order (the first of a messageId repeated within the group wins). Under {@link #APPEND_LOCK}
+   * nobody else appends meanwhile, so the lookup cannot race and the numbers have no gaps, as on
+   * the embedded store: a duplicate costs a probe of the unique index and no number.
+   */
   private static final String INSERT_EVENTS =
-      "INSERT INTO events (workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
-          + " received_at, warnings, payload) SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])"
+      "WITH incoming AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS i (workspace_id,"
+          + " message_id, type, user_id, anonymous_id, group_id, name, module, event_time, received_at, warnings, payload,"
+          + " arrival)), fresh AS (SELECT DISTINCT ON (workspace_id, message_id) * FROM incoming i WHERE NOT EXISTS"
+          + " (SELECT 1 FROM events e WHERE e.workspace_id = i.workspace_id AND e.message_id = i.message_id)"
+          + " ORDER BY workspace_id, message_id, arrival)"
+          + " INSERT INTO events (seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module,"
+          + " event_time, received_at, warnings, payload) SELECT (SELECT coalesce(max(seq), 0) FROM events)"
+          + " + row_number() OVER (ORDER BY arrival), workspace_id, message_id, type, user_id, anonymous_id, group_id,"
+          + " name, module, event_time, received_at, warnings, payload FROM fresh"
           + " ON CONFLICT (workspace_id, message_id) DO NOTHING RETURNING workspace_id, message_id";
   private static final String INSERT_REJECTION =
       "INSERT INTO rejections (workspace_id, received_at, item_index, message_id, field, reason, payload)"
@@ -117,7 +127,7 @@ final class PostgresAppender {
         columns[7][row] = event.module();
         columns[8][row] = event.eventTime().toEpochMilli();
         columns[9][row] = event.receivedAt().toEpochMilli();
-        columns[10][row] = warningsJson(accepted.warnings());
+        columns[10][row] = WarningsJson.write(accepted.warnings());
         columns[11][row] = event.payload();
         row++;
       }
@@ -210,14 +220,4 @@ final class PostgresAppender {
     }
   }
 
-  private static String warningsJson(List<Warning> warnings) {
-    if (warnings.isEmpty()) {
-      return null;
-    }
-    try {
-      return JSON.writeValueAsString(warnings);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("warnings are plain records", e);
-    }
-  }
 }

@@ -40,6 +40,7 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
   private final DataSource claims;
   private final StateWrites writes;
   private Connection claim;
+  private long claimCheckedAt;
 
   /**
    * @param pool for {@link #version()}, which requests read
@@ -60,9 +61,16 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
     return version[0];
   }
 
+  /** How often a held claim's connection is checked; the processor asks before every batch. */
+  private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
+
   @Override
   public synchronized boolean claim() {
     try {
+      if (claim != null && System.nanoTime() - claimCheckedAt < CHECK_EVERY_NANOS) {
+        return true; // a claim lost meanwhile shows at the next commit, whose cursor check refuses it
+      }
+      claimCheckedAt = System.nanoTime();
       if (claim != null && claim.isValid(2)) {
         return true;
       }

@@ -1,34 +1,15 @@
 package dev.uptake.store.postgres;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.DatabaseUrl;
 import dev.uptake.store.EventLog;
-import dev.uptake.store.IngestLedger;
-import dev.uptake.store.Members;
-import dev.uptake.store.ProcessingLog;
-import dev.uptake.store.ProcessorStores;
-import dev.uptake.store.Profiles;
-import dev.uptake.store.Quarantine;
-import dev.uptake.store.SettingsStore;
 import dev.uptake.store.StateWriter;
-import dev.uptake.store.Store;
 import dev.uptake.store.StoreUnavailableException;
-import dev.uptake.store.Usage;
-import dev.uptake.store.Workspaces;
 import dev.uptake.store.jdbc.Dialect;
 import dev.uptake.store.jdbc.GroupCommitLog;
-import dev.uptake.store.jdbc.JdbcLedger;
-import dev.uptake.store.jdbc.JdbcMembers;
-import dev.uptake.store.jdbc.JdbcProcessingLog;
-import dev.uptake.store.jdbc.JdbcProfiles;
-import dev.uptake.store.jdbc.JdbcQuarantine;
-import dev.uptake.store.jdbc.JdbcSettings;
-import dev.uptake.store.jdbc.JdbcUsage;
-import dev.uptake.store.jdbc.JdbcWorkspaces;
+import dev.uptake.store.jdbc.JdbcStore;
 import java.time.Clock;
 
 /**
@@ -38,7 +19,7 @@ import java.time.Clock;
  * and the pages. Until the database answers and has this version's schema ({@link
  * SchemaGate}), every call fails with {@link StoreUnavailableException} (503 to senders).
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore extends JdbcStore {
 
   /**
    * The advisory lock every append transaction takes first (so seqs become visible in order), as
@@ -65,36 +46,17 @@ public final class PostgresStore implements Store {
   private final HikariDataSource processorPool;
   private final HikariDataSource logPool;
   private final HikariDataSource statePool;
-  private final JdbcWorkspaces workspaces;
-  private final JdbcMembers members;
-  private final JdbcLedger ledger;
-  private final JdbcProcessingLog processingLog;
   private final PostgresStateWriter stateWriter;
-  private final ProcessorStores forProcessor;
-  private final JdbcQuarantine quarantine;
-  private final JdbcProfiles profiles;
-  private final JdbcSettings settings;
-  private final JdbcUsage usage;
   private GroupCommitLog eventLog;
 
-  private PostgresStore(SchemaGate gate, Clock clock, KeyFactory keys) {
+  private PostgresStore(SchemaGate gate, HikariDataSource pool, HikariDataSource processorPool, Clock clock, KeyFactory keys) {
+    super(pool, processorPool, Dialect.POSTGRESQL, clock, keys);
     this.gate = gate;
-    this.pool = pool(gate, "uptake-pg", POOL_SIZE, null);
-    this.processorPool = pool(gate, "uptake-pg-processor", PROCESSOR_POOL_SIZE, null);
+    this.pool = pool;
+    this.processorPool = processorPool;
     this.logPool = pool(gate, "uptake-pg-log", 1, "SET lock_timeout = '" + APPEND_LOCK_TIMEOUT + "'");
     this.statePool = pool(gate, "uptake-pg-state", 1, "SET lock_timeout = '" + COMMIT_LOCK_TIMEOUT + "'");
-    ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.workspaces = new JdbcWorkspaces(pool, clock, keys);
-    this.members = new JdbcMembers(pool, clock);
-    this.ledger = new JdbcLedger(pool, Dialect.POSTGRESQL);
-    this.processingLog = new JdbcProcessingLog(pool, processorPool);
-    this.stateWriter = new PostgresStateWriter(pool, statePool, gate, json);
-    this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, Dialect.POSTGRESQL),
-        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, json, Dialect.POSTGRESQL));
-    this.quarantine = new JdbcQuarantine(pool);
-    this.profiles = new JdbcProfiles(pool, json, Dialect.POSTGRESQL);
-    this.settings = new JdbcSettings(pool, json);
-    this.usage = new JdbcUsage(pool, json, Dialect.POSTGRESQL);
+    this.stateWriter = new PostgresStateWriter(pool, statePool, gate, json());
   }
 
   /**
@@ -105,7 +67,9 @@ public final class PostgresStore implements Store {
    * @throws StoreUnavailableException when the database's schema is newer than this version knows
    */
   public static PostgresStore open(DatabaseUrl database, Clock clock, KeyFactory keys) {
-    return new PostgresStore(SchemaGate.open(database), clock, keys);
+    SchemaGate gate = SchemaGate.open(database);
+    return new PostgresStore(gate, pool(gate, "uptake-pg", POOL_SIZE, null),
+        pool(gate, "uptake-pg-processor", PROCESSOR_POOL_SIZE, null), clock, keys);
   }
 
   @Override
@@ -117,53 +81,8 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public Workspaces workspaces() {
-    return workspaces;
-  }
-
-  @Override
-  public Members members() {
-    return members;
-  }
-
-  @Override
-  public IngestLedger ledger() {
-    return ledger;
-  }
-
-  @Override
-  public ProcessingLog processingLog() {
-    return processingLog;
-  }
-
-  @Override
   public StateWriter stateWriter() {
     return stateWriter;
-  }
-
-  @Override
-  public ProcessorStores forProcessor() {
-    return forProcessor;
-  }
-
-  @Override
-  public Quarantine quarantine() {
-    return quarantine;
-  }
-
-  @Override
-  public Profiles profiles() {
-    return profiles;
-  }
-
-  @Override
-  public SettingsStore settings() {
-    return settings;
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
   }
 
   @Override

@@ -42,6 +42,8 @@ final class SchemaGate implements DataSource, AutoCloseable {
       database.setPassword(url.password());
     }
     database.setConnectTimeout(5);
+    // A batch of single-row inserts goes as multi-row statements: processing writes thousands of cells a commit.
+    database.setReWriteBatchedInserts(true);
     database.setApplicationName("uptake");
   }
 

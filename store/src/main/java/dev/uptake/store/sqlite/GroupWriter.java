@@ -1,13 +1,11 @@
 package dev.uptake.store.sqlite;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
 import dev.uptake.core.ingest.Outcome;
-import dev.uptake.core.ingest.Warning;
 import dev.uptake.store.Appended;
 import dev.uptake.store.jdbc.Sql;
 import dev.uptake.store.IngestBatch;
+import dev.uptake.store.jdbc.WarningsJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +28,6 @@ final class GroupWriter {
   /** Rejections kept per workspace for the debugger; older ones are deleted. */
   static final int REJECTIONS_KEPT = 10_000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection connection;
   private final PreparedStatement insertEvent;
@@ -128,7 +125,7 @@ final class GroupWriter {
     insertEvent.setString(9, event.module());
     insertEvent.setLong(10, event.eventTime().toEpochMilli());
     insertEvent.setLong(11, event.receivedAt().toEpochMilli());
-    setNullableString(insertEvent, 12, warningsJson(accepted.warnings()));
+    setNullableString(insertEvent, 12, WarningsJson.write(accepted.warnings()));
     insertEvent.setString(13, event.payload());
     boolean stored = insertEvent.executeUpdate() == 1;
     if (stored) {
@@ -198,16 +195,6 @@ final class GroupWriter {
     }
   }
 
-  private static String warningsJson(List<Warning> warnings) {
-    if (warnings.isEmpty()) {
-      return null;
-    }
-    try {
-      return JSON.writeValueAsString(warnings);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("warnings are plain records", e);
-    }
-  }
 
   private static void setNullableString(PreparedStatement statement, int index, String value)
       throws SQLException {

@@ -1,34 +1,15 @@
 package dev.uptake.store.sqlite;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventLog;
-import dev.uptake.store.IngestLedger;
-import dev.uptake.store.Members;
-import dev.uptake.store.ProcessingLog;
-import dev.uptake.store.ProcessorStores;
-import dev.uptake.store.Profiles;
-import dev.uptake.store.Quarantine;
-import dev.uptake.store.SettingsStore;
-import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
-import dev.uptake.store.Usage;
 import dev.uptake.store.StateWriter;
-import dev.uptake.store.Workspaces;
 import dev.uptake.store.jdbc.Dialect;
 import dev.uptake.store.jdbc.GroupCommitLog;
-import dev.uptake.store.jdbc.JdbcLedger;
-import dev.uptake.store.jdbc.JdbcMembers;
-import dev.uptake.store.jdbc.JdbcProcessingLog;
-import dev.uptake.store.jdbc.JdbcProfiles;
-import dev.uptake.store.jdbc.JdbcQuarantine;
-import dev.uptake.store.jdbc.JdbcSettings;
-import dev.uptake.store.jdbc.JdbcUsage;
-import dev.uptake.store.jdbc.JdbcWorkspaces;
+import dev.uptake.store.jdbc.JdbcStore;
 import dev.uptake.store.jdbc.Migrations;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -52,7 +33,7 @@ import org.sqlite.SQLiteDataSource;
  * SQLite has one writer per file: processing commits never hold up an append. Pooled connections
  * see both (state.db is attached).
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore extends JdbcStore {
 
   private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
@@ -74,16 +55,7 @@ public final class SqliteStore implements Store {
   private final SQLiteDataSource writerSource;
   private final HikariDataSource pool;
   private final HikariDataSource processorPool;
-  private final ProcessorStores forProcessor;
-  private final JdbcWorkspaces workspaces;
-  private final JdbcMembers members;
-  private final JdbcLedger ledger;
-  private final JdbcProcessingLog processingLog;
   private final SqliteStateWriter stateWriter;
-  private final JdbcQuarantine quarantine;
-  private final JdbcProfiles profiles;
-  private final JdbcSettings settings;
-  private final JdbcUsage usage;
   private GroupCommitLog eventLog;
 
   /**
@@ -93,26 +65,25 @@ public final class SqliteStore implements Store {
    */
   private static final int SHARED_CACHES = 2 * (POOL_SIZE + PROCESSOR_POOL_SIZE);
 
-  private SqliteStore(Path dataDir, long pageCacheBytes, Clock clock, KeyFactory keys) {
+  private SqliteStore(Path dataDir, Pools pools, Clock clock, KeyFactory keys) {
+    super(pools.requests, pools.processor, Dialect.SQLITE, clock, keys);
     this.dataDir = dataDir;
-    long writerKib = Math.max(1_024, pageCacheBytes / 3 / 1_024);
-    long sharedKib = Math.max(1_024, pageCacheBytes / 3 / SHARED_CACHES / 1_024);
-    this.writerSource = logSource(dataDir, writerKib);
-    AttachingDataSource reads = new AttachingDataSource(logSource(dataDir, sharedKib), dataDir.resolve(STATE_FILE_NAME), sharedKib);
-    this.pool = pool(reads, "uptake-sqlite", POOL_SIZE);
-    this.processorPool = pool(reads, "uptake-sqlite-processor", PROCESSOR_POOL_SIZE);
-    this.workspaces = new JdbcWorkspaces(pool, clock, keys);
-    this.members = new JdbcMembers(pool, clock);
-    this.ledger = new JdbcLedger(pool, Dialect.SQLITE);
-    ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    this.processingLog = new JdbcProcessingLog(pool, processorPool);
-    this.stateWriter = new SqliteStateWriter(pool, stateSource(dataDir, writerKib), json);
-    this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, Dialect.SQLITE),
-        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, json, Dialect.SQLITE));
-    this.quarantine = new JdbcQuarantine(pool);
-    this.profiles = new JdbcProfiles(pool, json, Dialect.SQLITE);
-    this.settings = new JdbcSettings(pool, json);
-    this.usage = new JdbcUsage(pool, json, Dialect.SQLITE);
+    this.writerSource = pools.writer;
+    this.pool = pools.requests;
+    this.processorPool = pools.processor;
+    this.stateWriter = new SqliteStateWriter(pool, stateSource(dataDir, pools.writerKib), json());
+  }
+
+  /** The connections of a store in {@code dataDir}, their page caches sharing {@code pageCacheBytes}. */
+  private record Pools(SQLiteDataSource writer, HikariDataSource requests, HikariDataSource processor, long writerKib) {
+    static Pools of(Path dataDir, long pageCacheBytes) {
+      long writerKib = Math.max(1_024, pageCacheBytes / 3 / 1_024);
+      long sharedKib = Math.max(1_024, pageCacheBytes / 3 / SHARED_CACHES / 1_024);
+      AttachingDataSource reads =
+          new AttachingDataSource(logSource(dataDir, sharedKib), dataDir.resolve(STATE_FILE_NAME), sharedKib);
+      return new Pools(logSource(dataDir, writerKib), pool(reads, "uptake-sqlite", POOL_SIZE),
+          pool(reads, "uptake-sqlite-processor", PROCESSOR_POOL_SIZE), writerKib);
+    }
   }
 
   /** Opens the store in {@code config.dataDir()}, creating and migrating it when needed. */
@@ -128,7 +99,7 @@ public final class SqliteStore implements Store {
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot open the store in " + dir + ": " + e.getMessage(), e);
     }
-    return new SqliteStore(dir, config.pageCacheBytes(), clock, keys);
+    return new SqliteStore(dir, Pools.of(dir, config.pageCacheBytes()), clock, keys);
   }
 
   @Override
@@ -140,53 +111,8 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Workspaces workspaces() {
-    return workspaces;
-  }
-
-  @Override
-  public Members members() {
-    return members;
-  }
-
-  @Override
-  public IngestLedger ledger() {
-    return ledger;
-  }
-
-  @Override
-  public ProcessingLog processingLog() {
-    return processingLog;
-  }
-
-  @Override
   public StateWriter stateWriter() {
     return stateWriter;
-  }
-
-  @Override
-  public ProcessorStores forProcessor() {
-    return forProcessor;
-  }
-
-  @Override
-  public Quarantine quarantine() {
-    return quarantine;
-  }
-
-  @Override
-  public Profiles profiles() {
-    return profiles;
-  }
-
-  @Override
-  public SettingsStore settings() {
-    return settings;
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
   }
 
   @Override

@@ -1,0 +1,100 @@
+package dev.uptake.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.store.IngestLedger;
+import dev.uptake.store.Members;
+import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.ProcessorStores;
+import dev.uptake.store.Profiles;
+import dev.uptake.store.Quarantine;
+import dev.uptake.store.SettingsStore;
+import dev.uptake.store.Store;
+import dev.uptake.store.Usage;
+import dev.uptake.store.Workspaces;
+import java.time.Clock;
+import javax.sql.DataSource;
+
+/**
+ * What both stores share: every part whose statements are the same on SQLite and PostgreSQL, over
+ * the two pools a backend gives it (one for requests, one for the processor's reads). A backend
+ * adds how it appends ({@link #eventLog()}), how processing commits ({@link #stateWriter()}) and
+ * what it closes.
+ */
+public abstract class JdbcStore implements Store {
+
+  private final ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  private final Workspaces workspaces;
+  private final Members members;
+  private final IngestLedger ledger;
+  private final ProcessingLog processingLog;
+  private final ProcessorStores forProcessor;
+  private final Quarantine quarantine;
+  private final Profiles profiles;
+  private final SettingsStore settings;
+  private final Usage usage;
+
+  protected JdbcStore(DataSource pool, DataSource processorPool, Dialect dialect, Clock clock, KeyFactory keys) {
+    this.workspaces = new JdbcWorkspaces(pool, clock, keys);
+    this.members = new JdbcMembers(pool, clock);
+    this.ledger = new JdbcLedger(pool, dialect);
+    this.processingLog = new JdbcProcessingLog(pool, processorPool);
+    this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, dialect),
+        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, json, dialect));
+    this.quarantine = new JdbcQuarantine(pool);
+    this.profiles = new JdbcProfiles(pool, json, dialect);
+    this.settings = new JdbcSettings(pool, json);
+    this.usage = new JdbcUsage(pool, json, dialect);
+  }
+
+  /** How states and sessions are written as JSON: decimals as written, never in exponent form. */
+  protected final ObjectMapper json() {
+    return json;
+  }
+
+  @Override
+  public final Workspaces workspaces() {
+    return workspaces;
+  }
+
+  @Override
+  public final Members members() {
+    return members;
+  }
+
+  @Override
+  public final IngestLedger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public final ProcessingLog processingLog() {
+    return processingLog;
+  }
+
+  @Override
+  public final ProcessorStores forProcessor() {
+    return forProcessor;
+  }
+
+  @Override
+  public final Quarantine quarantine() {
+    return quarantine;
+  }
+
+  @Override
+  public final Profiles profiles() {
+    return profiles;
+  }
+
+  @Override
+  public final SettingsStore settings() {
+    return settings;
+  }
+
+  @Override
+  public final Usage usage() {
+    return usage;
+  }
+}
