@@ -5,7 +5,6 @@ import dev.uptake.core.ingest.Outcome;
 import dev.uptake.store.Appended;
 import dev.uptake.store.IngestBatch;
 import dev.uptake.store.jdbc.WarningsJson;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,13 +20,15 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * Writes a group of batches to the events table in one transaction, with one statement for all
- * their events (arrays unnested server-side), for the event log's writer thread.
+ * Writes a group of batches to the events table in one transaction, for the event log's writer
+ * thread: one query finds which messageIds the log already has, one statement inserts the rest
+ * (arrays unnested server-side), numbered on from the log's last seq.
  *
- * <p>The transaction first takes {@link #APPEND_LOCK}: appends of every process take turns, so
- * seqs are numbered after every smaller one is committed or rolled back, and a reader that has
- * seen seq n never sees a smaller one appear later. The lock is held for one insert and its
- * commit; group commit makes that one per group, not per request.
+ * <p>The transaction first takes {@link #APPEND_LOCK}: appends of every process take turns, so the
+ * lookup cannot race another append, seqs have no gaps, every smaller seq is committed before a
+ * larger one is drawn, and a reader that has seen seq n never sees a smaller one appear later.
+ * The lock is held for two statements and a commit; group commit makes that one per group, not
+ * per request.
  */
 final class PostgresAppender {
 
@@ -36,24 +37,13 @@ final class PostgresAppender {
   /** Rejections kept per workspace for the debugger; older ones are deleted. */
   static final int REJECTIONS_KEPT = 10_000;
 
-  /**
-   * Every event of the group that the log lacks, numbered on from the log's last seq in arrival
-   * order (the first of a messageId repeated within the group wins). Under {@link #APPEND_LOCK}
-   * nobody else appends meanwhile, so the lookup cannot race and the numbers have no gaps, as on
-   * the embedded store: a duplicate costs a probe of the unique index and no number.
-   */
   private static final String INSERT_EVENTS =
-      "WITH incoming AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS i (workspace_id,"
-          + " message_id, type, user_id, anonymous_id, group_id, name, module, event_time, received_at, warnings, payload,"
-          + " arrival)), fresh AS (SELECT DISTINCT ON (workspace_id, message_id) * FROM incoming i WHERE NOT EXISTS"
-          + " (SELECT 1 FROM events e WHERE e.workspace_id = i.workspace_id AND e.message_id = i.message_id)"
-          + " ORDER BY workspace_id, message_id, arrival)"
-          + " INSERT INTO events (seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module,"
-          + " event_time, received_at, warnings, payload) SELECT (SELECT coalesce(max(seq), 0) FROM events)"
-          + " + row_number() OVER (ORDER BY arrival), workspace_id, message_id, type, user_id, anonymous_id, group_id,"
-          + " name, module, event_time, received_at, warnings, payload FROM fresh"
-          + " ON CONFLICT (workspace_id, message_id) DO NOTHING RETURNING workspace_id, message_id";
+      "INSERT INTO events (seq, workspace_id, message_id, type, user_id, anonymous_id, group_id, name, module, event_time,"
+          + " received_at, warnings, payload) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])";
+  /** Which of the group's messageIds the log has: one probe of the unique index each. */
+  private static final String KNOWN = "SELECT e.workspace_id, e.message_id FROM events e JOIN unnest(?::bigint[], ?::text[])"
+      + " AS i (workspace_id, message_id) ON e.workspace_id = i.workspace_id AND e.message_id = i.message_id";
   private static final String INSERT_REJECTION =
       "INSERT INTO rejections (workspace_id, received_at, item_index, message_id, field, reason, payload)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -84,12 +74,14 @@ final class PostgresAppender {
           lock.setLong(1, APPEND_LOCK);
           lock.execute();
         }
-        Set<String> stored = insertEvents(connection, batches);
+        Rows rows = new Rows(lastSeq(connection));
+        Set<String> known = known(connection, batches);
         List<Appended> receipts = new ArrayList<>(batches.size());
         Map<Long, long[]> counts = new HashMap<>();
         for (IngestBatch batch : batches) {
-          receipts.add(count(batch, stored, counts.computeIfAbsent(batch.workspaceId(), id -> new long[6])));
+          receipts.add(add(batch, known, rows, counts.computeIfAbsent(batch.workspaceId(), id -> new long[6])));
         }
+        rows.insert(connection);
         insertRejections(connection, batches);
         addStats(connection, counts);
         connection.commit();
@@ -105,57 +97,50 @@ final class PostgresAppender {
     }
   }
 
-  /** Inserts every accepted event of the group; returns "workspace/messageId" of those stored now. */
-  private static Set<String> insertEvents(Connection connection, List<IngestBatch> batches) throws SQLException {
-    int size = batches.stream().mapToInt(batch -> batch.accepted().size()).sum();
-    Set<String> stored = new HashSet<>();
-    if (size == 0) {
-      return stored;
+  private static long lastSeq(Connection connection) throws SQLException {
+    try (PreparedStatement last = connection.prepareStatement("SELECT coalesce(max(seq), 0) FROM events");
+        ResultSet rows = last.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
     }
-    Object[][] columns = new Object[12][size];
-    int row = 0;
+  }
+
+  /** "workspace/messageId" of every event of the group that the log already holds. */
+  private static Set<String> known(Connection connection, List<IngestBatch> batches) throws SQLException {
+    List<Long> workspaces = new ArrayList<>();
+    List<String> messageIds = new ArrayList<>();
     for (IngestBatch batch : batches) {
       for (Outcome.Accepted accepted : batch.accepted()) {
-        Event event = accepted.event();
-        columns[0][row] = batch.workspaceId();
-        columns[1][row] = event.messageId();
-        columns[2][row] = event.type().wireName();
-        columns[3][row] = event.userId();
-        columns[4][row] = event.anonymousId();
-        columns[5][row] = event.groupId();
-        columns[6][row] = event.name();
-        columns[7][row] = event.module();
-        columns[8][row] = event.eventTime().toEpochMilli();
-        columns[9][row] = event.receivedAt().toEpochMilli();
-        columns[10][row] = WarningsJson.write(accepted.warnings());
-        columns[11][row] = event.payload();
-        row++;
+        workspaces.add(batch.workspaceId());
+        messageIds.add(accepted.event().messageId());
       }
     }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENTS)) {
-      for (int column = 0; column < columns.length; column++) {
-        boolean number = column == 0 || column == 8 || column == 9;
-        Array array = connection.createArrayOf(number ? "bigint" : "text", columns[column]);
-        insert.setArray(column + 1, array);
-      }
-      try (ResultSet rows = insert.executeQuery()) {
+    Set<String> known = new HashSet<>();
+    if (messageIds.isEmpty()) {
+      return known;
+    }
+    try (PreparedStatement query = connection.prepareStatement(KNOWN)) {
+      query.setArray(1, connection.createArrayOf("bigint", workspaces.toArray()));
+      query.setArray(2, connection.createArrayOf("text", messageIds.toArray()));
+      try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          stored.add(rows.getLong(1) + "/" + rows.getString(2));
+          known.add(rows.getLong(1) + "/" + rows.getString(2));
         }
       }
     }
-    return stored;
+    return known;
   }
 
   /**
-   * The batch's receipt: an event is stored when the insert returned it and no earlier batch of
-   * the group claimed it (a messageId repeated within a group is stored once, by its first).
+   * Adds the batch's new events to {@code rows}, numbered in arrival order, and returns its
+   * receipt: an event is new unless the log or an earlier one of the group has its messageId.
    */
-  private static Appended count(IngestBatch batch, Set<String> stored, long[] counts) {
+  private static Appended add(IngestBatch batch, Set<String> known, Rows rows, long[] counts) {
     int added = 0;
     long warnings = 0;
     for (Outcome.Accepted accepted : batch.accepted()) {
-      if (stored.remove(batch.workspaceId() + "/" + accepted.event().messageId())) {
+      if (known.add(batch.workspaceId() + "/" + accepted.event().messageId())) {
+        rows.add(batch.workspaceId(), accepted);
         added++;
         warnings += accepted.warnings().size();
       }
@@ -170,6 +155,43 @@ final class PostgresAppender {
       counts[5] = Math.max(counts[5], batch.receivedAt().toEpochMilli());
     }
     return new Appended(added, duplicates);
+  }
+
+  /** The group's new events as columns, numbered on from the log's last seq: no gaps, as on the embedded store. */
+  private static final class Rows {
+    private static final String[] TYPES =
+        {"bigint", "bigint", "text", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "text"};
+    private final List<List<Object>> columns = new ArrayList<>();
+    private long seq;
+
+    Rows(long lastSeq) {
+      this.seq = lastSeq;
+      for (int i = 0; i < TYPES.length; i++) {
+        columns.add(new ArrayList<>());
+      }
+    }
+
+    void add(long workspaceId, Outcome.Accepted accepted) {
+      Event event = accepted.event();
+      Object[] row = {++seq, workspaceId, event.messageId(), event.type().wireName(), event.userId(), event.anonymousId(),
+          event.groupId(), event.name(), event.module(), event.eventTime().toEpochMilli(), event.receivedAt().toEpochMilli(),
+          WarningsJson.write(accepted.warnings()), event.payload()};
+      for (int i = 0; i < row.length; i++) {
+        columns.get(i).add(row[i]);
+      }
+    }
+
+    void insert(Connection connection) throws SQLException {
+      if (columns.get(0).isEmpty()) {
+        return;
+      }
+      try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENTS)) {
+        for (int i = 0; i < TYPES.length; i++) {
+          insert.setArray(i + 1, connection.createArrayOf(TYPES[i], columns.get(i).toArray()));
+        }
+        insert.executeUpdate();
+      }
+    }
   }
 
   private void insertRejections(Connection connection, List<IngestBatch> batches) throws SQLException {
