@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Where the store lives, and how much memory its page caches may take.
  *
- * @param dataDir the directory of the embedded SQLite store; created when missing
+ * @param dataDir the directory of the embedded SQLite store; created when missing (not used on
+ *     PostgreSQL)
  * @param pageCacheBytes what the store's connections together may cache of its files
  * @param database the PostgreSQL database to use instead of the embedded store; null for the
  *     embedded one

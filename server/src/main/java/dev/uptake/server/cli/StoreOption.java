@@ -4,6 +4,7 @@ import dev.uptake.store.DatabaseUrl;
 import dev.uptake.store.StoreConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 
 /** {@code --data DIR} and {@code --database URL}, shared by every command that opens the store. */
@@ -38,7 +39,11 @@ final class StoreOption {
   static final class DatabaseUrlConverter implements ITypeConverter<DatabaseUrl> {
     @Override
     public DatabaseUrl convert(String value) {
-      return DatabaseUrl.parse(value);
+      try {
+        return DatabaseUrl.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }

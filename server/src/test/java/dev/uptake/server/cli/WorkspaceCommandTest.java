@@ -124,4 +124,14 @@ class WorkspaceCommandTest {
     assertThat(usageCode).isEqualTo(2);
     assertThat(usage.toString()).contains("not a duration");
   }
+
+  @Test
+  void databaseUrlThatIsNotPostgresqlIsAUsageErrorThatHidesThePassword() {
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+        .execute("workspace", "list", "--database", "mysql://uptake:hunter2@localhost/db");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid value for option '--database'", "postgresql://user:password@host:5432/db")
+        .doesNotContain("hunter2");
+  }
 }
