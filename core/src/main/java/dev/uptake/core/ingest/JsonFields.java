@@ -35,7 +35,18 @@ final class JsonFields {
       throw InvalidEvent.of(
           name, name + " is " + id.length() + " characters; the limit is " + Limits.MAX_ID_CHARS);
     }
-    return id;
+    return storable(name, id);
+  }
+
+  /**
+   * {@code text}, or a rejection when it holds U+0000: PostgreSQL keeps no NUL in text, so neither
+   * store takes one (the event's JSON keeps it escaped, as sent).
+   */
+  static String storable(String name, String text) {
+    if (text.indexOf('\u0000') >= 0) {
+      throw InvalidEvent.of(name, name + " contains the NUL character (U+0000), which Uptake does not store");
+    }
+    return text;
   }
 
   /** The id at {@code name}; missing is a rejection that says what the field is for. */
@@ -59,7 +70,12 @@ final class JsonFields {
     if (node.textValue().isBlank()) {
       throw InvalidEvent.of(name, name + " must not be empty");
     }
-    return node.textValue();
+    return storable(name, node.textValue());
+  }
+
+  /** {@code text} with each NUL shown as U+FFFD, for messages and the debugger, which keep no NUL. */
+  static String printable(String text) {
+    return text == null ? null : text.replace('\u0000', '\uFFFD');
   }
 
   /** A value as a message quotes it: strings in quotes and cut to 80 characters, else its kind. */
@@ -67,7 +83,7 @@ final class JsonFields {
     if (!node.isTextual()) {
       return describe(node);
     }
-    String text = node.textValue();
+    String text = printable(node.textValue());
     return "'" + (text.length() > 80 ? text.substring(0, 80) + "…" : text) + "'";
   }
 

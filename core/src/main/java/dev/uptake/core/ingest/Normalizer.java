@@ -168,7 +168,7 @@ public final class Normalizer {
   private static String name(ObjectNode event, EventType type) {
     return switch (type) {
       case TRACK -> JsonFields.requiredText(event, "event", "the name of the feature used");
-      case PAGE, SCREEN -> event.path("name").isTextual() ? event.get("name").textValue() : null;
+      case PAGE, SCREEN -> event.path("name").isTextual() ? JsonFields.storable("name", event.get("name").textValue()) : null;
       case ALIAS -> {
         JsonFields.requiredId(event, "previousId", "the id the user had before");
         yield null;
@@ -195,12 +195,12 @@ public final class Normalizer {
     if (module == null || module.isNull()) {
       return null;
     }
-    if (!module.isTextual() || module.textValue().isBlank()) {
+    if (!module.isTextual() || module.textValue().isBlank() || module.textValue().indexOf('\u0000') >= 0) {
       props.remove("module");
       warnings.add(
           new Warning(
               "properties.module",
-              "properties.module must be a non-empty string; was " + JsonFields.shown(module)
+              "properties.module must be a non-empty string without NUL characters; was " + JsonFields.shown(module)
                   + "; the field was ignored"));
       return null;
     }
@@ -231,7 +231,7 @@ public final class Normalizer {
 
   private static String sendersMessageId(ObjectNode item) {
     JsonNode id = item.has("messageId") ? item.get("messageId") : item.get("message_id");
-    return id != null && id.isTextual() ? id.textValue() : null;
+    return id != null && id.isTextual() ? JsonFields.printable(id.textValue()) : null;
   }
 
   private static String cut(String text) {

@@ -419,4 +419,18 @@ class NormalizerTest {
       assertThat(((Outcome.Rejected) outcome).rejection().field()).isEqualTo("userId");
     }
   }
+
+  @Test
+  void nulCharacterInAnIdRejectsTheEventAndInAModuleDropsTheModule() {
+    assertThat(rejection(Events.track("Open").user("u\u00001"))).satisfies(rejection -> {
+      assertThat(rejection.field()).isEqualTo("userId");
+      assertThat(rejection.reason()).contains("NUL character (U+0000)");
+    });
+    assertThat(rejection(Events.track("Op\u0000en")).field()).isEqualTo("event");
+    Outcome.Rejected rejected = (Outcome.Rejected) normalize(Events.track("Open").user("u\u00001").messageId("m\u00002"));
+    assertThat(rejected.messageId()).as("shown, not stored, as U+FFFD").isEqualTo("m\uFFFD2");
+    Outcome.Accepted accepted = (Outcome.Accepted) normalize(Events.track("Open").module("Rep\u0000orts"));
+    assertThat(accepted.event().module()).isNull();
+    assertThat(accepted.warnings()).extracting(Warning::field).containsExactly("properties.module");
+  }
 }

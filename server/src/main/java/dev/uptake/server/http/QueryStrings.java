@@ -19,8 +19,9 @@ public final class QueryStrings {
       return;
     }
     for (String pair : query.split("&")) {
+      String decoded;
       try {
-        URLDecoder.decode(pair, StandardCharsets.UTF_8);
+        decoded = URLDecoder.decode(pair, StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         int equals = pair.indexOf('=');
         String name = equals < 0 ? pair : pair.substring(0, equals);
@@ -28,6 +29,16 @@ public final class QueryStrings {
             "the query string has a malformed percent-escape in '" + pair + "': write % as %25 and other"
                 + " characters as % followed by two hex digits").exception();
       }
+      if (decoded.indexOf('\u0000') >= 0) {
+        int equals = pair.indexOf('=');
+        throw nul(equals < 0 ? "query" : pair.substring(0, equals));
+      }
     }
+  }
+
+  /** No id, name or value Uptake keeps holds U+0000: asking for one is a mistake worth naming. */
+  private static RuntimeException nul(String field) {
+    return ApiError.of(400, "invalid_query", field,
+        field + " contains %00, the NUL character, which no id or value Uptake keeps can hold").exception();
   }
 }

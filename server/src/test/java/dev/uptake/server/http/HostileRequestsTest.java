@@ -95,6 +95,22 @@ class HostileRequestsTest {
   }
 
   @Test
+  void nulCharacterIsRefusedInIdsAndQueriesOnEveryStore() {
+    HttpResponse<String> query = server.get("/api/v1/events?userId=u%001", "Authorization", keys.bearer());
+    assertThat(query.statusCode()).as(query.body()).isEqualTo(400);
+    assertThat(json(query).get("field").asText()).isEqualTo("userId");
+
+    String body = "{\"batch\":[{\"type\":\"track\",\"event\":\"Open\",\"userId\":\"u\\u00001\",\"messageId\":\"m\\u0000\","
+        + "\"timestamp\":\"" + java.time.Instant.now() + "\"}]}";
+    HttpResponse<String> sent = server.post("/v1/batch", body, "Authorization", keys.basicWriteKey());
+    assertThat(sent.statusCode()).as("a batch answers 200 with its refusals: %s", sent.body()).isEqualTo(200);
+    assertThat(json(sent).get("rejected").get(0).get("field").asText()).isEqualTo("messageId");
+    assertThat(json(sent).get("rejected").get(0).get("messageId").asText()).isEqualTo("m\uFFFD");
+    assertThat(server.debugger(keys, "rejected")).anySatisfy(entry ->
+        assertThat(entry.get("reasons").get(0).get("reason").asText()).contains("NUL"));
+  }
+
+  @Test
   void everyAnswerForbidsFramingAndSniffing() {
     for (String path : List.of("/login", "/api/v1/stats", "/static/uptake.css", "/nope", "/health/live")) {
       HttpResponse<String> response = server.get(path, "Authorization", keys.bearer());

@@ -29,6 +29,9 @@ public final class Sql {
   private Sql() {}
 
   public static void query(DataSource pool, String sql, RowReader reader, Object... parameters) {
+    if (matchesNothing(parameters)) {
+      return;
+    }
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, parameters);
@@ -42,6 +45,20 @@ public final class Sql {
     }
   }
 
+  /**
+   * Whether a lookup names a text with U+0000: no store keeps one (ingest refuses them, since
+   * PostgreSQL cannot hold them in text), so nothing matches it; asked of PostgreSQL, it would be
+   * an error instead (credentials decoded from a header can hold any byte).
+   */
+  private static boolean matchesNothing(Object... parameters) {
+    for (Object parameter : parameters) {
+      if (parameter instanceof String text && text.indexOf('\u0000') >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Ids per IN (…) list; SQLite allows 32766 parameters, smaller lists plan just as well. */
   private static final int CHUNK = 500;
 
@@ -50,7 +67,7 @@ public final class Sql {
    * placeholders follow it, its values the other {@code parameters}.
    */
   public static void queryIn(DataSource pool, String sql, Collection<String> ids, RowReader reader, Object... parameters) {
-    List<String> all = List.copyOf(ids);
+    List<String> all = ids.stream().filter(id -> id.indexOf('\u0000') < 0).toList();
     for (int from = 0; from < all.size(); from += CHUNK) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
       Object[] bound = Arrays.copyOf(parameters, parameters.length + chunk.size());

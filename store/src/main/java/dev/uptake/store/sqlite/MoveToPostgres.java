@@ -164,6 +164,14 @@ public final class MoveToPostgres {
     }
   }
 
+  /**
+   * A value PostgreSQL can hold: text with U+0000 (which SQLite keeps, and versions before this
+   * one let into ids) gets U+FFFD in its place.
+   */
+  private static Object storable(Object value) {
+    return value instanceof String text && text.indexOf('\u0000') >= 0 ? text.replace('\u0000', '\uFFFD') : value;
+  }
+
   private static long copy(Connection source, Connection sink, String table, List<String> columns, LongConsumer copied)
       throws SQLException {
     String list = String.join(", ", columns);
@@ -174,7 +182,7 @@ public final class MoveToPostgres {
             "INSERT INTO " + table + " (" + list + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)")) {
       while (from.next()) {
         for (int i = 1; i <= columns.size(); i++) {
-          insert.setObject(i, from.getObject(i));
+          insert.setObject(i, storable(from.getObject(i)));
         }
         insert.addBatch();
         if (++rows % BATCH == 0) {
