@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.uptake.store.fixtures.Backend;
 import dev.uptake.server.TestServer;
 import dev.uptake.server.web.WebClient;
-import dev.uptake.store.StoreConfig;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

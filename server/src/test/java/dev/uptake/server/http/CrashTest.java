@@ -9,8 +9,6 @@ import dev.uptake.core.fixtures.TestClock;
 import dev.uptake.server.TestServer;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.Store;
-import dev.uptake.store.StoreConfig;
-import dev.uptake.store.Stores;
 import dev.uptake.store.Workspace;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -19,8 +19,6 @@ import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.ProcessingLog;
 import dev.uptake.store.StateWriter;
 import dev.uptake.store.Store;
-import dev.uptake.store.StoreConfig;
-import dev.uptake.store.Stores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,7 +1,6 @@
 package dev.uptake.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.fixtures.TestClock;
@@ -18,7 +17,6 @@ import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.Store;
-import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Workspace;
 import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
