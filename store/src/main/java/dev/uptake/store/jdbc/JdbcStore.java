@@ -3,6 +3,7 @@ package dev.uptake.store.jdbc;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
 import dev.uptake.store.ProcessingLog;
@@ -19,8 +20,8 @@ import javax.sql.DataSource;
 /**
  * What both stores share: every part whose statements are the same on SQLite and PostgreSQL, over
  * the two pools a backend gives it (one for requests, one for the processor's reads). A backend
- * adds how it appends ({@link #eventLog()}), how processing commits ({@link #stateWriter()}) and
- * what it closes.
+ * adds how it appends ({@link #startEventLog()}), how processing commits ({@link #stateWriter()})
+ * and what it closes.
  */
 public abstract class JdbcStore implements Store {
 
@@ -34,6 +35,7 @@ public abstract class JdbcStore implements Store {
   private final Profiles profiles;
   private final SettingsStore settings;
   private final Usage usage;
+  private GroupCommitLog eventLog;
 
   protected JdbcStore(DataSource pool, DataSource processorPool, Dialect dialect, Clock clock, KeyFactory keys) {
     this.workspaces = new JdbcWorkspaces(pool, clock, keys);
@@ -47,6 +49,30 @@ public abstract class JdbcStore implements Store {
     this.settings = new JdbcSettings(pool, json);
     this.usage = new JdbcUsage(pool, json, dialect);
   }
+
+  /** The event log, its writer thread started on first use. */
+  @Override
+  public final synchronized EventLog eventLog() {
+    if (eventLog == null) {
+      eventLog = startEventLog();
+    }
+    return eventLog;
+  }
+
+  /** Starts the event log's writer thread on its own connection. */
+  protected abstract GroupCommitLog startEventLog();
+
+  /** Lets the event log commit what it holds, then closes the rest. */
+  @Override
+  public final synchronized void close() {
+    if (eventLog != null) {
+      eventLog.close();
+    }
+    closeConnections();
+  }
+
+  /** Closes the state writer and the pools. */
+  protected abstract void closeConnections();
 
   /** How states and sessions are written as JSON: decimals as written, never in exponent form. */
   protected final ObjectMapper json() {

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.DatabaseUrl;
-import dev.uptake.store.EventLog;
 import dev.uptake.store.StateWriter;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.jdbc.Dialect;
@@ -47,7 +46,6 @@ public final class PostgresStore extends JdbcStore {
   private final HikariDataSource logPool;
   private final HikariDataSource statePool;
   private final PostgresStateWriter stateWriter;
-  private GroupCommitLog eventLog;
 
   private PostgresStore(SchemaGate gate, HikariDataSource pool, HikariDataSource processorPool, Clock clock, KeyFactory keys) {
     super(pool, processorPool, Dialect.POSTGRESQL, clock, keys);
@@ -73,11 +71,8 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public synchronized EventLog eventLog() {
-    if (eventLog == null) {
-      eventLog = GroupCommitLog.start(() -> {}, new PostgresAppender(logPool)::write, () -> {});
-    }
-    return eventLog;
+  protected GroupCommitLog startEventLog() {
+    return GroupCommitLog.start(() -> {}, new PostgresAppender(logPool)::write, () -> {});
   }
 
   @Override
@@ -86,10 +81,7 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public synchronized void close() {
-    if (eventLog != null) {
-      eventLog.close();
-    }
+  protected void closeConnections() {
     stateWriter.close();
     gate.close();
     statePool.close();

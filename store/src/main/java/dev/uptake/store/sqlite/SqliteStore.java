@@ -3,7 +3,6 @@ package dev.uptake.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
-import dev.uptake.store.EventLog;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.StateWriter;
@@ -56,7 +55,6 @@ public final class SqliteStore extends JdbcStore {
   private final HikariDataSource pool;
   private final HikariDataSource processorPool;
   private final SqliteStateWriter stateWriter;
-  private GroupCommitLog eventLog;
 
   /**
    * How the page cache is shared: each file's writer gets a third (the event log's keeps the hot
@@ -103,30 +101,20 @@ public final class SqliteStore extends JdbcStore {
   }
 
   @Override
-  public synchronized EventLog eventLog() {
-    if (eventLog == null) {
-      eventLog = startEventLog();
-    }
-    return eventLog;
-  }
-
-  @Override
   public StateWriter stateWriter() {
     return stateWriter;
   }
 
   @Override
-  public synchronized void close() {
-    if (eventLog != null) {
-      eventLog.close();
-    }
+  protected void closeConnections() {
     stateWriter.close();
     processorPool.close();
     pool.close();
   }
 
   /** The log's writer thread, on its own connection, once this process holds the data directory. */
-  private GroupCommitLog startEventLog() {
+  @Override
+  protected GroupCommitLog startEventLog() {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Connection connection = writerSource.getConnection();
