@@ -150,7 +150,7 @@ public final class JdbcLedger implements IngestLedger {
 
   /**
    * The newest events matching a filter, never by scanning the log: by user or by account through
-   * state.db's indexes for the events processing has passed (events_by_user, events_by_account),
+   * the indexes processing writes for the events it has passed (events_by_user, events_by_account),
    * plus the log's unprocessed tail (events_by_workspace after the cursor: as long as processing
    * lags); with neither, the workspace's log (events_by_workspace).
    */
@@ -187,7 +187,7 @@ public final class JdbcLedger implements IngestLedger {
       return new EventsQuery(sql.append(" ORDER BY seq DESC LIMIT ?").toString(), parameters);
     }
 
-    /** The events an index of state.db lists (up to the cursor), joined to the log for their columns. */
+    /** The events an index of processing lists (up to the cursor), joined to the log for their columns. */
     private static void indexed(
         StringBuilder sql, List<Object> parameters, String index, String condition, List<Object> values,
         long workspaceId, long beforeSeq, EventFilter filter) {

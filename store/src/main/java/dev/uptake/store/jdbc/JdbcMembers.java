@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Members, memberships and web sessions in SQLite ({@code uptake.db}). */
+/** Members, memberships and web sessions. */
 public final class JdbcMembers implements Members {
 
   private final DataSource pool;

@@ -3,7 +3,7 @@ package dev.uptake.store.jdbc;
 import dev.uptake.store.Quarantine;
 import javax.sql.DataSource;
 
-/** The quarantine table of state.db, through the pool (whose connections attach it). */
+/** The quarantine table, through the pool (on SQLite its connections attach state.db, which holds it). */
 public final class JdbcQuarantine implements Quarantine {
 
   private final DataSource pool;

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Workspaces and credentials in SQLite. Admin tokens are stored as SHA-256 hashes only. */
+/** Workspaces and credentials. Admin tokens are stored as SHA-256 hashes only. */
 public final class JdbcWorkspaces implements Workspaces {
 
   private static final String COLUMNS =

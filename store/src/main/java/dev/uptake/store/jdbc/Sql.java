@@ -59,7 +59,7 @@ public final class Sql {
     return false;
   }
 
-  /** Ids per IN (…) list; SQLite allows 32766 parameters, smaller lists plan just as well. */
+  /** Ids per IN (…) list: within every backend's parameter limit (SQLite's is 32766), and smaller lists plan just as well. */
   private static final int CHUNK = 500;
 
   /**
