@@ -51,9 +51,7 @@ final class BenchStore implements AutoCloseable {
     if (server == null) {
       return List.of("--data", dir.toString());
     }
-    DatabaseUrl url = database(dir);
-    return List.of("--database", url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + "user=" + url.user()
-        + "&password=" + url.password());
+    return List.of("--database", database(dir).withCredentials());
   }
 
   private DatabaseUrl database(Path dir) {
@@ -63,8 +61,7 @@ final class BenchStore implements AutoCloseable {
       synchronized (created) {
         created.add(name);
       }
-      return new DatabaseUrl(server.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), server.user(),
-          server.password());
+      return server.withDatabase(name);
     });
   }
 

@@ -3,6 +3,7 @@ package dev.uptake.store;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,28 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
   /** {@code url} with anything after a colon in the user part, or a password parameter, hidden. */
   private static String redact(String url) {
     return url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  /** The same server and credentials, database {@code name}: where a tool makes databases of its own. */
+  public DatabaseUrl withDatabase(String name) {
+    return new DatabaseUrl(jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password);
+  }
+
+  /**
+   * The JDBC form with user and password as parameters, which {@link #parse} reads back: for handing
+   * the whole of it to a command ({@code --database}). It holds the password; never log it.
+   */
+  public String withCredentials() {
+    StringBuilder url = new StringBuilder(jdbcUrl);
+    char separator = jdbcUrl.contains("?") ? '&' : '?';
+    if (user != null) {
+      url.append(separator).append("user=").append(URLEncoder.encode(user, StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    if (password != null) {
+      url.append(separator).append("password=").append(URLEncoder.encode(password, StandardCharsets.UTF_8));
+    }
+    return url.toString();
   }
 
   /** Where the database is and as whom, never the password. */

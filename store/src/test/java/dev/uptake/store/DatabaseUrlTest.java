@@ -31,4 +31,12 @@ class DatabaseUrlTest {
     assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://?password=hunter2"))
         .hasMessageContaining("names no host").hasMessageNotContaining("hunter2");
   }
+
+  @Test
+  void anotherDatabaseOnTheSameServerIsHandedOnWithItsCredentialsReadBackIntact() {
+    DatabaseUrl server = DatabaseUrl.parse("postgresql://uptake:a%26b%3Dc@localhost:5432/postgres?sslmode=prefer");
+    DatabaseUrl other = server.withDatabase("uptake_t_1");
+    assertThat(other).isEqualTo(new DatabaseUrl("jdbc:postgresql://localhost:5432/uptake_t_1?sslmode=prefer", "uptake", "a&b=c"));
+    assertThat(DatabaseUrl.parse(other.withCredentials())).isEqualTo(other);
+  }
 }
