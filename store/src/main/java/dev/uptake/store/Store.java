@@ -30,6 +30,16 @@ public interface Store extends AutoCloseable {
   /** Users, accounts, settings and sessions as the processor reads them, on its own connections. */
   ProcessorStores forProcessor();
 
+  /**
+   * Where the processors of a cluster commit (events arrive through Kafka instead of {@link
+   * #eventLog()}); only a store that several machines share has it.
+   *
+   * @throws UnsupportedOperationException on the embedded store
+   */
+  default ClusterState clusterState() {
+    throw new UnsupportedOperationException("cluster mode keeps its state in PostgreSQL: give --database");
+  }
+
   /** The events processing set aside, for admins to see and retry. */
   Quarantine quarantine();
 

@@ -135,6 +135,18 @@ public final class Sql {
     }
   }
 
+  /** Reads {@code sql}'s rows on the caller's connection, inside its transaction. */
+  public static void query(Connection connection, String sql, RowReader reader, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          reader.read(rows);
+        }
+      }
+    }
+  }
+
   public static int update(Connection connection, String sql, Object... parameters) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, parameters);

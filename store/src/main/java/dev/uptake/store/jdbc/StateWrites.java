@@ -51,6 +51,12 @@ public final class StateWrites {
    * @throws CursorMovedException when the cursor is not at {@code batch.from()}
    */
   public void write(Connection connection, ProcessedBatch batch, long version) throws SQLException {
+    writeChanges(connection, batch, version);
+    moveCursor(connection, batch);
+  }
+
+  /** What {@code batch} changes, without the cursor: for a log that keeps its position elsewhere (Kafka's offsets). */
+  public void writeChanges(Connection connection, ProcessedBatch batch, long version) throws SQLException {
     List<ProcessedBatch.WorkspaceChanges> workspaces = new ArrayList<>(batch.workspaces());
     workspaces.sort(Comparator.comparingLong(ProcessedBatch.WorkspaceChanges::workspaceId));
     for (ProcessedBatch.WorkspaceChanges changes : workspaces) {
@@ -58,7 +64,6 @@ public final class StateWrites {
     }
     writeQuarantine(connection, batch);
     writePassed(connection, batch.passed());
-    moveCursor(connection, batch);
   }
 
   /** Last, so the cursor's row is held only for the end of a commit that others may be making too. */

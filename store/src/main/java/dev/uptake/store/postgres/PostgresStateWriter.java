@@ -33,7 +33,7 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresStateWriter.class);
   static final long PROCESSING_LOCK = 0x75707461_6b650002L;
   /** A deadlock or serialization failure is PostgreSQL asking to run the transaction again. */
-  private static final int ATTEMPTS = 5;
+  static final int ATTEMPTS = 5;
 
   private final DataSource pool;
   private final DataSource writer;
@@ -117,7 +117,7 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
     }
   }
 
-  private static long transactionId(Connection connection) throws SQLException {
+  static long transactionId(Connection connection) throws SQLException {
     try (PreparedStatement read = connection.prepareStatement("SELECT pg_current_xact_id()::text::bigint");
         ResultSet rows = read.executeQuery()) {
       rows.next();
@@ -126,7 +126,7 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
   }
 
   /** Deadlock detected, serialization failure: PostgreSQL rolled back, and trying again is right. */
-  private static boolean isRetryable(SQLException e) {
+  static boolean isRetryable(SQLException e) {
     return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
   }
 

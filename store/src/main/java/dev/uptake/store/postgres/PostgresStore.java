@@ -3,6 +3,7 @@ package dev.uptake.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.store.ClusterState;
 import dev.uptake.store.DatabaseUrl;
 import dev.uptake.store.StateWriter;
 import dev.uptake.store.StoreUnavailableException;
@@ -46,6 +47,7 @@ public final class PostgresStore extends JdbcStore {
   private final HikariDataSource logPool;
   private final HikariDataSource statePool;
   private final PostgresStateWriter stateWriter;
+  private final PostgresClusterState clusterState;
 
   private PostgresStore(SchemaGate gate, HikariDataSource pool, HikariDataSource processorPool, Clock clock, KeyFactory keys) {
     super(pool, processorPool, Dialect.POSTGRESQL, clock, keys);
@@ -55,6 +57,7 @@ public final class PostgresStore extends JdbcStore {
     this.logPool = pool(gate, "uptake-pg-log", 1, "SET lock_timeout = '" + APPEND_LOCK_TIMEOUT + "'");
     this.statePool = pool(gate, "uptake-pg-state", 1, "SET lock_timeout = '" + COMMIT_LOCK_TIMEOUT + "'");
     this.stateWriter = new PostgresStateWriter(pool, statePool, gate, json());
+    this.clusterState = new PostgresClusterState(statePool, json(), clock);
   }
 
   /**
@@ -78,6 +81,11 @@ public final class PostgresStore extends JdbcStore {
   @Override
   public StateWriter stateWriter() {
     return stateWriter;
+  }
+
+  @Override
+  public ClusterState clusterState() {
+    return clusterState;
   }
 
   @Override
