@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,6 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event log of an ingest node: each request's records go to the event topic, and the request
@@ -31,11 +34,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaEventLog implements EventLog, AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(KafkaEventLog.class);
+
   private final EventTopic topic;
   private final EventRecords records = new EventRecords();
   private final KafkaProducer<byte[], byte[]> producer;
   private final Counter acked;
   private final Counter failed;
+  private final KafkaProbe probe;
+  private final Thread topicWaiter;
+  private volatile boolean topicReady;
+  private volatile boolean closed;
 
   public KafkaEventLog(EventTopic topic, String clientId, MeterRegistry registry) {
     this.topic = topic;
@@ -54,6 +63,43 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
         .description("records of the event topic Kafka acknowledged (acks=all)").register(registry);
     this.failed = Counter.builder("uptake.kafka.produced").tag("result", "failed")
         .description("records Kafka did not acknowledge in time or refused: their requests answered 503").register(registry);
+    this.probe = new KafkaProbe(topic);
+    this.topicWaiter = new Thread(this::awaitTopic, "uptake-topic");
+  }
+
+  /** Makes sure the topic exists (creating it when missing) before taking events; returns at once. */
+  public KafkaEventLog start() {
+    topicWaiter.setDaemon(true);
+    topicWaiter.start();
+    return this;
+  }
+
+  /**
+   * Without it, the producer's first record would have Kafka create the topic with the broker's
+   * default partition count.
+   */
+  private void awaitTopic() {
+    while (!closed && !topicReady) {
+      try {
+        topic.ensureExists();
+        topicReady = true;
+      } catch (KafkaUnavailableException e) {
+        log.warn("{}; events are refused (503) until it answers; trying again in 2 s", e.getMessage());
+        try {
+          Thread.sleep(2_000);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Empty when Kafka answers and the topic exists, else why events cannot be taken now. */
+  public Optional<String> trouble() {
+    if (!topicReady) {
+      return Optional.of("topic " + topic.name() + " not found or created yet");
+    }
+    return probe.trouble();
   }
 
   /**
@@ -63,6 +109,11 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
    */
   @Override
   public CompletableFuture<Appended> append(IngestBatch batch) {
+    if (!topicReady) {
+      return CompletableFuture.failedFuture(new KafkaUnavailableException("the event topic " + topic
+          + " does not exist yet and Kafka did not answer to create it; nothing was acknowledged, send the events again",
+          null));
+    }
     List<EventRecords.Encoded> encoded = records.encode(batch);
     CompletableFuture<?>[] acks = new CompletableFuture<?>[encoded.size()];
     for (int i = 0; i < acks.length; i++) {
@@ -114,6 +165,9 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    topicWaiter.interrupt();
+    probe.close();
     producer.close(java.time.Duration.ofSeconds(10));
   }
 }

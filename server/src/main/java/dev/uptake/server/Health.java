@@ -1,33 +1,45 @@
 package dev.uptake.server;
 
 import dev.uptake.server.http.Responses;
-import dev.uptake.server.processing.Processor;
-import dev.uptake.store.EventLog;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * {@code /health/live}: the process runs (fails once the event log's writer or the processor was
- * stopped by an error, which the process cannot recover from). {@code /health/ready}: it can take
- * and process events: writer and processor alive, store reachable, processing behind by at most
- * {@link #MAX_LAG}. {@code /health} is readiness.
+ * {@code /health/live}: the process runs (fails once a part of it was stopped by an error the
+ * process cannot recover from). {@code /health/ready}: every part this node runs can work now
+ * (each {@link Check}: the event log's writer, the processor, the store, Kafka, as the node's
+ * roles have them). {@code /health} is readiness.
  */
 final class Health {
 
-  /** Readiness fails when the oldest unprocessed event was received longer ago than this. */
-  static final Duration MAX_LAG = Duration.ofMinutes(5);
+  /** What one check found: whether the part can work, in a word or a sentence, and figures. */
+  record Result(boolean ready, String text, Map<String, Object> figures) {
+    static Result ok() {
+      return new Result(true, "ok", Map.of());
+    }
 
-  private final EventLog eventLog;
-  private final Processor processor;
+    static Result failing(String text) {
+      return new Result(false, text, Map.of());
+    }
+  }
+
+  /** A part of the node: its name in the answer, how it stands, and the error that stopped it for good. */
+  record Check(String name, Supplier<Result> result, Supplier<Optional<Throwable>> fatal) {
+    Check(String name, Supplier<Result> result) {
+      this(name, result, Optional::empty);
+    }
+  }
+
+  private final List<Check> checks;
   private final Responses responses;
 
-  Health(EventLog eventLog, Processor processor, Responses responses) {
-    this.eventLog = eventLog;
-    this.processor = processor;
+  Health(List<Check> checks, Responses responses) {
+    this.checks = List.copyOf(checks);
     this.responses = responses;
   }
 
@@ -39,7 +51,7 @@ final class Health {
 
   /** The error that stopped a part of this process for good, if one did. */
   Optional<Throwable> fatal() {
-    return eventLog.failure().or(() -> Optional.ofNullable(processor.failure()));
+    return checks.stream().map(check -> check.fatal().get()).flatMap(Optional::stream).findFirst();
   }
 
   private void live(Context ctx) {
@@ -51,28 +63,24 @@ final class Health {
   }
 
   private void ready(Context ctx) {
-    Map<String, String> checks = new LinkedHashMap<>();
-    checks.put("writer", eventLog.failure().map(e -> "stopped by " + e).orElse("ok"));
-    Map<String, Object> lag = new LinkedHashMap<>();
-    boolean ready = eventLog.failure().isEmpty();
-    try {
-      Processor.Status status = processor.status();
-      checks.put("processor", !status.running() ? "stopped by " + status.fatal()
-          : status.failing() != null ? "retrying: " + status.failing()
-          : status.standingBy() ? "standby: another process is processing" : "ok");
-      checks.put("store", "ok");
-      lag.put("events", status.lagEvents());
-      lag.put("seconds", status.lagTime().toMillis() / 1000.0);
-      lag.put("maxSeconds", MAX_LAG.toSeconds());
-      ready &= status.running() && status.failing() == null && status.lagTime().compareTo(MAX_LAG) <= 0;
-    } catch (RuntimeException e) {
-      checks.put("store", "unreachable: " + e.getMessage());
-      ready = false;
+    Map<String, String> texts = new LinkedHashMap<>();
+    Map<String, Object> figures = new LinkedHashMap<>();
+    boolean ready = true;
+    for (Check check : checks) {
+      Result result;
+      try {
+        result = check.result().get();
+      } catch (RuntimeException e) {
+        result = Result.failing("unreachable: " + e.getMessage());
+      }
+      texts.put(check.name(), result.text());
+      figures.putAll(result.figures());
+      ready &= result.ready();
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", ready ? "ready" : "not_ready");
-    body.put("checks", checks);
-    body.put("lag", lag);
+    body.put("checks", texts);
+    body.putAll(figures);
     responses.json(ctx, ready ? 200 : 503, body);
   }
 }

@@ -10,6 +10,10 @@ import dev.uptake.server.http.JettyErrors;
 import dev.uptake.server.http.QueryStrings;
 import dev.uptake.server.http.SecurityHeaders;
 import dev.uptake.server.http.Responses;
+import dev.uptake.cluster.KafkaEventLog;
+import dev.uptake.cluster.KafkaProbe;
+import dev.uptake.server.config.Cluster;
+import dev.uptake.server.processing.ClusterProcessor;
 import dev.uptake.server.processing.Processor;
 import dev.uptake.server.query.AccountDetailRoutes;
 import dev.uptake.server.query.AccountDirectory;
@@ -39,6 +43,7 @@ import dev.uptake.store.Store;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Stores;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,23 +52,30 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A running embedded Uptake: SQLite store, HTTP ingestion, the processor, query API, {@code /metrics}. */
+/**
+ * A running Uptake node: the embedded runtime (the store's own event log and processor, the API,
+ * the web app), or a node of a cluster playing some of the roles ingest, process and query.
+ */
 public final class Uptake implements AutoCloseable {
 
   private final Store store;
-  private final Processor processor;
+  private final List<AutoCloseable> parts;
   private final Health health;
   private final Javalin app;
   private final List<String> routes;
 
-  private Uptake(Store store, Processor processor, Health health, Javalin app, List<String> routes) {
+  private Uptake(Store store, List<AutoCloseable> parts, Health health, Javalin app, List<String> routes) {
     this.store = store;
-    this.processor = processor;
+    this.parts = List.copyOf(parts);
     this.health = health;
     this.app = app;
     this.routes = List.copyOf(routes);
@@ -72,63 +84,25 @@ public final class Uptake implements AutoCloseable {
   /** Opens the store and starts serving; fails fast when the store or the port is unavailable. */
   public static Uptake start(UptakeConfig config, Clock clock) {
     Store store = Stores.open(config.store().withPageCacheBytes(config.memory().storeBytes()), clock);
-    Processor processor = null;
+    List<AutoCloseable> parts = new ArrayList<>(); // closed in reverse order
     try {
       // Typed numbers are BigDecimals; print them as 250, not 2.5E+2.
       ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       Responses responses = new Responses(json);
-      EventLog eventLog = config.discardEvents() ? Uptake::discard : store.eventLog();
-      IngestRoutes ingest =
-          new IngestRoutes(
-              store.workspaces(), eventLog, config.region(), config.regionEndpoints(), registry, responses, json,
-              clock);
-      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), responses, json);
-      SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
-      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
-      AccountDirectory directory = new AccountDirectory(
-          store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
-          clock);
-      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
-      EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
-      AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
-      AccountDetailRoutes accountDetails = new AccountDetailRoutes(
-          store.workspaces(), store.profiles(), store.settings(), store.usage(), accountUsers, responses, json, clock);
-      UsageRoutes usage =
-          new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
-      SessionCache sessionCache = new SessionCache(config.memory().sessionBytes());
-      CacheMetrics.register(
-          registry, "sessions", sessionCache, SessionCache::stats, SessionCache::bytesHeld, config.memory().sessionBytes());
-      CacheMetrics.register(
-          registry, "accounts", directory, AccountDirectory::stats, AccountDirectory::bytesHeld,
-          config.memory().directoryBytes());
-      processor =
-          new Processor(
-                  store.processingLog(), store.stateWriter(), store.forProcessor().profiles(), store.forProcessor().settings(),
-                  store.forProcessor().usage(),
-                  new Pipeline(new IdentityResolver(json), new SessionStage(json)), sessionCache, registry, clock)
-              .start();
-      Gauge.builder("uptake.processing.quarantined", store.quarantine(), quarantine -> quarantine.total())
-          .description("events set aside because processing failed on them, until a retry succeeds")
-          .register(registry);
-      Gauge.builder("uptake.eventlog.queue", eventLog, log -> log.writerStats().queued())
-          .description("append requests waiting for the event log's writer").register(registry);
-      FunctionCounter.builder("uptake.eventlog.groups", eventLog, log -> log.writerStats().groups())
-          .description("groups the event log's writer committed, each in one transaction").register(registry);
-      FunctionCounter.builder("uptake.eventlog.group.requests", eventLog, log -> log.writerStats().requests())
-          .description("append requests in those groups: divided by the groups, the mean group size").register(registry);
-      Health health = new Health(eventLog, processor, responses);
-      ApiDocs docs = new ApiDocs(json);
-      Pages pages = new Pages(store.workspaces(), store.members(), clock);
-      WebRoutes web = new WebRoutes(pages, store.members(), store.workspaces(), clock);
-      AdminCenterRoutes adminCenter = new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock);
-      DebuggerRoutes debuggerPage = new DebuggerRoutes(pages, store.ledger(), json);
-      AccountSettingsRoutes accountSettings = new AccountSettingsRoutes(pages, store.settings(), json);
-      AccountsPage accountsPage = new AccountsPage(pages, accounts);
-      AccountPage accountPage =
-          new AccountPage(pages, store.profiles(), store.usage(), store.settings(), accountUsers, json, clock);
-      UserPage userPage = new UserPage(pages, store.profiles(), store.usage(), store.settings(), clock);
+      Roles roles = new Roles(config, store, json, registry, responses, clock, parts);
+      List<RouteGroup> groups = new ArrayList<>();
+      if (roles.ingests()) {
+        groups.add(roles.ingest());
+      }
+      if (roles.processes()) {
+        roles.process();
+      }
+      if (roles.queries()) {
+        groups.addAll(roles.query());
+      }
+      Health health = new Health(roles.checks(), responses);
       List<String> routes = new ArrayList<>();
       Javalin app =
           Javalin.create(
@@ -147,41 +121,201 @@ public final class Uptake implements AutoCloseable {
                 cfg.routes.exception(HttpResponseException.class, (e, ctx) -> responses.renderHttpResponse(ctx, e));
                 cfg.routes.exception(StoreUnavailableException.class, (e, ctx) -> responses.renderUnavailable(ctx, e));
                 cfg.routes.exception(Exception.class, (e, ctx) -> responses.renderUnexpected(ctx, e));
-                ingest.register(cfg.routes);
-                query.register(cfg.routes);
-                settings.register(cfg.routes);
-                accounts.register(cfg.routes);
-                accountDetails.register(cfg.routes);
-                events.register(cfg.routes);
-                profiles.register(cfg.routes);
-                usage.register(cfg.routes);
-                docs.register(cfg.routes);
-                web.register(cfg.routes);
-                adminCenter.register(cfg.routes);
-                debuggerPage.register(cfg.routes);
-                accountSettings.register(cfg.routes);
-                accountsPage.register(cfg.routes);
-                accountPage.register(cfg.routes);
-                userPage.register(cfg.routes);
-                cfg.staticFiles.enableWebjars();
-                cfg.staticFiles.add(files -> {
-                  files.hostedPath = "/static";
-                  files.directory = "/static";
-                  files.location = Location.CLASSPATH;
-                });
+                groups.forEach(group -> group.register(cfg.routes));
+                if (roles.queries()) {
+                  cfg.staticFiles.enableWebjars();
+                  cfg.staticFiles.add(files -> {
+                    files.hostedPath = "/static";
+                    files.directory = "/static";
+                    files.location = Location.CLASSPATH;
+                  });
+                }
                 health.register(cfg.routes);
                 cfg.routes.get(
                     "/metrics",
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
               });
       app.start();
-      return new Uptake(store, processor, health, app, routes);
+      return new Uptake(store, parts, health, app, routes);
     } catch (RuntimeException e) {
-      if (processor != null) {
-        processor.close();
-      }
+      closeAll(parts);
       store.close();
       throw e;
+    }
+  }
+
+  /** Routes registered together. */
+  interface RouteGroup {
+    void register(RoutesConfig routes);
+  }
+
+  /** The parts each role needs, made on demand; what must be closed goes to {@code parts}. */
+  private static final class Roles {
+    private final UptakeConfig config;
+    private final Store store;
+    private final ObjectMapper json;
+    private final PrometheusMeterRegistry registry;
+    private final Responses responses;
+    private final Clock clock;
+    private final List<AutoCloseable> parts;
+    private final List<Health.Check> checks = new ArrayList<>();
+    private final Optional<Cluster> cluster;
+
+    Roles(UptakeConfig config, Store store, ObjectMapper json, PrometheusMeterRegistry registry, Responses responses,
+        Clock clock, List<AutoCloseable> parts) {
+      this.config = config;
+      this.store = store;
+      this.json = json;
+      this.registry = registry;
+      this.responses = responses;
+      this.clock = clock;
+      this.parts = parts;
+      this.cluster = config.cluster();
+    }
+
+    boolean ingests() {
+      return cluster.map(c -> c.plays(Cluster.Role.INGEST)).orElse(true);
+    }
+
+    boolean processes() {
+      return cluster.map(c -> c.plays(Cluster.Role.PROCESS)).orElse(true);
+    }
+
+    boolean queries() {
+      return cluster.map(c -> c.plays(Cluster.Role.QUERY)).orElse(true);
+    }
+
+    List<Health.Check> checks() {
+      if (cluster.isPresent()) {
+        checks.add(new Health.Check("database", () -> {
+          store.workspaces().find("health-check");
+          return Health.Result.ok();
+        }));
+      }
+      return checks;
+    }
+
+    RouteGroup ingest() {
+      EventLog eventLog;
+      if (cluster.isPresent()) {
+        KafkaEventLog kafka = new KafkaEventLog(cluster.get().topic(), "uptake-ingest", registry).start();
+        parts.add(kafka);
+        eventLog = kafka;
+        checks.add(new Health.Check("kafka", () -> kafka.trouble().map(Health.Result::failing).orElse(Health.Result.ok())));
+      } else {
+        eventLog = config.discardEvents() ? Uptake::discard : store.eventLog();
+        Gauge.builder("uptake.eventlog.queue", eventLog, log -> log.writerStats().queued())
+            .description("append requests waiting for the event log's writer").register(registry);
+        FunctionCounter.builder("uptake.eventlog.groups", eventLog, log -> log.writerStats().groups())
+            .description("groups the event log's writer committed, each in one transaction").register(registry);
+        FunctionCounter.builder("uptake.eventlog.group.requests", eventLog, log -> log.writerStats().requests())
+            .description("append requests in those groups: divided by the groups, the mean group size").register(registry);
+        checks.add(new Health.Check("writer", () -> eventLog.failure().map(e -> Health.Result.failing("stopped by " + e))
+            .orElse(Health.Result.ok()), eventLog::failure));
+      }
+      return new IngestRoutes(
+          store.workspaces(), eventLog, config.region(), config.regionEndpoints(), registry, responses, json, clock)::register;
+    }
+
+    void process() {
+      SessionCache sessionCache = new SessionCache(config.memory().sessionBytes());
+      CacheMetrics.register(
+          registry, "sessions", sessionCache, SessionCache::stats, SessionCache::bytesHeld, config.memory().sessionBytes());
+      Pipeline pipeline = new Pipeline(new IdentityResolver(json), new SessionStage(json));
+      Gauge.builder("uptake.processing.quarantined", store.quarantine(), quarantine -> quarantine.total())
+          .description("events set aside because processing failed on them, until a retry succeeds")
+          .register(registry);
+      if (cluster.isPresent()) {
+        ClusterProcessor processor = new ClusterProcessor(cluster.get().topic(), "uptake-processor", store.clusterState(),
+            store.processingLog(), store.forProcessor(), pipeline, sessionCache, registry, clock).start();
+        parts.add(processor);
+        KafkaProbe kafka = new KafkaProbe(cluster.get().topic());
+        parts.add(kafka);
+        checks.add(new Health.Check("processor", () -> clusterProcessorHealth(processor, kafka),
+            () -> Optional.ofNullable(processor.failure())));
+      } else {
+        Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.forProcessor().profiles(),
+            store.forProcessor().settings(), store.forProcessor().usage(), pipeline, sessionCache, registry, clock).start();
+        parts.add(processor);
+        checks.add(new Health.Check("processor", () -> processorHealth(processor),
+            () -> Optional.ofNullable(processor.failure())));
+      }
+    }
+
+    private Health.Result clusterProcessorHealth(ClusterProcessor processor, KafkaProbe kafka) {
+      ClusterProcessor.Status status = processor.status();
+      Map<String, Object> figures = new LinkedHashMap<>();
+      Map<String, Object> processing = new LinkedHashMap<>();
+      processing.put("partitions", status.partitions());
+      processing.put("lag", status.lag());
+      processing.put("lastCommit", status.lastCommit() == null ? null : status.lastCommit().toString());
+      figures.put("processing", processing);
+      Optional<String> kafkaTrouble = kafka.trouble();
+      boolean stalled = status.lag() > 0 && (status.lastCommit() == null
+          || status.lastCommit().isBefore(clock.instant().minus(ClusterProcessor.STALLED_AFTER)));
+      String text = !status.running() ? "stopped by " + status.fatal()
+          : kafkaTrouble.isPresent() ? kafkaTrouble.get()
+          : status.failing() != null ? "retrying: " + status.failing()
+          : stalled ? "stalled: " + status.lag() + " records wait and nothing was committed for "
+              + ClusterProcessor.STALLED_AFTER.toMinutes() + " minutes"
+          : status.partitions().isEmpty() ? "ok (no partition assigned: more processors than partitions, or joining)"
+          : "ok";
+      return new Health.Result(text.startsWith("ok"), text, figures);
+    }
+
+    private static Health.Result processorHealth(Processor processor) {
+      Processor.Status status = processor.status();
+      Map<String, Object> lag = new LinkedHashMap<>();
+      lag.put("events", status.lagEvents());
+      lag.put("seconds", status.lagTime().toMillis() / 1000.0);
+      lag.put("maxSeconds", MAX_LAG.toSeconds());
+      String text = !status.running() ? "stopped by " + status.fatal()
+          : status.failing() != null ? "retrying: " + status.failing()
+          : status.standingBy() ? "standby: another process is processing" : "ok";
+      boolean ready = status.running() && status.failing() == null && status.lagTime().compareTo(MAX_LAG) <= 0;
+      return new Health.Result(ready, text, Map.of("lag", lag));
+    }
+
+    List<RouteGroup> query() {
+      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), responses, json);
+      SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
+      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
+      AccountDirectory directory = new AccountDirectory(
+          store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
+          clock);
+      CacheMetrics.register(
+          registry, "accounts", directory, AccountDirectory::stats, AccountDirectory::bytesHeld,
+          config.memory().directoryBytes());
+      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
+      EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
+      AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
+      AccountDetailRoutes accountDetails = new AccountDetailRoutes(
+          store.workspaces(), store.profiles(), store.settings(), store.usage(), accountUsers, responses, json, clock);
+      UsageRoutes usage =
+          new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
+      Pages pages = new Pages(store.workspaces(), store.members(), clock);
+      return List.of(query::register, settings::register, accounts::register, accountDetails::register,
+          events::register, profiles::register, usage::register, new ApiDocs(json)::register,
+          new WebRoutes(pages, store.members(), store.workspaces(), clock)::register,
+          new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock)::register,
+          new DebuggerRoutes(pages, store.ledger(), json)::register,
+          new AccountSettingsRoutes(pages, store.settings(), json)::register,
+          new AccountsPage(pages, accounts)::register,
+          new AccountPage(pages, store.profiles(), store.usage(), store.settings(), accountUsers, json, clock)::register,
+          new UserPage(pages, store.profiles(), store.usage(), store.settings(), clock)::register);
+    }
+  }
+
+  /** Readiness fails when the oldest unprocessed event was received longer ago than this. */
+  static final Duration MAX_LAG = Duration.ofMinutes(5);
+
+  private static void closeAll(List<AutoCloseable> parts) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        LoggerFactory.getLogger(Uptake.class).warn("closing {} failed", parts.get(i), e);
+      }
     }
   }
 
@@ -208,11 +342,11 @@ public final class Uptake implements AutoCloseable {
     return app.port();
   }
 
-  /** Stops taking requests, lets the event log commit what it holds, closes the store. */
+  /** Stops taking requests, stops the processor, lets the event log commit what it holds, closes the store. */
   @Override
   public void close() {
     app.stop();
-    processor.close();
+    closeAll(parts);
     store.close();
   }
 }

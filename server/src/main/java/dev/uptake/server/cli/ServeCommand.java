@@ -2,6 +2,8 @@ package dev.uptake.server.cli;
 
 import dev.uptake.core.keys.Region;
 import dev.uptake.server.Uptake;
+import dev.uptake.cluster.EventTopic;
+import dev.uptake.server.config.Cluster;
 import dev.uptake.server.config.MemoryBudget;
 import dev.uptake.server.config.UptakeConfig;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -18,7 +22,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code uptake serve}: the embedded runtime, until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Uptake server: on the embedded store, or on PostgreSQL with --database.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Uptake server: on the embedded store, on PostgreSQL with --database, or as a cluster node with --kafka and --database.")
 final class ServeCommand implements Runnable {
 
   @Mixin StoreOption data;
@@ -47,6 +51,29 @@ final class ServeCommand implements Runnable {
       description = "What all caches together may hold, such as 256m or 1g (default: a quarter of the heap, at most 512m).")
   String cacheMemory;
 
+  @Option(
+      names = "--kafka",
+      paramLabel = "BOOTSTRAP",
+      defaultValue = "${env:UPTAKE_KAFKA}",
+      description = "Run as a node of a cluster on this Kafka (host:port[,host:port…]); needs --database.")
+  String kafka;
+
+  @Option(
+      names = "--role",
+      paramLabel = "ROLES",
+      defaultValue = "${env:UPTAKE_ROLE:-ingest,process,query}",
+      description = "With --kafka: what this node does, comma-separated: ingest, process, query (default: ${DEFAULT-VALUE}).")
+  String role;
+
+  @Option(names = "--topic", defaultValue = "${env:UPTAKE_TOPIC:-" + EventTopic.DEFAULT_NAME + "}", description = "With --kafka: the Kafka topic of events (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "${env:UPTAKE_PARTITIONS:-" + EventTopic.DEFAULT_PARTITIONS + "}",
+      description = "With --kafka: partitions of the topic when this node creates it (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
   @Option(names = "--bench-discard-events", hidden = true, description = "Benchmarks only: validate, then drop events.")
   boolean discardEvents;
 
@@ -58,7 +85,7 @@ final class ServeCommand implements Runnable {
     UptakeConfig config =
         new UptakeConfig(
             new UptakeConfig.HttpConfig(host, port), data.storeConfig(), region(region), endpoints(), memory(),
-            discardEvents);
+            discardEvents, cluster());
     JvmMemory.returnFreeHeapWhenIdle();
     Uptake uptake = Uptake.start(config, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
@@ -73,8 +100,9 @@ final class ServeCommand implements Runnable {
     spec.commandLine()
         .getOut()
         .printf(
-            "Uptake listening on http://%s:%d (region %s, %s)%n",
-            host, uptake.port(), config.region().id(), data.describe());
+            "Uptake listening on http://%s:%d (region %s, %s%s)%n",
+            host, uptake.port(), config.region().id(), data.describe(),
+            config.cluster().map(c -> "; cluster node: " + c.describeRoles() + ", Kafka topic " + c.topic()).orElse(""));
     spec.commandLine().getOut().flush();
     if (demo) {
       loadDemo(config, uptake.port());
@@ -120,6 +148,33 @@ final class ServeCommand implements Runnable {
       Thread.currentThread().interrupt();
     }
     spec.commandLine().getOut().flush();
+  }
+
+  private Optional<Cluster> cluster() {
+    if (kafka == null || kafka.isBlank()) {
+      if (!Cluster.roles(ALL_ROLES).equals(roles())) {
+        throw new ParameterException(spec.commandLine(), "--role needs --kafka: roles are parts of a cluster");
+      }
+      return Optional.empty();
+    }
+    if (data.database == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--kafka needs --database: the nodes of a cluster keep their state in one PostgreSQL database");
+    }
+    if (partitions < 1) {
+      throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, was " + partitions);
+    }
+    return Optional.of(new Cluster(new EventTopic(kafka.strip(), topic, partitions), roles()));
+  }
+
+  private static final String ALL_ROLES = "ingest,process,query";
+
+  private Set<Cluster.Role> roles() {
+    try {
+      return Cluster.roles(role);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
+    }
   }
 
   private MemoryBudget memory() {

@@ -5,9 +5,10 @@ import dev.uptake.store.StoreConfig;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Everything the embedded runtime needs to start.
+ * Everything a node needs to start.
  *
  * @param http where to listen
  * @param store where the data lives
@@ -17,14 +18,15 @@ import java.util.Objects;
  * @param memory the bound on what the process's caches hold
  * @param discardEvents benchmarks only: parse, authenticate and validate, then drop instead of
  *     storing, to measure the ceiling of everything but the store
+ * @param cluster this node's part in a cluster on Kafka; empty for the embedded runtime
  */
 public record UptakeConfig(
     HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints, MemoryBudget memory,
-    boolean discardEvents) {
+    boolean discardEvents, Optional<Cluster> cluster) {
 
   /** The configuration of a normal server with the default memory budget. */
   public UptakeConfig(HttpConfig http, StoreConfig store, Region region, Map<Region, URI> regionEndpoints) {
-    this(http, store, region, regionEndpoints, MemoryBudget.defaults(), false);
+    this(http, store, region, regionEndpoints, MemoryBudget.defaults(), false, Optional.empty());
   }
 
   public UptakeConfig {
@@ -32,6 +34,10 @@ public record UptakeConfig(
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(cluster, "cluster");
+    if (cluster.isPresent() && store.database() == null) {
+      throw new IllegalArgumentException("a cluster node keeps its state in PostgreSQL: give --database");
+    }
     regionEndpoints = Map.copyOf(regionEndpoints);
   }
 

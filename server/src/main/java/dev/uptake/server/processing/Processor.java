@@ -1,11 +1,7 @@
 package dev.uptake.server.processing;
 
-import dev.uptake.core.event.Event;
-import dev.uptake.core.identity.WorkingSet;
-import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
-import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.store.LogEntry;
 import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
@@ -25,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,10 +67,7 @@ public final class Processor implements AutoCloseable {
 
   private final ProcessingLog processingLog;
   private final StateWriter stateWriter;
-  private final Profiles profiles;
-  private final SettingsStore settings;
-  private final Usage usage;
-  private final Pipeline pipeline;
+  private final Computation computation;
   private final Clock clock;
   private final Counter processed;
   private final Counter failures;
@@ -84,7 +76,6 @@ public final class Processor implements AutoCloseable {
   private final Timer compute;
   private final Timer commit;
   private final AtomicLong cursor = new AtomicLong();
-  private final SessionCache sessionCache;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean claimed;
@@ -97,11 +88,7 @@ public final class Processor implements AutoCloseable {
       Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry, Clock clock) {
     this.processingLog = processingLog;
     this.stateWriter = stateWriter;
-    this.sessionCache = sessionCache;
-    this.profiles = profiles;
-    this.settings = settings;
-    this.usage = usage;
-    this.pipeline = pipeline;
+    this.computation = new Computation(profiles, settings, usage, pipeline, sessionCache);
     this.clock = clock;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
     this.failures = Counter.builder("uptake.processing.failures")
@@ -203,7 +190,7 @@ public final class Processor implements AutoCloseable {
 
   /** Forgets what another process's commits made stale, and goes on from the stored cursor. */
   private void takeOver(String why) {
-    sessionCache.clear();
+    computation.forget();
     cursor.set(processingLog.cursor());
     log.info("{}; processing goes on after seq {}", why, cursor.get());
   }
@@ -247,17 +234,17 @@ public final class Processor implements AutoCloseable {
     try {
       commitTogether(entries, byWorkspace, cursorAfter, unreadable, retry);
     } catch (CursorMovedException e) {
-      sessionCache.clear();
+      computation.forget();
       throw e; // not these events' fault: another process committed
     } catch (RuntimeException | StackOverflowError e) {
-      sessionCache.clear(); // the commit may or may not have happened
+      computation.forget(); // the commit may or may not have happened
       failures.increment();
       probeStore(e);
       log.warn("processing {} events after seq {} failed; narrowing it down to the events that fail",
           entries.size(), cursor.get(), e);
       List<Quarantined> failed = new Narrowing(this::commitPart, this::probeStore).run(byWorkspace.values());
       failed.addAll(unreadable);
-      sessionCache.clear();
+      computation.forget();
       commit(entries, List.of(), cursorAfter, failed, retry);
       failed.forEach(event -> log.error("event {} of workspace {} (seq {}) set aside: {}",
           event.messageId(), event.workspaceId(), event.seq(), event.error()));
@@ -268,18 +255,18 @@ public final class Processor implements AutoCloseable {
       List<LogEntry> entries, Map<Long, List<LoggedEvent>> byWorkspace, long cursorAfter,
       List<Quarantined> unreadable, boolean retry) {
     List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
-    compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(process(workspaceId, events))));
+    compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(computation.of(workspaceId, events))));
     commit(entries, changes, cursorAfter, unreadable, retry);
-    changes.forEach(change -> sessionCache.committed(change.workspaceId(), change.sessions()));
+    computation.committed(changes);
   }
 
   /** Commits one workspace's events without moving the cursor: a step of narrowing down. */
   private void commitPart(List<LoggedEvent> events) {
     try {
-      ProcessedBatch.WorkspaceChanges changes = process(events.get(0).workspaceId(), events);
-      stateWriter.commit(new ProcessedBatch(cursor.get(), List.of(withoutCount(changes))));
+      ProcessedBatch.WorkspaceChanges changes = computation.of(events.get(0).workspaceId(), events);
+      stateWriter.commit(new ProcessedBatch(cursor.get(), List.of(Computation.withoutCount(changes))));
     } finally {
-      sessionCache.clear();
+      computation.forget();
     }
   }
 
@@ -291,7 +278,7 @@ public final class Processor implements AutoCloseable {
     if (retry) {
       entries.forEach(entry -> released.add(entry.seq()));
       failed.forEach(event -> released.remove(event.seq()));
-      changes.forEach(change -> counted.add(withoutCount(change)));
+      changes.forEach(change -> counted.add(Computation.withoutCount(change)));
     } else {
       counted.addAll(changes);
       counted.addAll(countsOnly(entries, changes));
@@ -323,11 +310,6 @@ public final class Processor implements AutoCloseable {
     return extra;
   }
 
-  private static ProcessedBatch.WorkspaceChanges withoutCount(ProcessedBatch.WorkspaceChanges changes) {
-    return new ProcessedBatch.WorkspaceChanges(changes.workspaceId(), 0, changes.users(), changes.accounts(),
-        changes.warnings(), changes.sessions(), changes.usageDeltas());
-  }
-
   /**
    * Throws {@code failure} when the store cannot commit even nothing: then the store is the
    * trouble, not the events, and none may be set aside for it.
@@ -346,33 +328,6 @@ public final class Processor implements AutoCloseable {
 
   static Quarantined quarantined(LogEntry entry, String error) {
     return new Quarantined(entry.seq(), entry.workspaceId(), entry.messageId(), error);
-  }
-
-  private ProcessedBatch.WorkspaceChanges process(long workspaceId, List<LoggedEvent> logged) {
-    Set<String> userIds = new HashSet<>();
-    Set<String> accountIds = new HashSet<>();
-    List<Event> events = new ArrayList<>(logged.size());
-    for (LoggedEvent entry : logged) {
-      events.add(entry.event());
-      userIds.add(entry.event().userId());
-      if (entry.event().groupId() != null) {
-        accountIds.add(entry.event().groupId());
-      }
-    }
-    WorkspaceSettings workspaceSettings = settings.get(workspaceId);
-    WorkingSet working =
-        new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
-    Pipeline.Result result =
-        pipeline.process(events, workspaceSettings, working, sessionCache.over(workspaceId, usage.sessions(workspaceId)));
-    Map<Long, List<Warning>> warnings = new HashMap<>();
-    for (int i = 0; i < logged.size(); i++) {
-      if (!result.warnings().get(i).isEmpty()) {
-        warnings.put(logged.get(i).seq(), result.warnings().get(i));
-      }
-    }
-    return new ProcessedBatch.WorkspaceChanges(
-        workspaceId, logged.size(), List.copyOf(working.changedUsers()), List.copyOf(working.changedAccounts()),
-        warnings, result.sessions().changes(), result.sessions().deltas());
   }
 
   private static Duration min(Duration a, Duration b) {

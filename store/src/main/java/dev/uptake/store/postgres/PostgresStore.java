@@ -34,6 +34,7 @@ public final class PostgresStore extends JdbcStore {
    */
   private static final String APPEND_LOCK_TIMEOUT = "5s";
   private static final String COMMIT_LOCK_TIMEOUT = "10s";
+  private static final String IDLE_IN_COMMIT_TIMEOUT = "15s";
 
   /** Where this version's schema migrations are, for a tool that makes the schema itself ({@code uptake migrate}). */
   public static final String MIGRATIONS = SchemaGate.LOCATION;
@@ -55,7 +56,10 @@ public final class PostgresStore extends JdbcStore {
     this.pool = pool;
     this.processorPool = processorPool;
     this.logPool = pool(gate, "uptake-pg-log", 1, "SET lock_timeout = '" + APPEND_LOCK_TIMEOUT + "'");
-    this.statePool = pool(gate, "uptake-pg-state", 1, "SET lock_timeout = '" + COMMIT_LOCK_TIMEOUT + "'");
+    // A commit never waits for this process between statements; one that does is a paused or
+    // stopped process whose locks would hold every other processor up: PostgreSQL ends it.
+    this.statePool = pool(gate, "uptake-pg-state", 1, "SET lock_timeout = '" + COMMIT_LOCK_TIMEOUT + "';"
+        + " SET idle_in_transaction_session_timeout = '" + IDLE_IN_COMMIT_TIMEOUT + "'");
     this.stateWriter = new PostgresStateWriter(pool, statePool, gate, json());
     this.clusterState = new PostgresClusterState(statePool, json(), clock);
   }

@@ -44,7 +44,8 @@ final class SchemaGate implements DataSource, AutoCloseable {
     database.setConnectTimeout(5);
     // A batch of single-row inserts goes as multi-row statements: processing writes thousands of cells a commit.
     database.setReWriteBatchedInserts(true);
-    database.setApplicationName("uptake");
+    // Which process holds a connection, as pg_stat_activity shows it: "uptake 4711".
+    database.setApplicationName("uptake " + ProcessHandle.current().pid());
   }
 
   static SchemaGate open(DatabaseUrl url) {

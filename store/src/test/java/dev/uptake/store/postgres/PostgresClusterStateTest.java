@@ -1,0 +1,122 @@
+package dev.uptake.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uptake.core.fixtures.Events;
+import dev.uptake.core.fixtures.TestClock;
+import dev.uptake.core.ingest.Normalizer;
+import dev.uptake.core.ingest.Outcome;
+import dev.uptake.core.keys.Region;
+import dev.uptake.store.ClusterBatch;
+import dev.uptake.store.ClusterState;
+import dev.uptake.store.DuplicateArrivalException;
+import dev.uptake.store.EventId;
+import dev.uptake.store.IngestBatch;
+import dev.uptake.store.PartitionFencedException;
+import dev.uptake.store.PartitionPosition;
+import dev.uptake.store.ProcessedBatch;
+import dev.uptake.store.Store;
+import dev.uptake.store.StoreUnavailableException;
+import dev.uptake.store.fixtures.Backend;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What cluster processors rely on: partitions fenced by epochs, events counted once, a database used one way. */
+class PostgresClusterStateTest {
+
+  static final Instant NOW = Instant.parse("2024-05-01T10:05:00Z");
+  static final String TOPIC = "uptake.events";
+
+  @TempDir Path dir;
+  final TestClock clock = new TestClock(NOW);
+  final Normalizer normalizer = new Normalizer(Events.JSON);
+  Store store;
+  ClusterState state;
+  long workspace;
+
+  @BeforeEach
+  void open() {
+    store = Backend.POSTGRESQL.open(dir, clock);
+    state = store.clusterState();
+    workspace = store.workspaces().create("Acme", Region.US).workspace().id();
+    state.join(TOPIC);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private ClusterBatch.Arrival arrival(String messageId) {
+    Outcome.Accepted event = (Outcome.Accepted) normalizer.normalize(Events.track("A").messageId(messageId).node(), NOW, null);
+    return new ClusterBatch.Arrival(state.seqs(1)[0], workspace, event);
+  }
+
+  private static ClusterBatch batch(List<PartitionPosition> positions, List<ClusterBatch.Arrival> arrivals) {
+    return new ClusterBatch(TOPIC, positions, arrivals, List.of(), Map.of(), new ProcessedBatch(0, List.of()));
+  }
+
+  @Test
+  void aProcessorThatLostAPartitionCommitsNothingForIt() {
+    PartitionPosition first = state.claim(TOPIC, List.of(3)).get(0);
+    state.commit(batch(List.of(first.at(10)), List.of(arrival("a"))));
+
+    PartitionPosition second = state.claim(TOPIC, List.of(3)).get(0);
+    assertThat(second.epoch()).isGreaterThan(first.epoch());
+    assertThat(second.nextOffset()).as("the new owner goes on after the old one's last commit").isEqualTo(10);
+
+    assertThatThrownBy(() -> state.commit(batch(List.of(first.at(20)), List.of(arrival("b")))))
+        .isInstanceOf(PartitionFencedException.class).hasMessageContaining("partition 3");
+    assertThat(store.ledger().stats(workspace).accepted()).as("nothing of the fenced batch").isEqualTo(1);
+    assertThat(state.claim(TOPIC, List.of(3)).get(0).nextOffset()).isEqualTo(10);
+  }
+
+  @Test
+  void anEventStoredMeanwhileFailsTheWholeCommitAndCountsOnce() {
+    List<PartitionPosition> positions = state.claim(TOPIC, List.of(0, 1));
+    state.commit(batch(List.of(positions.get(0).at(1)), List.of(arrival("same"))));
+
+    assertThat(state.known(List.of(new EventId(workspace, "same"), new EventId(workspace, "other"))))
+        .containsExactly(new EventId(workspace, "same"));
+    assertThatThrownBy(() -> state.commit(batch(List.of(positions.get(1).at(2)), List.of(arrival("other"), arrival("same")))))
+        .isInstanceOf(DuplicateArrivalException.class);
+    assertThat(store.ledger().stats(workspace).accepted()).isEqualTo(1);
+    assertThat(state.claim(TOPIC, List.of(1)).get(0).nextOffset()).as("offsets did not move").isZero();
+  }
+
+  @Test
+  void countsArrivalsRepeatsAndRejectionsAsTheEmbeddedLogDoes() {
+    PartitionPosition position = state.claim(TOPIC, List.of(0)).get(0);
+    Outcome.Rejected rejected = (Outcome.Rejected) normalizer.normalize(Events.JSON.createObjectNode().put("type", "track"),
+        NOW, null);
+    state.commit(new ClusterBatch(TOPIC, List.of(position.at(4)), List.of(arrival("a"), arrival("b")),
+        List.of(new ClusterBatch.Rejection(workspace, NOW, new IngestBatch.RejectedItem(0, rejected))),
+        Map.of(workspace, 1), new ProcessedBatch(0, List.of())));
+
+    var stats = store.ledger().stats(workspace);
+    assertThat(List.of(stats.received(), stats.accepted(), stats.duplicates(), stats.rejected())).containsExactly(4L, 2L, 1L, 1L);
+    assertThat(store.ledger().events(workspace, new dev.uptake.store.EventFilter(null, null, null, null, null), Long.MAX_VALUE, 10)).hasSize(2);
+  }
+
+  @Test
+  void aServerWithoutKafkaCannotAppendToAClusterDatabase() {
+    Outcome.Accepted event = (Outcome.Accepted) normalizer.normalize(Events.track("A").node(), NOW, null);
+    assertThat(store.eventLog().append(new IngestBatch(workspace, NOW, List.of(event), List.of())))
+        .failsWithin(java.time.Duration.ofSeconds(10)).withThrowableThat()
+        .withCauseInstanceOf(StoreUnavailableException.class).withMessageContaining("serves an Uptake cluster");
+  }
+
+  @Test
+  void aClusterOnAnotherTopicIsRefused() {
+    assertThatThrownBy(() -> state.join("other.events")).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("--topic uptake.events");
+    state.join(TOPIC); // the same topic again: fine
+  }
+}
