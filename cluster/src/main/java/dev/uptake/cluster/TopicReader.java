@@ -27,8 +27,10 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class TopicReader implements AutoCloseable {
 
-  /** The consumer group every processor of a cluster joins. */
-  public static final String GROUP = "uptake-processors";
+  /** The consumer group every processor of the cluster of {@code topic} joins. */
+  public static String group(EventTopic topic) {
+    return topic.name() + ".processors";
+  }
 
   /** What the processor does when Kafka moves partitions; called from inside {@link #poll}. */
   public interface Owner {
@@ -50,7 +52,7 @@ public final class TopicReader implements AutoCloseable {
   public TopicReader(EventTopic topic, String clientId, Owner owner) {
     this.topic = topic;
     Map<String, Object> settings = new HashMap<>(topic.clientSettings(clientId));
-    settings.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+    settings.put(ConsumerConfig.GROUP_ID_CONFIG, group(topic));
     settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);

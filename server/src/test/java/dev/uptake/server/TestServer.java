@@ -98,7 +98,7 @@ public final class TestServer implements AutoCloseable {
   /** A server whose caches together hold at most {@code memory}. */
   public static TestServer start(Path dataDir, MemoryBudget memory) {
     UptakeConfig config = new UptakeConfig(new UptakeConfig.HttpConfig("127.0.0.1", 0), Backend.ofRun().config(dataDir),
-        Region.US, Map.of(), memory, false);
+        Region.US, Map.of(), memory, false, java.util.Optional.empty());
     return new TestServer(dataDir, Backend.ofRun(), Uptake.start(config, Clock.systemUTC()));
   }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the same pages: users, accounts, sessions, usage, lists, events, the debugger (the workspaces'
  * random ids aside).
  */
-class SameAnswersTest {
+public class SameAnswersTest {
 
   static final Instant NOW = Instant.parse("2024-06-15T12:00:00Z");
   static final String[] MODULES = {"Reports", "Dashboard", "Admin"};
@@ -35,21 +35,24 @@ class SameAnswersTest {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2})
   void bothStoresAnswerAlike(long seed) {
-    List<String> requests = requests(new Random(seed));
+    List<String> requests = requests(new Random(seed), NOW);
     Map<String, String> embedded = answers(Backend.SQLITE, dir.resolve("sqlite"), requests);
     Map<String, String> postgresql = answers(Backend.POSTGRESQL, dir.resolve("postgresql"), requests);
     assertThat(postgresql).isEqualTo(embedded);
   }
 
-  /** Batches of identify, group (with tiers and seats), track and page calls over 20 days, with retries and a bad event. */
-  static List<String> requests(Random random) {
+  /**
+   * Batches of identify, group (with tiers and seats), track and page calls over the 20 days before
+   * {@code now}, with retries and a bad event.
+   */
+  public static List<String> requests(Random random, Instant now) {
     List<String> requests = new ArrayList<>();
     for (int batch = 0; batch < 12; batch++) {
       List<String> events = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         String user = "u" + random.nextInt(15);
         String account = "acct" + random.nextInt(6);
-        Instant at = NOW.minusSeconds(3600L * (1 + random.nextInt(20 * 24)));
+        Instant at = now.minusSeconds(3600L * (1 + random.nextInt(20 * 24)));
         Events event = switch (random.nextInt(8)) {
           case 0 -> Events.identify().set("traits.email", user + "@x.test").set("traits.name", "N" + random.nextInt(5));
           case 1 -> Events.group(account).set("traits.name", "Account " + account).set("traits.tier", random.nextBoolean()
