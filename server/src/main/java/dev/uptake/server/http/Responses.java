@@ -2,6 +2,7 @@ package dev.uptake.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.cluster.KafkaUnavailableException;
 import dev.uptake.store.StoreUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -47,6 +48,11 @@ public final class Responses {
   public void renderUnavailable(Context ctx, StoreUnavailableException e) {
     log.warn("store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
     ctx.header("Retry-After", "5");
+    if (e instanceof KafkaUnavailableException) {
+      renderError(ctx, ApiError.of(503, "event_log_unavailable", null,
+          "Kafka, where events are stored, is not available right now; nothing was acknowledged, retry later"));
+      return;
+    }
     renderError(
         ctx,
         ApiError.of(503, "store_unavailable", null, "storage is not available right now; retry later"));

@@ -56,42 +56,87 @@ final class PostgresClusterState implements ClusterState {
 
   @Override
   public void join(String topic) {
-    inTransaction(connection -> {
-      try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-        lock.setLong(1, PostgresAppender.APPEND_LOCK); // no append of a server without Kafka runs meanwhile
-        lock.execute();
+    try (Connection connection = writer.getConnection()) {
+      if (!tryLock(connection, PostgresStateWriter.PROCESSING_LOCK)) {
+        throw new StoreUnavailableException("an Uptake without Kafka is processing this database; stop it"
+            + " (uptake serve --database …) before the cluster's processors start", null);
       }
-      String[] joined = {null};
-      Sql.query(connection, "SELECT topic FROM deployment WHERE id = 1", rows -> joined[0] = rows.getString(1));
-      if (joined[0] != null) {
-        if (!joined[0].equals(topic)) {
-          throw new StoreUnavailableException("this database serves the Uptake cluster of Kafka topic " + joined[0]
-              + ", not " + topic + ": start with --topic " + joined[0] + ", or point this node at another database", null);
+      try {
+        connection.setAutoCommit(false);
+        try {
+          join(connection, topic);
+          connection.commit();
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
         }
-        return null;
+      } finally {
+        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          unlock.setLong(1, PostgresStateWriter.PROCESSING_LOCK);
+          unlock.execute();
+        }
       }
-      long[] events = new long[2];
-      Sql.query(connection, "SELECT coalesce(max(seq), 0), (SELECT seq FROM processing_cursor WHERE id = 1) FROM events",
-          rows -> {
-            events[0] = rows.getLong(1);
-            events[1] = rows.getLong(2);
-          });
-      if (events[1] < events[0]) {
-        throw new StoreUnavailableException((events[0] - events[1]) + " events appended by an Uptake without Kafka are not"
-            + " processed yet: run it (uptake serve --database …) until /health shows no lag, stop it, then start the cluster",
-            null);
+    } catch (SQLException e) {
+      throw Sql.unavailable(e);
+    }
+  }
+
+  /**
+   * Inside a transaction holding the processing lock: no server without Kafka processes meanwhile
+   * (one that starts later finds the database joined, and refuses), and its appends wait.
+   */
+  private void join(Connection connection, String topic) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      lock.setLong(1, PostgresAppender.APPEND_LOCK);
+      lock.execute();
+    }
+    String joined = joinedTopic(connection);
+    if (joined != null) {
+      if (!joined.equals(topic)) {
+        throw new StoreUnavailableException("this database serves the Uptake cluster of Kafka topic " + joined
+            + ", not " + topic + ": start with --topic " + joined + ", or point this node at another database", null);
       }
-      try (PreparedStatement restart = connection.prepareStatement(
-          "SELECT setval(pg_get_serial_sequence('events', 'seq'), ?, ?)")) {
-        restart.setLong(1, Math.max(events[0], 1)); // cluster processors draw seqs from the column's sequence
-        restart.setBoolean(2, events[0] > 0);
-        restart.execute();
+      return;
+    }
+    long[] events = new long[2];
+    Sql.query(connection, "SELECT coalesce(max(seq), 0), (SELECT seq FROM processing_cursor WHERE id = 1) FROM events",
+        rows -> {
+          events[0] = rows.getLong(1);
+          events[1] = rows.getLong(2);
+        });
+    if (events[1] < events[0]) {
+      throw new StoreUnavailableException((events[0] - events[1]) + " events appended by an Uptake without Kafka are not"
+          + " processed yet: run it (uptake serve --database …) until /health shows no lag, stop it, then start the cluster",
+          null);
+    }
+    try (PreparedStatement restart = connection.prepareStatement(
+        "SELECT setval(pg_get_serial_sequence('events', 'seq'), ?, ?)")) {
+      restart.setLong(1, Math.max(events[0], 1)); // cluster processors draw seqs from the column's sequence
+      restart.setBoolean(2, events[0] > 0);
+      restart.execute();
+    }
+    Sql.update(connection, "INSERT INTO deployment (id, mode, topic, since) VALUES (1, 'cluster', ?, ?)", topic,
+        clock.millis());
+    log.info("this database now serves the Uptake cluster of Kafka topic {}", topic);
+  }
+
+  /** The topic of the cluster the database serves, or null. */
+  static String joinedTopic(Connection connection) throws SQLException {
+    String[] joined = {null};
+    Sql.query(connection, "SELECT topic FROM deployment WHERE id = 1", rows -> joined[0] = rows.getString(1));
+    return joined[0];
+  }
+
+  static boolean tryLock(Connection connection, long key) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      lock.setLong(1, key);
+      try (ResultSet rows = lock.executeQuery()) {
+        rows.next();
+        return rows.getBoolean(1);
       }
-      Sql.update(connection, "INSERT INTO deployment (id, mode, topic, since) VALUES (1, 'cluster', ?, ?)", topic,
-          clock.millis());
-      log.info("this database now serves the Uptake cluster of Kafka topic {}", topic);
-      return null;
-    });
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.uptake.store.postgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.StateWriter;
+import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.jdbc.Dialect;
 import dev.uptake.store.jdbc.Sql;
 import dev.uptake.store.jdbc.StateWrites;
@@ -76,15 +77,15 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
       }
       closeClaim();
       Connection candidate = claims.getConnection();
-      try (PreparedStatement lock = candidate.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-        lock.setLong(1, PROCESSING_LOCK);
-        try (ResultSet rows = lock.executeQuery()) {
-          rows.next();
-          if (rows.getBoolean(1)) {
-            claim = candidate;
-            return true;
-          }
+      if (PostgresClusterState.tryLock(candidate, PROCESSING_LOCK)) {
+        String cluster = PostgresClusterState.joinedTopic(candidate);
+        if (cluster == null) {
+          claim = candidate;
+          return true;
         }
+        candidate.close(); // the lock goes with the connection
+        throw new StoreUnavailableException("this database serves the Uptake cluster of Kafka topic " + cluster
+            + ", whose processors number and process its events: start this server with --kafka to join it", null);
       }
       candidate.close();
       return false;

@@ -114,6 +114,22 @@ class PostgresClusterStateTest {
   }
 
   @Test
+  void aServerWithoutKafkaDoesNotProcessAClusterDatabase() {
+    assertThatThrownBy(() -> store.stateWriter().claim()).isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("--kafka");
+  }
+
+  @Test
+  void aClusterCannotJoinWhileAServerWithoutKafkaProcesses() {
+    try (Store embedded = Backend.POSTGRESQL.open(dir.resolve("other"), clock);
+        Store cluster = Backend.POSTGRESQL.open(dir.resolve("other"), clock)) {
+      assertThat(embedded.stateWriter().claim()).isTrue();
+      assertThatThrownBy(() -> cluster.clusterState().join(TOPIC)).isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("is processing this database");
+    }
+  }
+
+  @Test
   void aClusterOnAnotherTopicIsRefused() {
     assertThatThrownBy(() -> state.join("other.events")).isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("--topic uptake.events");
