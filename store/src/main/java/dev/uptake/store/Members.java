@@ -1,5 +1,6 @@
 package dev.uptake.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -59,4 +60,29 @@ public interface Members {
   boolean switchWorkspace(String tokenHash, long workspaceId);
 
   void endSession(String tokenHash);
+
+  /**
+   * A sign-in attempt: allowed when {@code retryAfter} is zero, and then counted as failed (the
+   * failures {@code counted}) until {@link #signInSucceeded} takes it back.
+   */
+  record SignInAttempt(Duration retryAfter, List<Long> counted) {
+    public SignInAttempt {
+      counted = List.copyOf(counted);
+    }
+
+    public boolean allowed() {
+      return retryAfter.isZero();
+    }
+  }
+
+  /**
+   * Counts an attempt by {@code keys} (an e-mail address, a client address) as failed, unless one
+   * of them failed {@code maxFailures} times within {@code window}: then nothing is counted, and the
+   * answer says how long until its oldest failure leaves the window. Every process sharing the
+   * store counts together, and concurrent attempts for one key count one after the other.
+   */
+  SignInAttempt attemptSignIn(List<String> keys, int maxFailures, Duration window);
+
+  /** The attempt succeeded: it no longer counts, and {@code forgottenKey}'s earlier failures are forgotten. */
+  void signInSucceeded(SignInAttempt attempt, String forgottenKey);
 }

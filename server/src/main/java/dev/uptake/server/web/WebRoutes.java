@@ -38,7 +38,7 @@ public final class WebRoutes {
     this.workspaces = workspaces;
     this.members = members;
     this.clock = clock;
-    this.throttle = new SignInThrottle(clock);
+    this.throttle = new SignInThrottle(members);
     this.pages = pages;
   }
 
@@ -90,7 +90,7 @@ public final class WebRoutes {
     }
     String byEmail = "email:" + email.toLowerCase(Locale.ROOT);
     String byClient = "client:" + ctx.ip();
-    SignInThrottle.Attempt attempt = throttle.attempt(byEmail, byClient);
+    Members.SignInAttempt attempt = throttle.attempt(byEmail, byClient);
     if (!attempt.allowed()) {
       showLogin(ctx, 429, email, "Too many failed sign-ins. Try again in "
           + Math.max(1, (attempt.retryAfter().toSeconds() + 59) / 60) + " minutes.");
@@ -102,7 +102,7 @@ public final class WebRoutes {
       showLogin(ctx, 401, email, "Wrong e-mail address or password.");
       return;
     }
-    throttle.succeeded(attempt, byEmail, byClient);
+    throttle.succeeded(attempt, byEmail);
     String token = pages.token();
     Instant expires = clock.instant().plus(SESSION_LIFETIME);
     members.startSession(Pages.sha256(token), member.get().id(), member.get().memberships().get(0).workspaceId(), pages.token(), expires);

@@ -6,6 +6,7 @@ import dev.uptake.cluster.fixtures.TestKafka;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.server.TestServer;
 import dev.uptake.server.TestServer.Keys;
+import dev.uptake.server.web.WebClient;
 import dev.uptake.store.fixtures.TestDatabases;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -96,6 +97,33 @@ class ClusterNodesTest {
     assertAnswers503Within10Seconds(ingest, keys);
     ClusterFailuresTest.awaitUntil(() -> ingest.get("/health").statusCode() == 503, Duration.ofSeconds(10));
     assertThat(ingest.get("/health").body()).contains("does not answer");
+  }
+
+  @Test
+  void aBrowserSignedInThroughOneQueryNodeIsSignedInOnEveryOneAndFailuresCountTogether() throws Exception {
+    try (TestKafka kafka = TestKafka.start(dir.resolve("kafka"))) {
+      String database = TestDatabases.fresh();
+      Keys keys = Keys.of(TestServer.cliExactly("workspace", "create", "--name", "Acme", "--database", database));
+      Node first = Node.start("query-1", "query", kafka.bootstrapServers(), database, dir);
+      nodes.add(first);
+      Node second = Node.start("query-2", "query", kafka.bootstrapServers(), database, dir);
+      nodes.add(second);
+      String a = "http://127.0.0.1:" + first.port();
+      String b = "http://127.0.0.1:" + second.port();
+
+      WebClient browser = new WebClient(a);
+      assertThat(browser.signIn(keys.adminEmail(), keys.adminPassword()).statusCode()).isEqualTo(303);
+      assertThat(browser.at(b).get("/accounts").statusCode()).as("the session, on the other node").isEqualTo(200);
+
+      WebClient guesser = new WebClient(a);
+      for (int i = 0; i < 5; i++) {
+        WebClient to = guesser.at(i % 2 == 0 ? a : b);
+        assertThat(to.signIn(keys.adminEmail(), "wrong-" + i).statusCode()).isEqualTo(401);
+      }
+      assertThat(guesser.at(b).signIn(keys.adminEmail(), keys.adminPassword()).statusCode())
+          .as("the sixth try, whichever node it reaches").isEqualTo(429);
+      assertThat(guesser.at(a).signIn(keys.adminEmail(), keys.adminPassword()).statusCode()).isEqualTo(429);
+    }
   }
 
   private static void assertAnswers503Within10Seconds(Node ingest, Keys keys) {

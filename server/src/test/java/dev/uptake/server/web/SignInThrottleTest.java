@@ -3,14 +3,35 @@ package dev.uptake.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uptake.core.fixtures.TestClock;
+import dev.uptake.store.Members;
+import dev.uptake.store.Store;
+import dev.uptake.store.fixtures.Backend;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The throttle on both stores (one per test run), as every server sharing the store counts. */
 class SignInThrottleTest {
 
   final TestClock clock = new TestClock(Instant.parse("2024-05-01T10:00:00Z"));
-  final SignInThrottle throttle = new SignInThrottle(clock);
+  @TempDir Path dir;
+  Store store;
+  SignInThrottle throttle;
+
+  @BeforeEach
+  void open() {
+    store = Backend.ofRun().open(dir, clock);
+    throttle = new SignInThrottle(store.members());
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
 
   @Test
   void theSixthTryWaitsUntilTheFirstFailureLeavesTheWindow() {
@@ -39,9 +60,21 @@ class SignInThrottleTest {
     for (int i = 0; i < SignInThrottle.MAX_FAILURES - 1; i++) {
       throttle.attempt("email:a", "client:1");
     }
-    SignInThrottle.Attempt success = throttle.attempt("email:a", "client:1");
-    throttle.succeeded(success, "email:a", "client:1");
+    Members.SignInAttempt success = throttle.attempt("email:a", "client:1");
+    throttle.succeeded(success, "email:a");
     assertThat(throttle.attempt("email:a", "client:1").allowed()).as("the client's 4 failures and this one").isTrue();
     assertThat(throttle.attempt("email:a", "client:1").allowed()).isFalse();
+  }
+
+  @Test
+  void twoServersOnOneStoreCountTogether() {
+    try (Store other = Backend.ofRun().open(dir, clock)) {
+      SignInThrottle second = new SignInThrottle(other.members());
+      for (int i = 0; i < SignInThrottle.MAX_FAILURES; i++) {
+        assertThat((i % 2 == 0 ? throttle : second).attempt("email:a", "client:" + i).allowed()).isTrue();
+      }
+      assertThat(second.attempt("email:a", "client:9").allowed()).isFalse();
+      assertThat(throttle.attempt("email:a", "client:9").allowed()).isFalse();
+    }
   }
 }

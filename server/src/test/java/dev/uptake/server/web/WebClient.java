@@ -3,11 +3,15 @@ package dev.uptake.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uptake.server.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,11 +21,28 @@ import java.util.regex.Pattern;
 public final class WebClient {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-  private final TestServer server;
-  private final Map<String, String> cookies = new HashMap<>();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final String base;
+  private final Map<String, String> cookies;
 
   public WebClient(TestServer server) {
-    this.server = server;
+    this(server.url(""));
+  }
+
+  /** A browser of the server at {@code base} ({@code http://host:port}). */
+  public WebClient(String base) {
+    this(base, new HashMap<>());
+  }
+
+  private WebClient(String base, Map<String, String> cookies) {
+    this.base = base;
+    this.cookies = cookies;
+  }
+
+  /** The same browser, its cookies shared, sent to another server (as a load balancer may). */
+  public WebClient at(String otherBase) {
+    return new WebClient(otherBase, cookies);
   }
 
   public HttpResponse<String> signIn(String email, String password) {
@@ -36,19 +57,30 @@ public final class WebClient {
   }
 
   public HttpResponse<String> get(String path) {
-    return keep(server.send(request(path).GET()));
+    return keep(send(request(path).GET()));
   }
 
-  HttpResponse<String> post(String path, Map<String, String> form) {
+  public HttpResponse<String> post(String path, Map<String, String> form) {
     StringBuilder body = new StringBuilder();
     form.forEach((name, value) -> body.append(body.isEmpty() ? "" : "&").append(name).append('=')
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-    return keep(server.send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+    return keep(send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
   }
 
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url(path)));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
     if (!cookies.isEmpty()) {
       request.header("Cookie", String.join("; ", cookies.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue()).toList()));
     }

@@ -2,6 +2,7 @@ package dev.uptake.store.jdbc;
 
 import dev.uptake.store.Members;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,12 @@ import javax.sql.DataSource;
 public final class JdbcMembers implements Members {
 
   private final DataSource pool;
+  private final Dialect dialect;
   private final Clock clock;
 
-  public JdbcMembers(DataSource pool, Clock clock) {
+  public JdbcMembers(DataSource pool, Dialect dialect, Clock clock) {
     this.pool = pool;
+    this.dialect = dialect;
     this.clock = clock;
   }
 
@@ -102,5 +105,53 @@ public final class JdbcMembers implements Members {
 
   private static Role role(String id) {
     return Role.valueOf(id.toUpperCase(Locale.ROOT));
+  }
+
+  /** Synchronized for SQLite's one process; on PostgreSQL each key's lock orders the attempts of every process. */
+  @Override
+  public synchronized SignInAttempt attemptSignIn(List<String> keys, int maxFailures, Duration window) {
+    long now = clock.millis();
+    long since = now - window.toMillis();
+    List<String> sorted = keys.stream().distinct().sorted().toList();
+    return Sql.inTransaction(pool, connection -> {
+      if (dialect == Dialect.POSTGRESQL) {
+        for (String key : sorted) {
+          Sql.query(connection, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", rows -> {}, key);
+        }
+      }
+      long wait = 0;
+      for (String key : sorted) {
+        long[] recent = {0, 0};
+        Sql.query(connection, "SELECT count(*), min(failed_at) FROM sign_in_failures WHERE key = ? AND failed_at > ?",
+            rows -> {
+              recent[0] = rows.getLong(1);
+              recent[1] = rows.getLong(2);
+            }, key, since);
+        if (recent[0] >= maxFailures) {
+          wait = Math.max(wait, recent[1] + window.toMillis() - now);
+        }
+      }
+      if (wait > 0) {
+        return new SignInAttempt(Duration.ofMillis(wait), List.of());
+      }
+      Sql.update(connection, "DELETE FROM sign_in_failures WHERE failed_at <= ?", since); // out of every window
+      List<Long> counted = new ArrayList<>();
+      for (String key : sorted) {
+        counted.add(Sql.insert(connection, "INSERT INTO sign_in_failures (key, failed_at) VALUES (?, ?)",
+            key, now));
+      }
+      return new SignInAttempt(Duration.ZERO, counted);
+    });
+  }
+
+  @Override
+  public void signInSucceeded(SignInAttempt attempt, String forgottenKey) {
+    Sql.inTransaction(pool, connection -> {
+      for (long id : attempt.counted()) {
+        Sql.update(connection, "DELETE FROM sign_in_failures WHERE id = ?", id);
+      }
+      Sql.update(connection, "DELETE FROM sign_in_failures WHERE key = ?", forgottenKey);
+      return null;
+    });
   }
 }

@@ -39,7 +39,7 @@ public abstract class JdbcStore implements Store {
 
   protected JdbcStore(DataSource pool, DataSource processorPool, Dialect dialect, Clock clock, KeyFactory keys) {
     this.workspaces = new JdbcWorkspaces(pool, clock, keys);
-    this.members = new JdbcMembers(pool, clock);
+    this.members = new JdbcMembers(pool, dialect, clock);
     this.ledger = new JdbcLedger(pool, dialect);
     this.processingLog = new JdbcProcessingLog(pool, processorPool);
     this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, dialect),
