@@ -47,7 +47,7 @@ final class ServerProcess implements AutoCloseable {
       seen.append(line).append('\n');
       Matcher listening = LISTENING.matcher(line);
       if (listening.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(ignored -> {}), "server-output");
+        Thread drain = new Thread(() -> drain(out), "server-output");
         drain.setDaemon(true);
         drain.start();
         return new ServerProcess(process, URI.create("http://127.0.0.1:" + listening.group(1)));
@@ -94,6 +94,17 @@ final class ServerProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Reads the child's output to its end, so it never blocks on a full pipe. */
+  static void drain(BufferedReader out) {
+    try {
+      while (out.readLine() != null) {
+        // dropped
+      }
+    } catch (IOException closed) {
+      // the child is gone
     }
   }
 }

@@ -43,7 +43,7 @@ final class Suite {
   static final double HALF_OF_MAX = 0;
 
   /** The parts of the suite, each runnable alone. */
-  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS, EVENTS }
+  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS, EVENTS, CLUSTER }
 
   private final Plan plan;
   private final java.util.Set<Phase> phases;
@@ -94,6 +94,13 @@ final class Suite {
     if (phases.contains(Phase.EVENTS)) {
       eventQueries();
     }
+    if (phases.contains(Phase.CLUSTER)) {
+      if (store.name().equals("postgresql")) {
+        new ClusterBench(plan, work.resolve("cluster"), store, log, results).run();
+      } else {
+        log.println("cluster: needs PostgreSQL (--database); runs with the PostgreSQL phases");
+      }
+    }
     return results;
   }
 
@@ -139,13 +146,18 @@ final class Suite {
     }
     Path dir = work.resolve("freshness");
     try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
-      freshness(server, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events);
+      freshness(server.url, server.url, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events, results, log, plan);
     }
   }
 
-  private void freshness(ServerProcess server, Shape.Keys keys, double requestsPerSecond) throws Exception {
-    Api api = new Api(server.url, keys.adminToken());
-    Load background = new Load(server.url, keys, Shape.NDJSON_100, plan.accounts);
+  /**
+   * Sends NDJSON at {@code requestsPerSecond} to {@code ingest} while probing, one event at a time,
+   * how long an acknowledged event takes to show in {@code query}'s usage API.
+   */
+  static void freshness(URI ingest, URI query, Shape.Keys keys, double requestsPerSecond, ObjectNode results,
+      PrintStream log, Plan plan) throws Exception {
+    Api api = new Api(query, keys.adminToken());
+    Load background = new Load(ingest, keys, Shape.NDJSON_100, plan.accounts);
     Thread load = new Thread(() -> {
       try {
         Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, plan.warmup, plan.freshness);
@@ -165,7 +177,7 @@ final class Suite {
     for (int probe = 0; System.nanoTime() < end; probe++) {
       String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe\",\"groupId\":\"probe\",\"messageId\":\"probe-"
           + probe + "-" + System.nanoTime() + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
-      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(server.url.resolve("/v1/track")).header("Authorization", basic)
+      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(ingest.resolve("/v1/track")).header("Authorization", basic)
           .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
       long acked = System.nanoTime();
       if (ack.statusCode() != 200) {
@@ -354,9 +366,14 @@ final class Suite {
 
   /** A workspace made by {@code uptake workspace create}, as an operator would. */
   private Shape.Keys workspace(Path dir) throws IOException {
+    return workspace(store.args(dir));
+  }
+
+  /** A workspace made by {@code uptake workspace create} on the store {@code storeArgs} name. */
+  static Shape.Keys workspace(List<String> storeArgs) throws IOException {
     StringWriter out = new StringWriter();
     List<String> args = new java.util.ArrayList<>(List.of("workspace", "create", "--name", "bench"));
-    args.addAll(store.args(dir));
+    args.addAll(storeArgs);
     int code = Main.commandLine().setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
     if (code != 0) {
       throw new IOException("workspace create failed");
