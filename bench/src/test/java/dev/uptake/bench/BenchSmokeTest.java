@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import dev.uptake.store.DatabaseUrl;
+import dev.uptake.store.fixtures.TestDatabases;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +58,23 @@ class BenchSmokeTest {
     Path file = dir.resolve("results.json");
     Suite.write(results, file);
     assertThat(Api.JSON.readTree(file.toFile()).get("durableIngest")).isNotNull();
+  }
+
+  @Test
+  void theClusterInstrumentsProduceTheirFigures() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ObjectNode results;
+    try (BenchStore postgresql = BenchStore.postgresql(DatabaseUrl.parse(TestDatabases.fresh()))) {
+      results = new Suite(Suite.Plan.SMOKE, EnumSet.of(Suite.Phase.CLUSTER), dir, postgresql,
+          new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    }
+    JsonNode cluster = results.get("cluster");
+    assertThat(cluster.at("/embedded/ingest/errors").asLong()).isZero();
+    assertThat(cluster.at("/oneIngestOneProcessor/ingest/errors").asLong()).isZero();
+    assertThat(cluster.at("/oneIngestOneProcessor/freshness/probes").asLong()).isPositive();
+    for (String run : new String[] {"1processors", "2processors"}) {
+      assertThat(cluster.at("/processing/" + run + "/events").asLong()).as(run).isBetween(1L, Suite.Plan.SMOKE.replayEvents());
+    }
+    assertThat(cluster.get("embeddedReplayEventsPerSecond").asDouble()).isPositive();
   }
 }

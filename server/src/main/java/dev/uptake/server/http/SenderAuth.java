@@ -1,6 +1,7 @@
 package dev.uptake.server.http;
 
 import dev.uptake.core.keys.Region;
+import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import java.net.URI;
@@ -13,15 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Finds the workspace of a sender's credentials. Lookups are cached for {@link #TTL_MILLIS}, so a
  * busy sender costs no query per request, while keys made by {@code uptake workspace create} in
  * another process are found on their first use and a rotation's end of grace takes effect within
- * that time. A key of another region is told where it belongs (421); any other failure says
+ * that time. While the store does not answer, keys that worked in the last {@link #STALE_MILLIS}
+ * still do, so an ingest node whose log is elsewhere (Kafka) goes on taking their events. A key of another region is told where it belongs (421); any other failure says
  * nothing of which key was wrong (401).
  */
 final class SenderAuth {
 
   static final long TTL_MILLIS = 5_000;
+  /** How long known keys are still accepted while the store does not answer. */
+  static final long STALE_MILLIS = 10 * 60_000;
   private static final int MAX_CACHED = 10_000;
 
-  private record Cached(Optional<Workspace> workspace, long expiresAt) {}
+  /** A lookup's answer, until {@code expiresAt}; {@code verifiedAt}: when the store last gave it. */
+  private record Cached(Optional<Workspace> workspace, long expiresAt, long verifiedAt) {}
 
   private final Workspaces workspaces;
   private final Region region;
@@ -47,7 +52,16 @@ final class SenderAuth {
       if (cache.size() >= MAX_CACHED) {
         cache.clear(); // crude, but bounded: a flood of bad keys cannot grow memory
       }
-      cached = new Cached(lookUp(credentials), now + TTL_MILLIS);
+      Cached stale = cached;
+      try {
+        cached = new Cached(lookUp(credentials), now + TTL_MILLIS, now);
+      } catch (StoreUnavailableException e) {
+        if (stale == null || stale.workspace.isEmpty() || stale.verifiedAt + STALE_MILLIS <= now) {
+          throw e;
+        }
+        // The store is down: events still go to the log (Kafka, in a cluster); ask again in TTL_MILLIS.
+        cached = new Cached(stale.workspace, now + TTL_MILLIS, stale.verifiedAt);
+      }
       cache.put(credentials, cached);
     }
     return cached.workspace.orElseThrow(

@@ -85,6 +85,7 @@ public final class ClusterProcessor implements AutoCloseable {
   private final Counter setAside;
   private final Timer commit;
   private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
   private final Thread thread;
   /** The partitions this processor holds, with the epoch it took each with and where it goes on; its thread only. */
   private final Map<Integer, PartitionPosition> held = new TreeMap<>();
@@ -122,12 +123,7 @@ public final class ClusterProcessor implements AutoCloseable {
         .register(registry);
     Gauge.builder("uptake.kafka.consumer.lag", lag, lags -> lags.values().stream().mapToLong(Long::longValue).sum())
         .description("records waiting in the partitions this processor holds").register(registry);
-    for (int partition = 0; partition < topic.partitions(); partition++) {
-      int p = partition;
-      Gauge.builder("uptake.kafka.consumer.partition.lag", lag, lags -> lags.getOrDefault(p, 0L))
-          .description("records waiting in one partition this processor holds (0 for one it does not hold)")
-          .tag("partition", String.valueOf(p)).register(registry);
-    }
+    this.registry = registry;
     this.thread = new Thread(this::run, "uptake-cluster-processor");
   }
 
@@ -209,20 +205,21 @@ public final class ClusterProcessor implements AutoCloseable {
   private final class Ownership implements TopicReader.Owner {
     @Override
     public void assigned(Set<Integer> partitions) {
-      log.info("Kafka assigned partitions {} of {} to this processor", partitions, topic.name());
+      log.info("partitions assigned topic={} partitions={}", topic.name(), partitions);
       unclaimed.addAll(partitions);
       reader.pause(partitions);
       try {
         claimAssigned();
       } catch (RuntimeException e) {
         failing = e.toString();
-        log.warn("taking over partitions {} failed ({}); trying again", partitions, e.getMessage());
+        log.warn("partitions not taken over yet topic={} partitions={} reason=\"{}\"; trying again", topic.name(),
+            partitions, e.getMessage());
       }
     }
 
     @Override
     public void revoked(Set<Integer> partitions) {
-      log.info("partitions {} of {} were revoked from this processor", partitions, topic.name());
+      log.info("partitions revoked topic={} partitions={}", topic.name(), partitions);
       held.keySet().removeAll(partitions);
       unclaimed.removeAll(partitions);
       holding = Set.copyOf(held.keySet());
@@ -244,9 +241,13 @@ public final class ClusterProcessor implements AutoCloseable {
     for (PartitionPosition position : claimed) {
       held.put(position.partition(), position);
       reader.seek(position.partition(), position.nextOffset());
+      Gauge.builder("uptake.kafka.consumer.partition.lag", lag, lags -> lags.getOrDefault(position.partition(), 0L))
+          .description("records waiting in one partition this processor holds (0 once it no longer holds it)")
+          .tag("partition", String.valueOf(position.partition())).register(registry); // once per partition
     }
     reader.resume(unclaimed);
-    log.info("took over partitions {} of {}: {}", unclaimed, topic.name(), claimed);
+    log.info("partitions taken over topic={} {}", topic.name(), claimed.stream()
+        .map(p -> "partition=" + p.partition() + " epoch=" + p.epoch() + " offset=" + p.nextOffset()).toList());
     unclaimed.clear();
     holding = Set.copyOf(held.keySet());
   }
@@ -363,8 +364,12 @@ public final class ClusterProcessor implements AutoCloseable {
       List<Quarantined> failed = new Narrowing(part -> commitPart(part, pending), this::probe).run(byWorkspace.values());
       computation.forget();
       List<ClusterBatch.Arrival> rest = List.copyOf(pending.values()); // the failed ones: stored, set aside
+      Map<Long, Integer> failedPerWorkspace = new TreeMap<>();
+      rest.forEach(arrival -> failedPerWorkspace.merge(arrival.workspaceId(), 1, Integer::sum));
+      List<ProcessedBatch.WorkspaceChanges> counted = new ArrayList<>(); // processed, as the embedded log counts them
+      failedPerWorkspace.forEach((workspaceId, count) -> counted.add(ProcessedBatch.WorkspaceChanges.counted(workspaceId, count)));
       state.commit(new ClusterBatch(topic.name(), positions, rest, sorted.rejections, sorted.repeats,
-          changes(List.of(), failed, Set.of(), rest)));
+          changes(counted, failed, Set.of(), rest)));
       setAside.increment(failed.size());
       failed.forEach(event -> log.error("event {} of workspace {} (seq {}) set aside: {}",
           event.messageId(), event.workspaceId(), event.seq(), event.error()));
