@@ -72,6 +72,8 @@ class BenchSmokeTest {
     assertThat(cluster.at("/embedded/ingest/errors").asLong()).isZero();
     assertThat(cluster.at("/oneIngestOneProcessor/ingest/errors").asLong()).isZero();
     assertThat(cluster.at("/oneIngestOneProcessor/freshness/probes").asLong()).isPositive();
+    assertThat(cluster.at("/oneIngestOneProcessor/steady/freshness/probes").asLong()).isPositive();
+    assertThat(cluster.at("/embedded/steady/freshness/probes").asLong()).isPositive();
     for (String run : new String[] {"1processors", "2processors"}) {
       assertThat(cluster.at("/processing/" + run + "/events").asLong()).as(run).isBetween(1L, Suite.Plan.SMOKE.replayEvents());
     }

@@ -250,8 +250,7 @@ public final class Uptake implements AutoCloseable {
       processing.put("lastCommit", status.lastCommit() == null ? null : status.lastCommit().toString());
       figures.put("processing", processing);
       Optional<String> kafkaTrouble = kafka.trouble();
-      boolean stalled = status.lag() > 0 && (status.lastCommit() == null
-          || status.lastCommit().isBefore(clock.instant().minus(ClusterProcessor.STALLED_AFTER)));
+      boolean stalled = status.stalled(clock.instant());
       String text = !status.running() ? "stopped by " + status.fatal()
           : kafkaTrouble.isPresent() ? kafkaTrouble.get()
           : status.failing() != null ? "retrying: " + status.failing()

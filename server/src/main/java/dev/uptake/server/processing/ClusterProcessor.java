@@ -68,9 +68,17 @@ public final class ClusterProcessor implements AutoCloseable {
    * @param partitions the partitions it holds now
    * @param lag records waiting in those partitions, as Kafka last told
    * @param lastCommit when it last committed a batch (null before any)
+   * @param progressAt when it last committed, or started: records waiting since long before are stalled
    */
   public record Status(
-      boolean running, Throwable fatal, String failing, Set<Integer> partitions, long lag, Instant lastCommit) {}
+      boolean running, Throwable fatal, String failing, Set<Integer> partitions, long lag, Instant lastCommit,
+      Instant progressAt) {
+
+    /** Records wait and nothing was committed for {@link #STALLED_AFTER}. */
+    public boolean stalled(Instant now) {
+      return lag > 0 && progressAt.isBefore(now.minus(STALLED_AFTER));
+    }
+  }
 
   private final EventTopic topic;
   private final String clientId;
@@ -97,6 +105,7 @@ public final class ClusterProcessor implements AutoCloseable {
   private volatile Throwable fatal;
   private volatile String failing;
   private volatile Instant lastCommit;
+  private volatile Instant startedAt;
   private volatile int partitionCount;
   private long retriesAt;
 
@@ -129,6 +138,7 @@ public final class ClusterProcessor implements AutoCloseable {
 
   /** Joins the consumer group and processes until closed. */
   public ClusterProcessor start() {
+    startedAt = clock.instant();
     thread.start();
     return this;
   }
@@ -138,8 +148,9 @@ public final class ClusterProcessor implements AutoCloseable {
   }
 
   public Status status() {
+    Instant committed = lastCommit;
     return new Status(thread.isAlive() && fatal == null, fatal, failing, holding,
-        lag.values().stream().mapToLong(Long::longValue).sum(), lastCommit);
+        lag.values().stream().mapToLong(Long::longValue).sum(), committed, committed != null ? committed : startedAt);
   }
 
   private void run() {
