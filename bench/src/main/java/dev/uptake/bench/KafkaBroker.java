@@ -38,7 +38,7 @@ final class KafkaBroker implements AutoCloseable {
     StringBuilder seen = new StringBuilder();
     for (String line; (line = out.readLine()) != null; ) {
       if (line.startsWith(READY)) {
-        Thread drain = new Thread(() -> drain(out), "kafka-output");
+        Thread drain = new Thread(() -> ServerProcess.drain(out), "kafka-output");
         drain.setDaemon(true);
         drain.start();
         return new KafkaBroker(process, line.substring(READY.length()));
@@ -74,25 +74,6 @@ final class KafkaBroker implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Reads the child's output to its end, so it never blocks on a full pipe. */
-  static void drain(BufferedReader out) {
-    try {
-      while (out.readLine() != null) {
-        // dropped
-      }
-    } catch (IOException closed) {
-      // the child is gone
-    }
+    ServerProcess.stop(process);
   }
 }

@@ -181,12 +181,12 @@ public final class ClusterProcessor implements AutoCloseable {
           forgetAll();
           opened.rejoin();
         } catch (RuntimeException | StackOverflowError e) {
-          backoff = backoff.isZero() ? Processor.FIRST_BACKOFF : min(backoff.multipliedBy(2), Processor.MAX_BACKOFF);
+          backoff = backoff.isZero() ? Processor.FIRST_BACKOFF : Processor.min(backoff.multipliedBy(2), Processor.MAX_BACKOFF);
           failing = e.toString();
           log.error("processing partitions {} failed and the database does not work either; reading them again in {} s",
               held.keySet(), backoff.toSeconds(), e);
           rewind();
-          sleepQuietly(backoff);
+          Processor.sleepQuietly(backoff);
         }
       }
     } catch (WakeupException e) {
@@ -206,7 +206,7 @@ public final class ClusterProcessor implements AutoCloseable {
       } catch (RuntimeException e) {
         failing = e.getMessage();
         log.warn("{}; trying again in 2 s", e.getMessage());
-        sleepQuietly(Duration.ofSeconds(2));
+        Processor.sleepQuietly(Duration.ofSeconds(2));
       }
     }
     return 0;
@@ -496,18 +496,6 @@ public final class ClusterProcessor implements AutoCloseable {
     unclaimed.clear();
     holding = Set.of();
     lag.clear();
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static void sleepQuietly(Duration pause) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Stops after the batch in progress, and leaves the group so the partitions move at once. */

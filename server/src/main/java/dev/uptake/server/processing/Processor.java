@@ -330,11 +330,11 @@ public final class Processor implements AutoCloseable {
     return new Quarantined(entry.seq(), entry.workspaceId(), entry.messageId(), error);
   }
 
-  private static Duration min(Duration a, Duration b) {
+  static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static void sleepQuietly(Duration pause) {
+  static void sleepQuietly(Duration pause) {
     try {
       TimeUnit.MILLISECONDS.sleep(pause.toMillis());
     } catch (InterruptedException e) {

@@ -253,26 +253,7 @@ final class PostgresClusterState implements ClusterState {
     }
   }
 
-  /** Runs {@code work} in a transaction, again when PostgreSQL rolled it back for a deadlock or serialization failure. */
   private <T> T inTransaction(Sql.Work<T> work) {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection connection = writer.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (attempt < PostgresStateWriter.ATTEMPTS && PostgresStateWriter.isRetryable(e)) {
-          log.info("a cluster commit met another process's ({}); running it again", e.getMessage());
-          continue;
-        }
-        throw Sql.unavailable(e);
-      }
-    }
+    return Transactions.run(writer, work);
   }
 }

@@ -33,8 +33,6 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PostgresStateWriter.class);
   static final long PROCESSING_LOCK = 0x75707461_6b650002L;
-  /** A deadlock or serialization failure is PostgreSQL asking to run the transaction again. */
-  static final int ATTEMPTS = 5;
 
   private final DataSource pool;
   private final DataSource writer;
@@ -97,25 +95,10 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
 
   @Override
   public synchronized void commit(ProcessedBatch batch) {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection connection = writer.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          writes.write(connection, batch, transactionId(connection));
-          connection.commit();
-          return;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (attempt < ATTEMPTS && isRetryable(e)) {
-          log.info("a processing commit met another process's ({}); running it again", e.getMessage());
-          continue;
-        }
-        throw Sql.unavailable(e);
-      }
-    }
+    Transactions.run(writer, connection -> {
+      writes.write(connection, batch, transactionId(connection));
+      return null;
+    });
   }
 
   static long transactionId(Connection connection) throws SQLException {
@@ -124,11 +107,6 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
       rows.next();
       return rows.getLong(1);
     }
-  }
-
-  /** Deadlock detected, serialization failure: PostgreSQL rolled back, and trying again is right. */
-  static boolean isRetryable(SQLException e) {
-    return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
   }
 
   private void closeClaim() {
