@@ -1,7 +1,7 @@
 package dev.uptake.store.postgres;
 
+import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.jdbc.Sql;
-import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -20,22 +20,14 @@ final class Transactions {
 
   static <T> T run(DataSource source, Sql.Work<T> work) {
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = source.getConnection()) {
-        connection.setAutoCommit(false);
-        try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (attempt < ATTEMPTS && retryable(e)) {
-          log.info("a processing commit met another process's ({}); running it again", e.getMessage());
+      try {
+        return Sql.inTransaction(source, work);
+      } catch (StoreUnavailableException e) {
+        if (attempt < ATTEMPTS && e.getCause() instanceof SQLException cause && retryable(cause)) {
+          log.info("a processing commit met another process's ({}); running it again", cause.getMessage());
           continue;
         }
-        throw Sql.unavailable(e);
+        throw e;
       }
     }
   }
