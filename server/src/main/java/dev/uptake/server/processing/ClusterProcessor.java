@@ -91,7 +91,7 @@ public final class ClusterProcessor implements AutoCloseable {
   private final Counter unreadable;
   private final Counter fenced;
   private final Counter setAside;
-  private final Timer commit;
+  private final Timer commitTime;
   private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private final Thread thread;
@@ -127,7 +127,7 @@ public final class ClusterProcessor implements AutoCloseable {
         .description("commits refused because another processor had taken a partition over").register(registry);
     this.setAside = Counter.builder("uptake.processing.quarantined.events")
         .description("events set aside because processing failed on them").register(registry);
-    this.commit = Timer.builder("uptake.processing.commit")
+    this.commitTime = Timer.builder("uptake.processing.commit")
         .description("time to commit a batch: new events, their changes and the partitions' offsets, in one transaction")
         .register(registry);
     Gauge.builder("uptake.kafka.consumer.lag", lag, lags -> lags.values().stream().mapToLong(Long::longValue).sum())
@@ -360,7 +360,7 @@ public final class ClusterProcessor implements AutoCloseable {
     try {
       List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
       byWorkspace.forEach((workspaceId, events) -> changes.add(computation.of(workspaceId, events)));
-      commit.record(() -> state.commit(new ClusterBatch(topic.name(), positions, arrivals, sorted.rejections,
+      commitTime.record(() -> state.commit(new ClusterBatch(topic.name(), positions, arrivals, sorted.rejections,
           sorted.repeats, changes(changes, List.of(), Set.of(), arrivals))));
       computation.committed(changes);
     } catch (DuplicateArrivalException | PartitionFencedException e) {
