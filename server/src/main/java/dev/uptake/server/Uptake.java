@@ -20,6 +20,7 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountUsers;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
+import dev.uptake.server.query.HealthRoutes;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.web.AccountPage;
 import dev.uptake.server.web.AccountSettingsRoutes;
@@ -277,6 +278,8 @@ public final class Uptake implements AutoCloseable {
     List<RouteGroup> query() {
       QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), responses, json);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
+      HealthRoutes health =
+          new HealthRoutes(store.workspaces(), store.healthModels(), store.settings(), responses, json, clock);
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
       AccountDirectory directory = new AccountDirectory(
           store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
@@ -292,7 +295,7 @@ public final class Uptake implements AutoCloseable {
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);
-      return List.of(query::register, settings::register, accounts::register, accountDetails::register,
+      return List.of(query::register, settings::register, health::register, accounts::register, accountDetails::register,
           events::register, profiles::register, usage::register, new ApiDocs(json)::register,
           new WebRoutes(pages, store.members(), store.workspaces(), clock)::register,
           new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock)::register,

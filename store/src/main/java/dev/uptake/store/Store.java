@@ -47,6 +47,9 @@ public interface Store extends AutoCloseable {
 
   SettingsStore settings();
 
+  /** Each workspace's health models, every version. */
+  HealthModels healthModels();
+
   Usage usage();
 
   @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.core.settings.DimensionType;
 import dev.uptake.core.settings.InvalidSettingsException;
+import dev.uptake.core.settings.WorkspaceSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -173,6 +175,55 @@ public final class HealthModelCodec {
       names.add(name(json.get(i), at + "[" + i + "]"));
     }
     return names;
+  }
+
+  /**
+   * {@code model} with its tiers and lifecycle stages spelled as {@code settings} defines them.
+   *
+   * @throws InvalidSettingsException naming the path of a tier or stage the workspace does not define, a seats
+   *     dimension or a {@code dimension.} metric that is not one of its number dimensions
+   */
+  public static HealthModel checked(HealthModel model, WorkspaceSettings settings) {
+    List<HealthModel.Profile> profiles = new ArrayList<>();
+    for (int i = 0; i < model.profiles().size(); i++) {
+      HealthModel.Profile profile = model.profiles().get(i);
+      String at = "profiles[" + i + "]";
+      List<String> tiers = defined(profile.when().tiers(), at + ".when.tier", "tier", settings::tier);
+      List<String> stages = defined(profile.when().lifecycleStages(), at + ".when.lifecycleStage", "lifecycle stage",
+          settings::lifecycleStage);
+      if (profile.seatsDimension() != null && !isNumberDimension(settings, profile.seatsDimension())) {
+        throw new InvalidSettingsException(at + ".seatsDimension", "'" + profile.seatsDimension()
+            + "' is not a number dimension of this workspace (its settings define the dimensions)");
+      }
+      for (int j = 0; j < profile.groups().size(); j++) {
+        List<HealthModel.Measure> measures = profile.groups().get(j).measures();
+        for (int k = 0; k < measures.size(); k++) {
+          String metric = measures.get(k).metric();
+          if (metric.startsWith("dimension.") && !isNumberDimension(settings, metric.substring("dimension.".length()))) {
+            throw new InvalidSettingsException(at + ".groups[" + j + "].measures[" + k + "].metric", "'" + metric
+                + "' names no number dimension of this workspace (its settings define the dimensions)");
+          }
+        }
+      }
+      profiles.add(new HealthModel.Profile(profile.name(), new HealthModel.When(tiers, stages), profile.seatsDimension(),
+          profile.groups()));
+    }
+    return new HealthModel(model.bands(), profiles);
+  }
+
+  private static List<String> defined(List<String> names, String at, String what,
+      java.util.function.Function<String, java.util.Optional<String>> lookUp) {
+    List<String> canonical = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      canonical.add(lookUp.apply(name).orElseThrow(() -> new InvalidSettingsException(at + "[" + canonical.size() + "]",
+          "'" + name + "' is not a " + what + " of this workspace (its settings define them)")));
+    }
+    return canonical;
+  }
+
+  private static boolean isNumberDimension(WorkspaceSettings settings, String name) {
+    return settings.dimensions().stream().anyMatch(d -> d.name().equals(name) && d.type() == DimensionType.NUMBER);
   }
 
   public static ObjectNode write(HealthModel model) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventLog;
+import dev.uptake.store.HealthModels;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
 import dev.uptake.store.ProcessingLog;
@@ -34,6 +35,7 @@ public abstract class JdbcStore implements Store {
   private final Quarantine quarantine;
   private final Profiles profiles;
   private final SettingsStore settings;
+  private final HealthModels healthModels;
   private final Usage usage;
   private GroupCommitLog eventLog;
 
@@ -47,6 +49,7 @@ public abstract class JdbcStore implements Store {
     this.quarantine = new JdbcQuarantine(pool);
     this.profiles = new JdbcProfiles(pool, json, dialect);
     this.settings = new JdbcSettings(pool, json);
+    this.healthModels = new JdbcHealthModels(pool, json);
     this.usage = new JdbcUsage(pool, json, dialect);
   }
 
@@ -117,6 +120,11 @@ public abstract class JdbcStore implements Store {
   @Override
   public final SettingsStore settings() {
     return settings;
+  }
+
+  @Override
+  public final HealthModels healthModels() {
+    return healthModels;
   }
 
   @Override
