@@ -41,6 +41,10 @@ class MigrateCommandTest {
           + "\"dimensions\":[{\"name\":\"seats\",\"type\":\"number\",\"source\":\"group\",\"trait\":\"seats\"}]}",
           "Authorization", keys.bearer());
       assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
+      HttpResponse<String> health = server.put("/api/v1/health", "{\"profiles\":[{\"name\":\"Gold\",\"when\":"
+          + "{\"tier\":[\"Gold\"]},\"seatsDimension\":\"seats\",\"groups\":[{\"name\":\"Use\",\"measures\":"
+          + "[{\"metric\":\"seatUtilization\",\"zeroAt\":0,\"fullAt\":80}]}]}]}", "Authorization", keys.bearer());
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       traffic(server, keys);
       before = answers(server, keys);
     }
@@ -116,6 +120,7 @@ class MigrateCommandTest {
       }
     }
     assertThat(answers).hasSizeGreaterThan(20);
+    assertThat(answers.get("/api/v1/health application/json")).as("the health model moves too").contains("seatUtilization");
     return answers;
   }
 }

@@ -49,6 +49,7 @@ public final class MoveToPostgres {
     tables.put("event_keys", List.of("id", "workspace_id", "api_key", "auth_key", "write_key", "created_at", "expires_at"));
     tables.put("admin_tokens", List.of("token_hash", "workspace_id", "created_at", "expires_at"));
     tables.put("workspace_settings", List.of("workspace_id", "settings"));
+    tables.put("health_models", List.of("workspace_id", "version", "model", "since"));
     tables.put("members", List.of("id", "email", "password_hash", "created_at"));
     tables.put("memberships", List.of("member_id", "workspace_id", "role"));
     tables.put("web_sessions", List.of("token_hash", "member_id", "workspace_id", "csrf_token", "created_at", "expires_at"));
