@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A {@link HealthModel} to and from its JSON, validated field by field: the first fault is
@@ -212,12 +214,15 @@ public final class HealthModelCodec {
   }
 
   private static List<String> defined(List<String> names, String at, String what,
-      java.util.function.Function<String, java.util.Optional<String>> lookUp) {
+      Function<String, Optional<String>> lookUp) {
     List<String> canonical = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      String name = names.get(i);
-      canonical.add(lookUp.apply(name).orElseThrow(() -> new InvalidSettingsException(at + "[" + canonical.size() + "]",
-          "'" + name + "' is not a " + what + " of this workspace (its settings define them)")));
+      Optional<String> defined = lookUp.apply(names.get(i));
+      if (defined.isEmpty()) {
+        throw new InvalidSettingsException(at + "[" + i + "]",
+            "'" + names.get(i) + "' is not a " + what + " of this workspace (its settings define them)");
+      }
+      canonical.add(defined.get());
     }
     return canonical;
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.settings.InvalidSettingsException;
+import dev.uptake.core.settings.SettingsCodec;
+import dev.uptake.core.settings.WorkspaceSettings;
 import java.util.OptionalDouble;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,5 +62,20 @@ class HealthModelCodecTest {
   void aFaultIsRefusedWithItsPath(String body, String path) {
     assertThatThrownBy(() -> HealthModelCodec.read(json(body))).isInstanceOf(InvalidSettingsException.class)
         .satisfies(e -> assertThat(((InvalidSettingsException) e).field()).isEqualTo(path));
+  }
+
+  @Test
+  void tiersAreSpelledAsTheSettingsDefineThemAndUndefinedNamesAreRefused() {
+    WorkspaceSettings settings = SettingsCodec.read(json("{\"tiers\":[\"Gold\"],\"dimensions\":[{\"name\":\"seats\","
+        + "\"type\":\"number\",\"source\":\"group\",\"trait\":\"seats\"},{\"name\":\"plan\",\"type\":\"string\","
+        + "\"source\":\"group\",\"trait\":\"plan\"}]}"));
+    HealthModel model = HealthModelCodec.checked(HealthModelCodec.read(json(EXAMPLE.replace("\"Gold\"", "\" gold \""))),
+        settings);
+    assertThat(model.profiles().get(0).when().tiers()).containsExactly("Gold");
+
+    String plan = EXAMPLE.replace("activeUsers30d", "dimension.plan");
+    assertThatThrownBy(() -> HealthModelCodec.checked(HealthModelCodec.read(json(plan)), settings))
+        .isInstanceOf(InvalidSettingsException.class)
+        .satisfies(e -> assertThat(((InvalidSettingsException) e).field()).isEqualTo("profiles[0].groups[0].measures[0].metric"));
   }
 }
