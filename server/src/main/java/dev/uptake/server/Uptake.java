@@ -280,14 +280,16 @@ public final class Uptake implements AutoCloseable {
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       HealthRoutes health =
           new HealthRoutes(store.workspaces(), store.healthModels(), store.settings(), responses, json, clock);
-      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), responses, json);
       AccountDirectory directory = new AccountDirectory(
           store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
           clock);
       CacheMetrics.register(
           registry, "accounts", directory, AccountDirectory::stats, AccountDirectory::bytesHeld,
           config.memory().directoryBytes());
-      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), responses, json, clock);
+      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), directory, store.healthModels(),
+          store.settings(), responses, json);
+      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), store.healthModels(), responses, json,
+          clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
       AccountDetailRoutes accountDetails = new AccountDetailRoutes(

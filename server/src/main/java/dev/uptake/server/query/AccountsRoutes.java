@@ -6,6 +6,8 @@ import dev.uptake.core.identity.TraitMapping;
 import dev.uptake.core.settings.Dimension;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.server.http.Responses;
+import dev.uptake.core.health.HealthModel;
+import dev.uptake.store.HealthModels;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
@@ -13,6 +15,7 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,17 +49,19 @@ public final class AccountsRoutes {
   private final AdminAuth auth;
   private final AccountDirectory directory;
   private final SettingsStore settings;
+  private final HealthModels healthModels;
   private final Responses responses;
   private final ObjectMapper json;
   private final ProfileNodes nodes;
   private final Clock clock;
 
   public AccountsRoutes(
-      Workspaces workspaces, AccountDirectory directory, SettingsStore settings, Responses responses, ObjectMapper json,
-      Clock clock) {
+      Workspaces workspaces, AccountDirectory directory, SettingsStore settings, HealthModels healthModels,
+      Responses responses, ObjectMapper json, Clock clock) {
     this.auth = new AdminAuth(workspaces);
     this.directory = directory;
     this.settings = settings;
+    this.healthModels = healthModels;
     this.responses = responses;
     this.json = json;
     this.nodes = new ProfileNodes(json);
@@ -80,11 +85,14 @@ public final class AccountsRoutes {
     int limit = Table.wantsCsv(ctx) ? QueryParams.limit(ctx, Integer.MAX_VALUE, Integer.MAX_VALUE)
         : QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     AccountList.Page page = page(ctx, workspaceId, limit);
-    Table table = new Table(COLUMNS, Set.of("dimensions"));
+    HealthModel model = healthModels.current(workspaceId).model();
+    ZoneId zone = settings.get(workspaceId).timeZone();
+    Table table = new Table(COLUMNS, Set.of("dimensions", "health"));
     for (AccountDirectory.Row row : page.rows()) {
       Map<String, Object> values = new HashMap<>();
       nodes.account(row.view()).properties().forEach(field -> values.put(field.getKey(), field.getValue()));
       values.putAll(AccountList.figures(row));
+      values.put("health", AccountHealth.json(AccountHealth.of(model, row, zone), json));
       table.add(values);
     }
     ObjectNode extra = json.createObjectNode();
@@ -159,6 +167,7 @@ public final class AccountsRoutes {
     columns.addAll(TraitMapping.ACCOUNT_FIELDS);
     columns.addAll(List.of("pending", "dimensions", "firstSeenAt"));
     columns.addAll(AccountList.FIGURES);
+    columns.add("health");
     return List.copyOf(columns);
   }
 }
