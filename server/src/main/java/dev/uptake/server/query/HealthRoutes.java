@@ -13,7 +13,6 @@ import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Clock;
 
 /**
@@ -52,12 +51,7 @@ public final class HealthRoutes {
 
   private void put(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
-    JsonNode body;
-    try {
-      body = json.readTree(ctx.bodyAsBytes());
-    } catch (IOException e) {
-      throw ApiError.of(400, "malformed_json", "body", "the health model is not valid JSON: " + e.getMessage()).exception();
-    }
+    JsonNode body = JsonBody.read(ctx, json, "the health model");
     HealthModel model;
     try {
       model = HealthModelCodec.checked(HealthModelCodec.read(body), settings.get(workspace.id()));

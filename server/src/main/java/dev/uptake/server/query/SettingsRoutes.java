@@ -12,7 +12,6 @@ import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
 
 /** {@code GET /api/v1/settings} and {@code PUT /api/v1/settings} (the whole set; left out = default). */
 public final class SettingsRoutes {
@@ -41,12 +40,7 @@ public final class SettingsRoutes {
 
   private void put(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
-    JsonNode body;
-    try {
-      body = json.readTree(ctx.bodyAsBytes());
-    } catch (IOException e) {
-      throw ApiError.of(400, "malformed_json", "body", "the settings are not valid JSON: " + e.getMessage()).exception();
-    }
+    JsonNode body = JsonBody.read(ctx, json, "the settings body");
     WorkspaceSettings parsed;
     try {
       parsed = SettingsCodec.read(body);
