@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.uptake.cluster.fixtures.TestKafka;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.server.TestServer;
+import dev.uptake.server.http.CrashTest;
 import dev.uptake.server.TestServer.Keys;
 import dev.uptake.store.DatabaseUrl;
 import dev.uptake.store.fixtures.TestDatabases;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,7 +129,7 @@ class ClusterFailuresTest {
       }
     }
     int events = batches * 40;
-    awaitUntil(() -> stats(query).get("processed").asInt() >= events, Duration.ofSeconds(120));
+    CrashTest.waitUntil(() -> stats(query).get("processed").asInt() >= events, Duration.ofSeconds(120));
     Thread.sleep(2_000); // anything counted twice would have shown by now
 
     JsonNode stats = stats(query);
@@ -151,9 +151,9 @@ class ClusterFailuresTest {
     Node ingest = start("ingest", "ingest,query", topic);
     Node paused = start("process-1", "process", topic);
     Node other = start("process-2", "process", topic);
-    awaitUntil(() -> partitions(paused) == 3 && partitions(other) == 3, Duration.ofSeconds(60));
+    CrashTest.waitUntil(() -> partitions(paused) == 3 && partitions(other) == 3, Duration.ofSeconds(60));
     sendUntilAcknowledged(ingest, ingest, batch(0));
-    awaitUntil(() -> stats(ingest).get("processed").asInt() == 40, Duration.ofSeconds(60));
+    CrashTest.waitUntil(() -> stats(ingest).get("processed").asInt() == 40, Duration.ofSeconds(60));
 
     try (Connection lock = connect()) {
       // Both processors read the events table to find new events, and wait for this lock there:
@@ -162,21 +162,21 @@ class ClusterFailuresTest {
       try (Statement statement = lock.createStatement()) {
         statement.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
         sendUntilAcknowledged(ingest, ingest, batch(1));
-        awaitUntil(() -> waitingForLock(statement, paused), Duration.ofSeconds(8));
+        CrashTest.waitUntil(() -> waitingForLock(statement, paused), Duration.ofSeconds(8));
         paused.pause();
       }
       lock.commit();
     }
     // Kafka gives the paused processor's partitions to the other after the session times out.
-    awaitUntil(() -> partitions(other) == 6, Duration.ofSeconds(60));
+    CrashTest.waitUntil(() -> partitions(other) == 6, Duration.ofSeconds(60));
     sendUntilAcknowledged(ingest, ingest, batch(2));
-    awaitUntil(() -> stats(ingest).get("processed").asInt() == 120, Duration.ofSeconds(60));
+    CrashTest.waitUntil(() -> stats(ingest).get("processed").asInt() == 120, Duration.ofSeconds(60));
 
     paused.resume();
-    awaitUntil(() -> paused.output().contains("was taken over by another processor"), Duration.ofSeconds(30));
-    awaitUntil(() -> partitions(paused) == 3 && partitions(other) == 3, Duration.ofSeconds(60));
+    CrashTest.waitUntil(() -> paused.output().contains("was taken over by another processor"), Duration.ofSeconds(30));
+    CrashTest.waitUntil(() -> partitions(paused) == 3 && partitions(other) == 3, Duration.ofSeconds(60));
     sendUntilAcknowledged(ingest, ingest, batch(3));
-    awaitUntil(() -> stats(ingest).get("processed").asInt() == 160, Duration.ofSeconds(60));
+    CrashTest.waitUntil(() -> stats(ingest).get("processed").asInt() == 160, Duration.ofSeconds(60));
     Thread.sleep(1_000);
     JsonNode stats = stats(ingest);
     assertThat(List.of(stats.get("accepted").asInt(), stats.get("processed").asInt(), stats.get("duplicates").asInt()))
@@ -214,14 +214,6 @@ class ClusterFailuresTest {
     try (ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getLong(1);
-    }
-  }
-
-  static void awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within " + timeout).isLessThan(deadline);
-      Thread.sleep(100);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uptake.cluster.fixtures.TestKafka;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.server.TestServer;
+import dev.uptake.server.http.CrashTest;
 import dev.uptake.server.TestServer.Keys;
 import dev.uptake.server.web.WebClient;
 import dev.uptake.store.fixtures.TestDatabases;
@@ -63,10 +64,10 @@ class ClusterNodesTest {
       // Created while the nodes run: every ingest node takes its events within 10 seconds.
       Keys keys = Keys.of(TestServer.cliExactly("workspace", "create", "--name", "Late", "--database", database));
       for (Node node : nodes) {
-        ClusterFailuresTest.awaitUntil(() -> track(node, keys, "from-" + node.name()).statusCode() == 200,
+        CrashTest.waitUntil(() -> track(node, keys, "from-" + node.name()).statusCode() == 200,
             Duration.ofSeconds(10));
       }
-      ClusterFailuresTest.awaitUntil(() -> nodes.get(0).getJson("/api/v1/stats", "Authorization", keys.bearer())
+      CrashTest.waitUntil(() -> nodes.get(0).getJson("/api/v1/stats", "Authorization", keys.bearer())
           .get("processed").asInt() == 3, Duration.ofSeconds(60));
     }
   }
@@ -89,13 +90,13 @@ class ClusterNodesTest {
     try {
       ingest = Node.start("ingest", "ingest", kafka.bootstrapServers(), database, dir);
       nodes.add(ingest);
-      ClusterFailuresTest.awaitUntil(() -> track(ingest, keys, "before").statusCode() == 200, Duration.ofSeconds(30));
+      CrashTest.waitUntil(() -> track(ingest, keys, "before").statusCode() == 200, Duration.ofSeconds(30));
       assertThat(ingest.get("/health").statusCode()).isEqualTo(200);
     } finally {
       kafka.close();
     }
     assertAnswers503Within10Seconds(ingest, keys);
-    ClusterFailuresTest.awaitUntil(() -> ingest.get("/health").statusCode() == 503, Duration.ofSeconds(10));
+    CrashTest.waitUntil(() -> ingest.get("/health").statusCode() == 503, Duration.ofSeconds(10));
     assertThat(ingest.get("/health").body()).contains("does not answer");
   }
 

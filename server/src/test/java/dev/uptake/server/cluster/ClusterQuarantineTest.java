@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.uptake.cluster.fixtures.TestKafka;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.server.TestServer;
+import dev.uptake.server.http.CrashTest;
 import dev.uptake.server.TestServer.Keys;
 import dev.uptake.store.DatabaseUrl;
 import dev.uptake.store.fixtures.TestDatabases;
@@ -49,7 +50,7 @@ class ClusterQuarantineTest {
         assertThat(node.send("POST", "/v1/track", Events.track("Export").user("h1").json(), "Authorization",
             healthy.basicWriteKey()).statusCode()).isEqualTo(200);
 
-        ClusterFailuresTest.awaitUntil(() -> stats(node, broken).get("failed").asInt() == 2
+        CrashTest.waitUntil(() -> stats(node, broken).get("failed").asInt() == 2
             && stats(node, healthy).get("processed").asInt() == 1, Duration.ofSeconds(60));
         assertThat(node.getJson("/api/v1/users/h1", "Authorization", healthy.bearer()).get("id").asText()).isEqualTo("h1");
         JsonNode failed = node.getJson("/api/v1/debugger?status=failed", "Authorization", broken.bearer()).get("events");
@@ -65,7 +66,7 @@ class ClusterQuarantineTest {
               "Authorization", broken.bearer());
           assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
         }
-        ClusterFailuresTest.awaitUntil(() -> stats(node, broken).get("failed").asInt() == 0, Duration.ofSeconds(60));
+        CrashTest.waitUntil(() -> stats(node, broken).get("failed").asInt() == 0, Duration.ofSeconds(60));
         assertThat(node.getJson("/api/v1/users/b3", "Authorization", broken.bearer()).get("id").asText()).isEqualTo("b3");
         assertThat(stats(node, broken).get("processed").asInt()).as("counted once, when first processed").isEqualTo(2);
         assertThat(stats(node, broken).get("accepted").asInt()).isEqualTo(2);

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loses no acknowledged event: after a restart every acknowledged messageId is stored exactly
  * once, and retrying the requests that got no answer creates no duplicates.
  */
-class CrashTest {
+public class CrashTest {
 
   static final int SENDERS = 4;
   static final int EVENTS_PER_BATCH = 50;
@@ -150,7 +150,7 @@ class CrashTest {
     return TestServer.Keys.of(out);
   }
 
-  static void waitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  public static void waitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition within " + timeout).isLessThan(deadline);
