@@ -20,6 +20,11 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountUsers;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
+import dev.uptake.server.alerts.AlertDeliveries;
+import dev.uptake.server.alerts.AlertRoutes;
+import dev.uptake.server.alerts.AlertWatch;
+import dev.uptake.server.query.HealthBoard;
+import dev.uptake.server.query.ViewRoutes;
 import dev.uptake.server.query.HealthRoutes;
 import dev.uptake.server.query.ProfileRoutes;
 import dev.uptake.server.web.AccountPage;
@@ -278,18 +283,23 @@ public final class Uptake implements AutoCloseable {
     List<RouteGroup> query() {
       QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), responses, json);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
-      HealthRoutes health =
-          new HealthRoutes(store.workspaces(), store.healthModels(), store.settings(), responses, json, clock);
       AccountDirectory directory = new AccountDirectory(
           store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
           clock);
       CacheMetrics.register(
           registry, "accounts", directory, AccountDirectory::stats, AccountDirectory::bytesHeld,
           config.memory().directoryBytes());
-      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), directory, store.healthModels(),
-          store.settings(), responses, json);
-      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), directory, store.settings(), store.healthModels(), responses, json,
-          clock);
+      HealthBoard board = new HealthBoard(directory, store.healthModels(), store.settings(), store.usage(), clock);
+      HealthRoutes health = new HealthRoutes(store.workspaces(), store.healthModels(), store.settings(), store.profiles(),
+          board, directory, store.usage(), responses, json, clock);
+      ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), board, responses, json);
+      AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), board, store.settings(), responses, json, clock);
+      // Every query node watches; the one holding the lease evaluates, any may deliver.
+      parts.add(new AlertWatch(store.workspaces(), store.alerts(), board, store.healthModels(), directory, store.ledger(),
+          store.usage(), store.settings(), store.stateWriter()::version, json, clock).start());
+      parts.add(new AlertDeliveries(store.alerts(), json, clock).start());
+      AlertRoutes alerts = new AlertRoutes(store.workspaces(), store.alerts(), store.settings(), responses, json, clock);
+      ViewRoutes views = new ViewRoutes(store.workspaces(), store.savedViews(), store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
       AccountDetailRoutes accountDetails = new AccountDetailRoutes(
@@ -297,7 +307,8 @@ public final class Uptake implements AutoCloseable {
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);
-      return List.of(query::register, settings::register, health::register, accounts::register, accountDetails::register,
+      return List.of(query::register, settings::register, health::register, alerts::register, views::register,
+          accounts::register, accountDetails::register,
           events::register, profiles::register, usage::register, new ApiDocs(json)::register,
           new WebRoutes(pages, store.members(), store.workspaces(), clock)::register,
           new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock)::register,

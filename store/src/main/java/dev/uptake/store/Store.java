@@ -50,6 +50,12 @@ public interface Store extends AutoCloseable {
   /** Each workspace's health models, every version. */
   HealthModels healthModels();
 
+  /** Alert rules, the alerts they fired and their deliveries. */
+  Alerts alerts();
+
+  /** Saved views of the accounts list. */
+  SavedViews savedViews();
+
   Usage usage();
 
   @Override

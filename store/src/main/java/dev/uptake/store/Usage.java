@@ -26,6 +26,12 @@ public interface Usage {
 
   List<Session> userSessions(long workspaceId, String userId, long fromMillis, long toMillis, int limit);
 
+  /**
+   * The cells on days {@code from} to {@code to} (inclusive) of one of {@code modules} or one of
+   * {@code features}, of every account: what the health model's module and feature metrics read.
+   */
+  List<UsageRow> cellsOf(long workspaceId, Collection<String> modules, Collection<String> features, LocalDate from, LocalDate to);
+
   /** Every activity row on days {@code from} to {@code to} (inclusive). */
   List<DayActivity> activity(long workspaceId, LocalDate from, LocalDate to);
 

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How a workspace scores its accounts' health: profiles in order (an account gets the first whose
@@ -26,6 +28,21 @@ public record HealthModel(Bands bands, List<Profile> profiles) {
   }
 
   /** A score's band, by the score rounded to one decimal. */
+  /** What the model's measures name after {@code prefix} (a module, a feature), e.g. {@code featureUsers30d.}. */
+  public Set<String> namedAfter(String prefix) {
+    Set<String> names = new TreeSet<>();
+    for (Profile profile : profiles) {
+      for (Group group : profile.groups()) {
+        for (Measure measure : group.measures()) {
+          if (measure.metric().startsWith(prefix)) {
+            names.add(measure.metric().substring(prefix.length()));
+          }
+        }
+      }
+    }
+    return names;
+  }
+
   public enum Band {
     RED,
     YELLOW,

@@ -88,10 +88,15 @@ public final class HealthScorer {
     if (!metric.equals(Metrics.SEAT_UTILIZATION)) {
       return figures.value(metric);
     }
-    if (profile.seatsDimension() == null) {
+    return seatUtilization(profile.seatsDimension(), figures);
+  }
+
+  /** Active users of the last 30 days ÷ the number dimension {@code seatsDimension}, in percent; empty without seats. */
+  public static OptionalDouble seatUtilization(String seatsDimension, Figures figures) {
+    if (seatsDimension == null) {
       return OptionalDouble.empty();
     }
-    OptionalDouble seats = figures.value("dimension." + profile.seatsDimension());
+    OptionalDouble seats = figures.value(Metrics.DIMENSION + seatsDimension);
     OptionalDouble active = figures.value(Metrics.ACTIVE_USERS_30D);
     if (seats.isEmpty() || active.isEmpty() || seats.getAsDouble() <= 0) {
       return OptionalDouble.empty();

@@ -37,8 +37,21 @@ import java.util.function.LongSupplier;
  */
 public final class AccountDirectory {
 
-  /** An account as the list shows it. */
-  public record Row(AccountView view, ActivityFigures figures, int usersTotal) {}
+  /**
+   * An account as the list shows it.
+   *
+   * @param health its health score: null as the directory gives it, until {@link HealthBoard} scores it
+   */
+  public record Row(AccountView view, ActivityFigures figures, int usersTotal, AccountScore health) {
+
+    public String accountId() {
+      return view.account().accountId();
+    }
+
+    Row scored(AccountScore score) {
+      return new Row(view, figures, usersTotal, score);
+    }
+  }
 
   private final Profiles profiles;
   private final Usage usage;
@@ -91,6 +104,13 @@ public final class AccountDirectory {
     return rows;
   }
 
+  /** The account each user of the workspace is linked to, by user id (users without one are left out). */
+  public Map<String, String> accountsOfUsers(long workspaceId) {
+    WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
+    accounts.current();
+    return accounts.links();
+  }
+
   /** One workspace's accounts and users; reads are serialized, each catching up first. */
   private final class WorkspaceAccounts {
     private final long workspaceId;
@@ -139,11 +159,17 @@ public final class AccountDirectory {
           rows.put(id, new Row(
               AccountView.of(account, linkedUsers(id)),
               figures.getOrDefault(id, old == null ? ActivityFigures.none(asOf) : old.figures()),
-              linked.getOrDefault(id, Set.of()).size()));
+              linked.getOrDefault(id, Set.of()).size(), null));
         }
       }
       bytes = (int) Math.min(Integer.MAX_VALUE, (long) ACCOUNT_BYTES * accounts.size() + (long) USER_BYTES * users.size());
       return List.copyOf(rows.values());
+    }
+
+    synchronized Map<String, String> links() {
+      Map<String, String> links = new HashMap<>();
+      linked.forEach((account, ids) -> ids.forEach(user -> links.put(user, account)));
+      return links;
     }
 
     private void apply(ProfileChanges changes, Set<String> changedViews, Set<String> changedFigures) {

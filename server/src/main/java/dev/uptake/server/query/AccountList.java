@@ -1,6 +1,7 @@
 package dev.uptake.server.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.uptake.core.health.HealthModel;
 import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.rollups.ActivityFigures;
 import dev.uptake.core.settings.Dimension;
@@ -46,7 +47,8 @@ public final class AccountList {
     DAYS_ACTIVE_30D("daysActive30d", row -> (double) row.figures().daysActive30d()),
     TREND("trend", row -> row.figures().trend()),
     USERS_TOTAL("usersTotal", row -> (double) row.usersTotal()),
-    DAU_MAU("dauMau", row -> row.figures().dauMau());
+    DAU_MAU("dauMau", row -> row.figures().dauMau()),
+    HEALTH("health", row -> row.health() == null || row.health().score() == null ? null : row.health().score().score());
 
     final String id;
     final Function<AccountDirectory.Row, Object> value;
@@ -70,7 +72,6 @@ public final class AccountList {
     }
   }
 
-  /** One page: its rows, how many rows the filters let through, and the cursor of the next page. */
   /** A page of the list: its rows, how many match, the next page's cursor (null on the last). */
   public record Page(List<AccountDirectory.Row> rows, int total, String nextCursor) {}
 
@@ -88,11 +89,16 @@ public final class AccountList {
     return this;
   }
 
+  /** Whether the row passes every filter. */
+  public boolean matches(AccountDirectory.Row row) {
+    return filters.stream().allMatch(filter -> filter.test(row));
+  }
+
   Page page(List<AccountDirectory.Row> rows, String cursor, int limit) {
     Comparator<Key> order = order();
     List<Key> matching = new ArrayList<>();
     for (AccountDirectory.Row row : rows) {
-      if (filters.stream().allMatch(filter -> filter.test(row))) {
+      if (matches(row)) {
         matching.add(new Key(sort.value.apply(row), row.view().account().accountId(), row));
       }
     }
@@ -170,6 +176,14 @@ public final class AccountList {
     int days = wholeNumber(parameter, value);
     Instant since = now.minusSeconds(days * 86_400L);
     return row -> row.view().activity().last() == null || row.view().activity().last().isBefore(since);
+  }
+
+  static Predicate<AccountDirectory.Row> healthBand(String parameter, String value) {
+    String wanted = value.strip().toLowerCase(Locale.ROOT);
+    if (Arrays.stream(HealthModel.Band.values()).noneMatch(band -> band.id().equals(wanted))) {
+      throw invalid(parameter, parameter + " must be red, yellow or green; was '" + value + "'");
+    }
+    return row -> row.health() != null && row.health().score() != null && row.health().score().band().id().equals(wanted);
   }
 
   static Predicate<AccountDirectory.Row> search(String value) {

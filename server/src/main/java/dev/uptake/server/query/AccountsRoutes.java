@@ -6,8 +6,6 @@ import dev.uptake.core.identity.TraitMapping;
 import dev.uptake.core.settings.Dimension;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.server.http.Responses;
-import dev.uptake.core.health.HealthModel;
-import dev.uptake.store.HealthModels;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
@@ -15,7 +13,7 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.ZoneId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,7 +29,7 @@ import java.util.regex.Pattern;
  * {@code GET /api/v1/accounts}: every account with its figures, filtered, sorted and paged by
  * cursor. Filters: {@code tier}, {@code lifecycleStage}, {@code isChurned}, {@code pending},
  * {@code dimension.NAME=value} (and {@code >}, {@code <}, {@code >=}, {@code <=} for number and date
- * dimensions), {@code inactiveDays}, {@code q}; {@code sort} (any figure, {@code name} by default)
+ * dimensions), {@code inactiveDays}, {@code healthBand}, {@code q}; {@code sort} (any figure, {@code name} by default)
  * and {@code order} ({@code asc} by default); {@code limit} and {@code cursor} (CSV: every row
  * unless {@code limit} is given).
  */
@@ -47,21 +45,18 @@ public final class AccountsRoutes {
   static final List<String> COLUMNS = columns();
 
   private final AdminAuth auth;
-  private final AccountDirectory directory;
+  private final HealthBoard board;
   private final SettingsStore settings;
-  private final HealthModels healthModels;
   private final Responses responses;
   private final ObjectMapper json;
   private final ProfileNodes nodes;
   private final Clock clock;
 
   public AccountsRoutes(
-      Workspaces workspaces, AccountDirectory directory, SettingsStore settings, HealthModels healthModels,
-      Responses responses, ObjectMapper json, Clock clock) {
+      Workspaces workspaces, HealthBoard board, SettingsStore settings, Responses responses, ObjectMapper json, Clock clock) {
     this.auth = new AdminAuth(workspaces);
-    this.directory = directory;
+    this.board = board;
     this.settings = settings;
-    this.healthModels = healthModels;
     this.responses = responses;
     this.json = json;
     this.nodes = new ProfileNodes(json);
@@ -85,14 +80,12 @@ public final class AccountsRoutes {
     int limit = Table.wantsCsv(ctx) ? QueryParams.limit(ctx, Integer.MAX_VALUE, Integer.MAX_VALUE)
         : QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     AccountList.Page page = page(ctx, workspaceId, limit);
-    HealthModel model = healthModels.current(workspaceId).model();
-    ZoneId zone = settings.get(workspaceId).timeZone();
     Table table = new Table(COLUMNS, Set.of("dimensions", "health"));
     for (AccountDirectory.Row row : page.rows()) {
       Map<String, Object> values = new HashMap<>();
       nodes.account(row.view()).properties().forEach(field -> values.put(field.getKey(), field.getValue()));
       values.putAll(AccountList.figures(row));
-      values.put("health", AccountHealth.json(AccountHealth.of(model, row, zone), json));
+      values.put("health", AccountHealth.json(row.health(), json));
       table.add(values);
     }
     ObjectNode extra = json.createObjectNode();
@@ -107,25 +100,41 @@ public final class AccountsRoutes {
    */
   public AccountList.Page page(Context ctx, long workspaceId, int limit) {
     AccountList list = query(ctx, settings.get(workspaceId));
-    return list.page(directory.accounts(workspaceId), blankToNull(ctx.queryParam("cursor")), limit);
+    return list.page(board.accounts(workspaceId).rows(), blankToNull(ctx.queryParam("cursor")), limit);
   }
 
   private AccountList query(Context ctx, WorkspaceSettings workspaceSettings) {
-    String order = ctx.queryParam("order");
+    return query(ctx.queryString(), workspaceSettings, clock.instant());
+  }
+
+  /**
+   * The list a query string selects ({@code tier=Gold&sort=health}): its filters, sort and order,
+   * each refused with its parameter's name when it cannot be read. Saved views and alert rules
+   * keep their filters in this form.
+   */
+  public static AccountList query(String queryString, WorkspaceSettings workspaceSettings, Instant now) {
+    List<String> pairs = pairs(queryString);
+    Map<String, String> params = new HashMap<>();
+    for (String pair : pairs) {
+      int equals = pair.indexOf('=');
+      params.putIfAbsent(equals < 0 ? pair : pair.substring(0, equals), equals < 0 ? "" : pair.substring(equals + 1));
+    }
+    String order = params.get("order");
     boolean descending = order != null && !order.isBlank() && switch (order.strip().toLowerCase(Locale.ROOT)) {
       case "asc" -> false;
       case "desc" -> true;
       default -> throw AccountList.invalid("order", "order must be asc or desc; was '" + order + "'");
     };
-    String sort = blankToNull(ctx.queryParam("sort"));
+    String sort = blankToNull(params.get("sort"));
     AccountList list = new AccountList(sort == null ? AccountList.Sort.NAME : AccountList.Sort.of(sort.strip()), descending);
-    param(ctx, "tier").ifPresent(value -> list.where(AccountList.fieldEquals("tier", value)));
-    param(ctx, "lifecycleStage").ifPresent(value -> list.where(AccountList.fieldEquals("lifecycleStage", value)));
-    param(ctx, "isChurned").ifPresent(value -> list.where(AccountList.churned("isChurned", value)));
-    param(ctx, "pending").ifPresent(value -> list.where(AccountList.pending("pending", value)));
-    param(ctx, "inactiveDays").ifPresent(value -> list.where(AccountList.inactiveDays("inactiveDays", value, clock.instant())));
-    param(ctx, "q").ifPresent(value -> list.where(AccountList.search(value.strip())));
-    for (String pair : rawPairs(ctx)) {
+    param(params, "tier").ifPresent(value -> list.where(AccountList.fieldEquals("tier", value)));
+    param(params, "lifecycleStage").ifPresent(value -> list.where(AccountList.fieldEquals("lifecycleStage", value)));
+    param(params, "isChurned").ifPresent(value -> list.where(AccountList.churned("isChurned", value)));
+    param(params, "pending").ifPresent(value -> list.where(AccountList.pending("pending", value)));
+    param(params, "inactiveDays").ifPresent(value -> list.where(AccountList.inactiveDays("inactiveDays", value, now)));
+    param(params, "healthBand").ifPresent(value -> list.where(AccountList.healthBand("healthBand", value)));
+    param(params, "q").ifPresent(value -> list.where(AccountList.search(value.strip())));
+    for (String pair : pairs) {
       Matcher matcher = DIMENSION.matcher(pair);
       if (matcher.matches()) {
         list.where(AccountList.dimension(dimension(workspaceSettings, matcher.group(1)), matcher.group(2), matcher.group(3)));
@@ -135,12 +144,12 @@ public final class AccountsRoutes {
   }
 
   /** The query string's pairs, decoded whole: {@code dimension.arr>5} has no '=' to split at. */
-  private static List<String> rawPairs(Context ctx) {
-    String query = ctx.queryString();
+  private static List<String> pairs(String query) {
     if (query == null || query.isEmpty()) {
       return List.of();
     }
     return Arrays.stream(query.split("&"))
+        .filter(pair -> !pair.isEmpty())
         .map(pair -> URLDecoder.decode(pair, StandardCharsets.UTF_8))
         .toList();
   }
@@ -153,8 +162,8 @@ public final class AccountsRoutes {
             + "'; defined: " + settings.dimensions().stream().map(Dimension::name).toList()));
   }
 
-  private static Optional<String> param(Context ctx, String name) {
-    return Optional.ofNullable(blankToNull(ctx.queryParam(name)));
+  private static Optional<String> param(Map<String, String> params, String name) {
+    return Optional.ofNullable(blankToNull(params.get(name)));
   }
 
   private static String blankToNull(String text) {

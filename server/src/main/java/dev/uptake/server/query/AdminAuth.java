@@ -6,15 +6,15 @@ import dev.uptake.store.Workspaces;
 import io.javalin.http.Context;
 
 /** The workspace of the request's admin token, or a 401. */
-final class AdminAuth {
+public final class AdminAuth {
 
   private final Workspaces workspaces;
 
-  AdminAuth(Workspaces workspaces) {
+  public AdminAuth(Workspaces workspaces) {
     this.workspaces = workspaces;
   }
 
-  Workspace workspace(Context ctx) {
+  public Workspace workspace(Context ctx) {
     String header = ctx.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw unauthorized("send the workspace's admin token as Authorization: Bearer <adminToken>");

@@ -7,12 +7,12 @@ import io.javalin.http.Context;
 import java.io.IOException;
 
 /** A request's JSON body, or a 400 that says it is not JSON. */
-final class JsonBody {
+public final class JsonBody {
 
   private JsonBody() {}
 
   /** @param what what the body holds, for the error ("the settings") */
-  static JsonNode read(Context ctx, ObjectMapper json, String what) {
+  public static JsonNode read(Context ctx, ObjectMapper json, String what) {
     try {
       return json.readTree(ctx.bodyAsBytes());
     } catch (IOException e) {

@@ -5,13 +5,9 @@ import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.AccountView;
 import dev.uptake.server.http.ApiError;
 import dev.uptake.server.http.Responses;
-import dev.uptake.core.health.HealthModel;
-import dev.uptake.store.HealthModels;
 import dev.uptake.store.Profiles;
-import dev.uptake.store.SettingsStore;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.ZoneId;
 import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
@@ -25,21 +21,16 @@ public final class ProfileRoutes {
 
   private final AdminAuth auth;
   private final Profiles profiles;
-  private final AccountDirectory directory;
-  private final HealthModels healthModels;
-  private final SettingsStore settings;
+  private final HealthBoard board;
   private final Responses responses;
   private final ObjectMapper json;
   private final ProfileNodes nodes;
 
   public ProfileRoutes(
-      Workspaces workspaces, Profiles profiles, AccountDirectory directory, HealthModels healthModels,
-      SettingsStore settings, Responses responses, ObjectMapper json) {
+      Workspaces workspaces, Profiles profiles, HealthBoard board, Responses responses, ObjectMapper json) {
     this.auth = new AdminAuth(workspaces);
     this.profiles = profiles;
-    this.directory = directory;
-    this.healthModels = healthModels;
-    this.settings = settings;
+    this.board = board;
     this.responses = responses;
     this.json = json;
     this.nodes = new ProfileNodes(json);
@@ -55,11 +46,9 @@ public final class ProfileRoutes {
     String id = ctx.pathParam("id");
     AccountState account = profiles.account(workspace.id(), id).orElseThrow(() -> notFound("account", id));
     ObjectNode body = nodes.account(AccountView.of(account, profiles.usersOf(workspace.id(), id)));
-    HealthModel model = healthModels.current(workspace.id()).model();
-    ZoneId zone = settings.get(workspace.id()).timeZone();
     // The score comes from the figures the accounts list shows for the account.
-    body.set("health", directory.accounts(workspace.id()).stream().filter(row -> row.view().account().accountId().equals(id))
-        .findFirst().map(row -> AccountHealth.json(AccountHealth.of(model, row, zone), json)).orElse(NullNode.getInstance()));
+    body.set("health", board.accounts(workspace.id()).rows().stream().filter(row -> row.accountId().equals(id))
+        .findFirst().map(row -> AccountHealth.json(row.health(), json)).orElse(NullNode.getInstance()));
     responses.json(ctx, 200, body);
   }
 

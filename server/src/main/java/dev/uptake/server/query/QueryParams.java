@@ -15,7 +15,7 @@ public final class QueryParams {
   private QueryParams() {}
 
   /** {@code limit}: a whole number from 1 to {@code max}, {@code fallback} when absent. */
-  static int limit(Context ctx, int fallback, int max) {
+  public static int limit(Context ctx, int fallback, int max) {
     String text = ctx.queryParam("limit");
     if (text == null || text.isBlank()) {
       return fallback;
@@ -78,7 +78,7 @@ public final class QueryParams {
    * A day ({@code YYYY-MM-DD}: its start in {@code zone}, or for an {@code end} the start of the
    * next) or an ISO-8601 date-time with an offset, from 1970 to 9999.
    */
-  static Instant dayOrTime(String name, String text, ZoneId zone, boolean end) {
+  public static Instant dayOrTime(String name, String text, ZoneId zone, boolean end) {
     try {
       LocalDate day = inRange(name, LocalDate.parse(text));
       return (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();

@@ -160,7 +160,7 @@ public final class Pages {
   }
 
   /** The server's address as the browser reached it: for the endpoint URLs to paste elsewhere. */
-  static String baseUrl(Context ctx) {
+  public static String baseUrl(Context ctx) {
     String scheme = Optional.ofNullable(ctx.header("X-Forwarded-Proto")).orElse(ctx.scheme());
     String host = Optional.ofNullable(ctx.header("X-Forwarded-Host")).orElse(ctx.host());
     return scheme + "://" + host;

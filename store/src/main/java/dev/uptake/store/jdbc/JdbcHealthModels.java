@@ -5,9 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.health.HealthModel;
 import dev.uptake.core.health.HealthModelCodec;
 import dev.uptake.store.HealthModels;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /** Health models as the JSON of {@link HealthModelCodec}, a row per version. */
@@ -46,6 +53,47 @@ public final class JdbcHealthModels implements HealthModels {
   @Override
   public List<Version> versions(long workspaceId) {
     return read("SELECT version, model, since FROM health_models WHERE workspace_id = ? ORDER BY version", workspaceId);
+  }
+
+  @Override
+  public void record(long workspaceId, long version, Collection<Point> points) {
+    if (points.isEmpty()) {
+      return;
+    }
+    Sql.inTransaction(pool, connection -> {
+      try (PreparedStatement upsert = connection.prepareStatement(
+          "INSERT INTO health_scores (workspace_id, version, account_id, day, score, band) VALUES (?, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT (workspace_id, version, account_id, day) DO UPDATE SET score = excluded.score,"
+              + " band = excluded.band")) {
+        for (Point point : points) {
+          Sql.bind(upsert, workspaceId, version, point.accountId(), point.day().toString(), point.score(), point.band());
+          upsert.addBatch();
+        }
+        upsert.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Map<String, Point> pointsOn(long workspaceId, long version, LocalDate day) {
+    Map<String, Point> points = new HashMap<>();
+    Sql.query(pool, "SELECT account_id, day, score, band FROM health_scores WHERE workspace_id = ? AND version = ? AND day = ?",
+        rows -> points.put(rows.getString(1), point(rows)), workspaceId, version, day.toString());
+    return points;
+  }
+
+  @Override
+  public List<Point> history(long workspaceId, long version, String accountId, LocalDate from, LocalDate to) {
+    List<Point> points = new ArrayList<>();
+    Sql.query(pool, "SELECT account_id, day, score, band FROM health_scores WHERE workspace_id = ? AND version = ?"
+            + " AND account_id = ? AND day BETWEEN ? AND ? ORDER BY day",
+        rows -> points.add(point(rows)), workspaceId, version, accountId, from.toString(), to.toString());
+    return points;
+  }
+
+  private static Point point(ResultSet rows) throws SQLException {
+    return new Point(rows.getString(1), LocalDate.parse(rows.getString(2)), rows.getDouble(3), rows.getString(4));
   }
 
   private List<Version> read(String sql, long workspaceId) {

@@ -118,6 +118,40 @@ public final class JdbcLedger implements IngestLedger {
   }
 
   @Override
+  public boolean receivedBetween(long workspaceId, Instant from, Instant to) {
+    // Binary search on seq for the first event received at or after `from`, each probe one index lookup.
+    long[] bounds = {Long.MAX_VALUE, Long.MIN_VALUE};
+    Sql.query(pool, "SELECT min(seq), max(seq) FROM events WHERE workspace_id = ?", rows -> {
+      bounds[0] = rows.getLong(1);
+      bounds[1] = rows.wasNull() ? Long.MIN_VALUE : rows.getLong(2);
+    }, workspaceId);
+    long low = bounds[0];
+    long high = bounds[1];
+    Long found = null;
+    while (low <= high) {
+      long middle = low + (high - low) / 2;
+      long[] event = firstFrom(workspaceId, middle);
+      if (event == null || event[0] > high) {
+        high = middle - 1;
+      } else if (event[1] >= from.toEpochMilli()) {
+        found = event[1];
+        high = middle - 1;
+      } else {
+        low = event[0] + 1;
+      }
+    }
+    return found != null && found < to.toEpochMilli();
+  }
+
+  /** The workspace's first event at or after {@code seq}: its seq and receipt time, or null. */
+  private long[] firstFrom(long workspaceId, long seq) {
+    long[][] event = {null};
+    Sql.query(pool, "SELECT seq, received_at FROM events WHERE workspace_id = ? AND seq >= ? ORDER BY seq LIMIT 1",
+        rows -> event[0] = new long[] {rows.getLong(1), rows.getLong(2)}, workspaceId, seq);
+    return event[0];
+  }
+
+  @Override
   public List<LoggedEvent> events(long workspaceId, EventFilter filter, long beforeSeq, int limit) {
     List<LoggedEvent> events = new ArrayList<>();
     forEachEvent(workspaceId, filter, beforeSeq, limit, events::add);

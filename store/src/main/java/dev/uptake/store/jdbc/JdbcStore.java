@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventLog;
+import dev.uptake.store.Alerts;
 import dev.uptake.store.HealthModels;
+import dev.uptake.store.SavedViews;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
 import dev.uptake.store.ProcessingLog;
@@ -36,6 +38,8 @@ public abstract class JdbcStore implements Store {
   private final Profiles profiles;
   private final SettingsStore settings;
   private final HealthModels healthModels;
+  private final Alerts alerts;
+  private final SavedViews savedViews;
   private final Usage usage;
   private GroupCommitLog eventLog;
 
@@ -50,6 +54,8 @@ public abstract class JdbcStore implements Store {
     this.profiles = new JdbcProfiles(pool, json, dialect);
     this.settings = new JdbcSettings(pool, json);
     this.healthModels = new JdbcHealthModels(pool, json);
+    this.alerts = new JdbcAlerts(pool);
+    this.savedViews = new JdbcSavedViews(pool);
     this.usage = new JdbcUsage(pool, json, dialect);
   }
 
@@ -125,6 +131,16 @@ public abstract class JdbcStore implements Store {
   @Override
   public final HealthModels healthModels() {
     return healthModels;
+  }
+
+  @Override
+  public final Alerts alerts() {
+    return alerts;
+  }
+
+  @Override
+  public final SavedViews savedViews() {
+    return savedViews;
   }
 
   @Override

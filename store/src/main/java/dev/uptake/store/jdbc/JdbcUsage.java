@@ -245,6 +245,29 @@ public final class JdbcUsage implements Usage {
     return found;
   }
 
+  @Override
+  public List<UsageRow> cellsOf(
+      long workspaceId, Collection<String> modules, Collection<String> features, LocalDate from, LocalDate to) {
+    List<UsageRow> rows = new ArrayList<>();
+    if (modules.isEmpty() && features.isEmpty()) {
+      return rows;
+    }
+    List<Object> parameters = new ArrayList<>(List.of(workspaceId, from.toString(), to.toString()));
+    List<String> terms = new ArrayList<>();
+    if (!modules.isEmpty()) {
+      terms.add("module IN (" + "?,".repeat(modules.size() - 1) + "?)");
+      parameters.addAll(modules);
+    }
+    if (!features.isEmpty()) {
+      terms.add("feature IN (" + "?,".repeat(features.size() - 1) + "?)");
+      parameters.addAll(features);
+    }
+    Sql.query(pool, "SELECT " + CELL_COLUMNS + " FROM usage_daily WHERE workspace_id = ? AND day BETWEEN ? AND ?"
+            + " AND (" + String.join(" OR ", terms) + ")",
+        result -> rows.add(row(result)), parameters.toArray());
+    return rows;
+  }
+
   private static final String ACTIVITY = "SELECT account_key, user_id, day, events, sessions, active_ms FROM activity_daily";
 
   @Override

@@ -160,7 +160,8 @@ public final class Sql {
     return new StoreUnavailableException("the store failed: " + e.getMessage() + cause, e);
   }
 
-  private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+  /** Binds {@code parameters} to the statement's placeholders, in order. */
+  public static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
     for (int i = 0; i < parameters.length; i++) {
       statement.setObject(i + 1, parameters[i]);
     }

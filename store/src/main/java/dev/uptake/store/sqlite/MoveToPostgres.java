@@ -36,7 +36,8 @@ public final class MoveToPostgres {
   private static final Map<String, List<String>> TABLES = tables();
   /** Tables whose numbering PostgreSQL keeps in an identity sequence, and their numbered column. */
   private static final Map<String, String> NUMBERED =
-      Map.of("workspaces", "id", "event_keys", "id", "members", "id", "events", "seq", "rejections", "id");
+      Map.of("workspaces", "id", "event_keys", "id", "members", "id", "events", "seq", "rejections", "id", "alert_rules", "id",
+          "saved_views", "id");
 
   /** What was moved, by table; the events are the log the target's processing derives everything from. */
   public record Moved(Map<String, Long> rows, double seconds) {}
@@ -50,6 +51,12 @@ public final class MoveToPostgres {
     tables.put("admin_tokens", List.of("token_hash", "workspace_id", "created_at", "expires_at"));
     tables.put("workspace_settings", List.of("workspace_id", "settings"));
     tables.put("health_models", List.of("workspace_id", "version", "model", "since"));
+    tables.put("health_scores", List.of("workspace_id", "version", "account_id", "day", "score", "band"));
+    tables.put("alert_rules", List.of("id", "workspace_id", "rule", "updated_at"));
+    tables.put("alert_marks", List.of("rule_id", "account_id", "fired_at", "band", "held_at"));
+    tables.put("alerts", List.of("id", "workspace_id", "rule_id", "account_id", "kind", "status", "fired_at", "body"));
+    tables.put("alert_deliveries", List.of("alert_id", "destination", "target", "status", "attempts", "next_at"));
+    tables.put("saved_views", List.of("id", "workspace_id", "view", "updated_at"));
     tables.put("members", List.of("id", "email", "password_hash", "created_at"));
     tables.put("memberships", List.of("member_id", "workspace_id", "role"));
     tables.put("web_sessions", List.of("token_hash", "member_id", "workspace_id", "csrf_token", "created_at", "expires_at"));
