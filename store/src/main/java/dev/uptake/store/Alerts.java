@@ -89,4 +89,7 @@ public interface Alerts {
    * holder has it (it was free, expired, or already its own).
    */
   boolean lease(String name, String holder, Instant now, Instant until);
+
+  /** Gives the lease up if {@code holder} has it, so another node need not wait for it to run out. */
+  void release(String name, String holder);
 }

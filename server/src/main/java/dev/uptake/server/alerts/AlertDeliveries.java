@@ -66,6 +66,9 @@ public final class AlertDeliveries implements AutoCloseable {
   private void deliverDue() {
     try {
       for (Alerts.Delivery delivery : alerts.due(clock.instant(), 20)) {
+        if (thread.isShutdown()) {
+          return;
+        }
         if (alerts.claim(delivery, clock.instant().plus(TIMEOUT.multipliedBy(6)))) {
           attempt(delivery);
         }
@@ -144,12 +147,16 @@ public final class AlertDeliveries implements AutoCloseable {
     }
   }
 
+  /** Lets an attempt under way finish and be recorded (at most {@link #TIMEOUT}), then stops. */
   @Override
   public void close() {
-    thread.shutdownNow();
+    thread.shutdown();
     try {
-      thread.awaitTermination(15, TimeUnit.SECONDS);
+      if (!thread.awaitTermination(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
+        thread.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      thread.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -35,6 +35,7 @@ public final class AlertWatch implements AutoCloseable {
   static final Duration EVERY = Duration.ofSeconds(10);
   static final Duration AFTER_BATCH = Duration.ofSeconds(5);
   static final Duration LEASE = Duration.ofSeconds(90);
+  private static final String LEASE_NAME = "alert-watch";
   private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
 
   private final Workspaces workspaces;
@@ -83,7 +84,7 @@ public final class AlertWatch implements AutoCloseable {
       lastRun = now;
       lastVersion = version;
       Instant at = clock.instant();
-      if (alerts.lease("alert-watch", holder, at, at.plus(LEASE))) {
+      if (alerts.lease(LEASE_NAME, holder, at, at.plus(LEASE))) {
         runOnce();
       }
     } catch (RuntimeException e) {
@@ -130,8 +131,11 @@ public final class AlertWatch implements AutoCloseable {
     thread.shutdownNow();
     try {
       thread.awaitTermination(10, TimeUnit.SECONDS);
+      alerts.release(LEASE_NAME, holder);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("could not give up the alert watch's lease; another node takes it when it runs out", e);
     }
   }
 }

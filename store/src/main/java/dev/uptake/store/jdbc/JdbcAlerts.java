@@ -184,6 +184,12 @@ public final class JdbcAlerts implements Alerts {
         name, holder, until.toEpochMilli(), now.toEpochMilli()) == 1);
   }
 
+  @Override
+  public void release(String name, String holder) {
+    Sql.inTransaction(pool, connection ->
+        Sql.update(connection, "DELETE FROM leases WHERE name = ? AND holder = ?", name, holder));
+  }
+
   private static Rule rule(ResultSet rows) throws SQLException {
     return new Rule(rows.getLong(1), rows.getLong(2), rows.getString(3), Instant.ofEpochMilli(rows.getLong(4)));
   }
