@@ -31,7 +31,9 @@ import dev.uptake.server.web.AccountPage;
 import dev.uptake.server.web.AccountSettingsRoutes;
 import dev.uptake.server.web.AccountsPage;
 import dev.uptake.server.web.AdminCenterRoutes;
+import dev.uptake.server.web.AlertsPage;
 import dev.uptake.server.web.DebuggerRoutes;
+import dev.uptake.server.web.HealthPage;
 import dev.uptake.server.web.Pages;
 import dev.uptake.server.web.UserPage;
 import dev.uptake.server.web.WebRoutes;
@@ -311,11 +313,14 @@ public final class Uptake implements AutoCloseable {
           accounts::register, accountDetails::register,
           events::register, profiles::register, usage::register, new ApiDocs(json)::register,
           new WebRoutes(pages, store.members(), store.workspaces(), clock)::register,
-          new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), clock)::register,
-          new DebuggerRoutes(pages, store.ledger(), json)::register,
+          new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), store.settings(), clock)::register,
+          new DebuggerRoutes(pages, store.ledger(), store.settings(), json, clock)::register,
           new AccountSettingsRoutes(pages, store.settings(), json)::register,
-          new AccountsPage(pages, accounts)::register,
-          new AccountPage(pages, store.profiles(), store.usage(), store.settings(), accountUsers, json, clock)::register,
+          new HealthPage(pages, health, store.healthModels(), store.settings(), json, clock)::register,
+          new AlertsPage(pages, alerts, store.settings(), json, clock)::register,
+          new AccountsPage(pages, accounts, store.savedViews(), store.settings(), json, clock)::register,
+          new AccountPage(pages, store.profiles(), store.usage(), store.settings(), board, store.healthModels(), accountUsers,
+              json, clock)::register,
           new UserPage(pages, store.profiles(), store.usage(), store.settings(), clock)::register);
     }
   }

@@ -11,7 +11,9 @@ import java.util.Set;
  * with {@code asOf} (yesterday in the workspace's time zone, so a partial day does not drag them
  * down): the last 7 and 30 days, and the 30 days before those for the trend.
  *
- * @param trend active time of the last 30 days ÷ that of the 30 before; null when those had none
+ * @param trend active time of the last 30 days ÷ that of the 30 before; null when those had less than
+ *     a tenth of the last 30 days' (none included): too little to compare against, the account is new
+ *     or back, and a ratio would say +40,000% (so the trend is never above 10)
  * @param dauMau average daily active users over the 30 days ÷ active users over them; null when none
  */
 public record ActivityFigures(
@@ -23,6 +25,9 @@ public record ActivityFigures(
     int daysActive30d,
     Double trend,
     Double dauMau) {
+
+  /** The trend compares with the 30 days before only when they had at least 1 / this of the last 30 days' time. */
+  public static final int COMPARABLE = 10;
 
   /** The days of activity {@link #of} reads: the 60 days ending with {@code asOf}. */
   public static final int DAYS_READ = 60;
@@ -63,7 +68,7 @@ public record ActivityFigures(
     int userDays = usersByDay.values().stream().mapToInt(Set::size).sum();
     return new ActivityFigures(
         asOf, users7.size(), users30.size(), sessions, active, usersByDay.size(),
-        activePrevious == 0 ? null : (double) active / activePrevious,
+        activePrevious == 0 || activePrevious * COMPARABLE < active ? null : (double) active / activePrevious,
         users30.isEmpty() ? null : userDays / 30.0 / users30.size());
   }
 }

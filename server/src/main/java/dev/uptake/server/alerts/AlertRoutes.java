@@ -62,6 +62,56 @@ public final class AlertRoutes {
     routes.get("/api/v1/alerts", this::log);
   }
 
+  /** The workspace's rules, oldest first (for the Alerts page). */
+  public List<AlertRule> rules(long workspaceId) {
+    return alerts.rules(workspaceId).stream().map(this::load).toList();
+  }
+
+  /**
+   * Saves the rule {@code body} describes: a new one when {@code id} is null, else replacing that one.
+   *
+   * @throws ApiError.ApiException 400 naming the field that is wrong, 404 for an unknown id
+   */
+  public AlertRule save(long workspaceId, Long id, JsonNode body, String appUrl) {
+    if (id == null) {
+      AlertRule rule = AlertRuleCodec.read(body, settings.get(workspaceId), null, appUrl);
+      return rule.withId(alerts.create(workspaceId, AlertRuleCodec.store(rule, json), clock.instant()).id());
+    }
+    AlertRule previous = load(alerts.rule(workspaceId, id)
+        .orElseThrow(() -> ApiError.notFound("alert rule", String.valueOf(id)).exception()));
+    AlertRule rule = AlertRuleCodec.read(body, settings.get(workspaceId), previous, appUrl).withId(id);
+    alerts.update(workspaceId, id, AlertRuleCodec.store(rule, json), clock.instant());
+    return rule;
+  }
+
+  /** Pauses or resumes a rule; false when the workspace has no such rule. */
+  public boolean pause(long workspaceId, long id, boolean paused) {
+    return alerts.rule(workspaceId, id).map(stored -> {
+      AlertRule rule = load(stored);
+      AlertRule changed = new AlertRule(rule.id(), rule.name(), rule.kind(), rule.threshold(), rule.windowDays(), rule.band(),
+          rule.above(), rule.seatsDimension(), rule.filter(), rule.cooldownHours(), paused, rule.destinations(), rule.appUrl());
+      return alerts.update(workspaceId, id, AlertRuleCodec.store(changed, json), clock.instant());
+    }).orElse(false);
+  }
+
+  public boolean delete(long workspaceId, long id) {
+    return alerts.delete(workspaceId, id);
+  }
+
+  /** The latest alerts of the last 30 days as the log shows them (with status and deliveries), newest first. */
+  public List<ObjectNode> latest(long workspaceId, int limit) {
+    Instant to = clock.instant().plusSeconds(1);
+    List<Alerts.Alert> found = alerts.alerts(workspaceId, to.minus(Duration.ofDays(30)), to, null, null, limit);
+    return nodes(found);
+  }
+
+  private List<ObjectNode> nodes(List<Alerts.Alert> found) {
+    Map<String, List<Alerts.Delivery>> deliveries = new HashMap<>();
+    alerts.deliveries(found.stream().map(Alerts.Alert::id).toList())
+        .forEach(delivery -> deliveries.computeIfAbsent(delivery.alertId(), id -> new ArrayList<>()).add(delivery));
+    return found.stream().map(alert -> alertNode(alert, deliveries.getOrDefault(alert.id(), List.of()))).toList();
+  }
+
   private void list(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
     ObjectNode body = json.createObjectNode();
@@ -72,10 +122,8 @@ public final class AlertRoutes {
 
   private void create(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
-    AlertRule rule = AlertRuleCodec.read(JsonBody.read(ctx, json, "the alert rule"), settings.get(workspace.id()), null,
-        Pages.baseUrl(ctx));
-    Alerts.Rule saved = alerts.create(workspace.id(), AlertRuleCodec.store(rule, json), clock.instant());
-    responses.json(ctx, 201, AlertRuleCodec.write(rule.withId(saved.id()), json));
+    AlertRule rule = save(workspace.id(), null, JsonBody.read(ctx, json, "the alert rule"), Pages.baseUrl(ctx));
+    responses.json(ctx, 201, AlertRuleCodec.write(rule, json));
   }
 
   private void get(Context ctx) {
@@ -85,12 +133,8 @@ public final class AlertRoutes {
 
   private void update(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
-    AlertRule previous = load(stored(ctx, workspace));
-    AlertRule rule = AlertRuleCodec.read(JsonBody.read(ctx, json, "the alert rule"), settings.get(workspace.id()), previous,
-        Pages.baseUrl(ctx)).withId(previous.id());
-    if (!alerts.update(workspace.id(), rule.id(), AlertRuleCodec.store(rule, json), clock.instant())) {
-      throw notFound(ctx);
-    }
+    long id = stored(ctx, workspace).id();
+    AlertRule rule = save(workspace.id(), id, JsonBody.read(ctx, json, "the alert rule"), Pages.baseUrl(ctx));
     responses.json(ctx, 200, AlertRuleCodec.write(rule, json));
   }
 
@@ -118,15 +162,8 @@ public final class AlertRoutes {
     String account = blankToNull(ctx.queryParam("account"));
     Long rule = blankToNull(ctx.queryParam("rule")) == null ? null : ruleId(ctx.queryParam("rule"), "rule");
     int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-    List<Alerts.Alert> found = alerts.alerts(workspace.id(), from, to, account, rule, limit);
-    Map<String, List<Alerts.Delivery>> deliveries = new HashMap<>();
-    alerts.deliveries(found.stream().map(Alerts.Alert::id).toList())
-        .forEach(delivery -> deliveries.computeIfAbsent(delivery.alertId(), id -> new ArrayList<>()).add(delivery));
     ObjectNode body = json.createObjectNode();
-    ArrayNode list = body.putArray("alerts");
-    for (Alerts.Alert alert : found) {
-      list.add(alertNode(alert, deliveries.getOrDefault(alert.id(), List.of())));
-    }
+    body.putArray("alerts").addAll(nodes(alerts.alerts(workspace.id(), from, to, account, rule, limit)));
     responses.json(ctx, 200, body);
   }
 

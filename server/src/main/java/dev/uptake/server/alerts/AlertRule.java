@@ -59,7 +59,7 @@ public record AlertRule(
     public static final String WEBHOOK = "webhook";
     public static final String SLACK = "slack";
 
-    boolean slack() {
+    public boolean slack() {
       return type.equals(SLACK);
     }
   }
@@ -74,7 +74,7 @@ public record AlertRule(
   }
 
   /** The rule in words, for a Slack line and a page: "no activity for 7 days". */
-  String describe() {
+  public String describe() {
     return switch (kind) {
       case QUIET -> "no activity for " + whole(threshold) + " days";
       case USAGE_DROP -> "active time down " + whole(threshold) + "% or more over " + windowDays + " days";

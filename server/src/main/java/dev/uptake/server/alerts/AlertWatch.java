@@ -51,8 +51,10 @@ public final class AlertWatch implements AutoCloseable {
     watch.setDaemon(true);
     return watch;
   });
-  /** The points last recorded per workspace, so only changed scores are written. */
-  private final Map<Long, Map<String, HealthModels.Point>> recorded = new HashMap<>();
+  /** The points last recorded per workspace, under which model version, so only changed scores are written. */
+  private final Map<Long, Recorded> recorded = new HashMap<>();
+
+  private record Recorded(long version, Map<String, HealthModels.Point> points) {}
   private long lastVersion = -1;
   private long lastRun = Long.MIN_VALUE / 2;
 
@@ -110,19 +112,24 @@ public final class AlertWatch implements AutoCloseable {
     if (scored.version().version() == 0) {
       return;
     }
-    Map<String, HealthModels.Point> last = recorded.computeIfAbsent(workspaceId, id -> new HashMap<>());
+    long version = scored.version().version();
+    Recorded held = recorded.get(workspaceId);
+    if (held == null || held.version() != version) {
+      held = new Recorded(version, new HashMap<>());
+      recorded.put(workspaceId, held);
+    }
+    Map<String, HealthModels.Point> last = held.points();
     Map<String, HealthModels.Point> changed = new HashMap<>();
     for (AccountDirectory.Row row : scored.rows()) {
       if (row.health().score() != null) {
         HealthModels.Point point = new HealthModels.Point(row.accountId(), scored.today(), row.health().score().score(),
             row.health().score().band().id());
-        String key = scored.version().version() + "/" + row.accountId();
-        if (!Objects.equals(last.get(key), point)) {
-          changed.put(key, point);
+        if (!Objects.equals(last.get(row.accountId()), point)) {
+          changed.put(row.accountId(), point);
         }
       }
     }
-    models.record(workspaceId, scored.version().version(), changed.values());
+    models.record(workspaceId, version, changed.values());
     last.putAll(changed);
   }
 

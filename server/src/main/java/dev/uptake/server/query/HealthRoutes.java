@@ -77,16 +77,14 @@ public final class HealthRoutes {
   private void put(Context ctx) {
     Workspace workspace = auth.workspace(ctx);
     HealthModel model = model(ctx, workspace);
-    if (!model.equals(models.current(workspace.id()).model())) {
-      models.save(workspace.id(), model, clock.instant());
-    }
+    save(workspace.id(), model);
     responses.json(ctx, 200, HealthModelCodec.write(model));
   }
 
   private HealthModel model(Context ctx, Workspace workspace) {
     JsonNode body = JsonBody.read(ctx, json, "the health model");
     try {
-      return HealthModelCodec.checked(HealthModelCodec.read(body), settings.get(workspace.id()));
+      return checked(workspace.id(), body);
     } catch (InvalidSettingsException e) {
       throw ApiError.of(400, "invalid_health_model", e.field(), e.getMessage()).exception();
     }
@@ -152,25 +150,62 @@ public final class HealthRoutes {
     ObjectNode body = json.createObjectNode();
     body.put("from", days.from().toString());
     body.put("to", days.to().toString());
-    Map<LocalDate, Map<String, Integer>> summary = new TreeMap<>();
     ArrayNode accounts = body.putArray("accounts");
     for (AccountDirectory.Row row : rows) {
       ObjectNode account = accounts.addObject();
       account.put("accountId", row.accountId());
       account.put("name", HealthBoard.text(row, "name"));
       account.set("days", days(scores.get(row.accountId())));
-      for (HealthPreview.DayScore day : scores.get(row.accountId())) {
-        summary.computeIfAbsent(day.day(), d -> new LinkedHashMap<>(Map.of("red", 0, "yellow", 0, "green", 0, "none", 0)))
-            .merge(day.score() == null ? "none" : day.score().band().id(), 1, Integer::sum);
-      }
     }
     ArrayNode bands = body.putArray("summary");
-    summary.forEach((day, counts) -> {
+    bands(scores).forEach((day, counts) -> {
       ObjectNode node = bands.addObject().put("date", day.toString());
-      List.of("red", "yellow", "green", "none").forEach(band -> node.put(band, counts.get(band)));
+      counts.forEach(node::put);
     });
     body.set("churned", churned(workspace.id(), model, rows, zone));
     responses.json(ctx, 200, body);
+  }
+
+  /**
+   * How many accounts land in each band ({@code red}, {@code yellow}, {@code green}, and {@code
+   * none} without a score) on each day from {@code from} to {@code to} under {@code model}: the
+   * preview's summary, for the Health settings page too.
+   */
+  public Map<LocalDate, Map<String, Integer>> bandsPerDay(long workspaceId, HealthModel model, LocalDate from, LocalDate to) {
+    return bands(preview.scores(workspaceId, model, board.accounts(workspaceId).rows(), from, to));
+  }
+
+  private static Map<LocalDate, Map<String, Integer>> bands(Map<String, List<HealthPreview.DayScore>> scores) {
+    Map<LocalDate, Map<String, Integer>> summary = new TreeMap<>();
+    for (List<HealthPreview.DayScore> days : scores.values()) {
+      for (HealthPreview.DayScore day : days) {
+        summary.computeIfAbsent(day.day(), d -> counts()).merge(day.score() == null ? "none" : day.score().band().id(), 1,
+            Integer::sum);
+      }
+    }
+    return summary;
+  }
+
+  private static Map<String, Integer> counts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    List.of("red", "yellow", "green", "none").forEach(band -> counts.put(band, 0));
+    return counts;
+  }
+
+  /**
+   * The model {@code body} describes, checked against the workspace's settings.
+   *
+   * @throws InvalidSettingsException naming the path of what is wrong
+   */
+  public HealthModel checked(long workspaceId, JsonNode body) {
+    return HealthModelCodec.checked(HealthModelCodec.read(body), settings.get(workspaceId));
+  }
+
+  /** Saves {@code model} as the workspace's next version, unless it is the current one. */
+  public void save(long workspaceId, HealthModel model) {
+    if (!model.equals(models.current(workspaceId).model())) {
+      models.save(workspaceId, model, clock.instant());
+    }
   }
 
   /** The scores of the 30 days before each churned account churned (the day {@code isChurned} became true). */

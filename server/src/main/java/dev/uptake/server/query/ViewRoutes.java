@@ -92,7 +92,7 @@ public final class ViewRoutes {
   }
 
   /** The view as stored: {@code name}, {@code query} and {@code columns}, each checked. */
-  static String checked(JsonNode node, WorkspaceSettings workspaceSettings) {
+  public static String checked(JsonNode node, WorkspaceSettings workspaceSettings) {
     if (node == null || !node.isObject()) {
       throw invalid("body", "a view is a JSON object with a name, a query and columns");
     }

@@ -13,8 +13,13 @@ import dev.uptake.core.rollups.UsageReport;
 import dev.uptake.core.sessions.Session;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.server.http.ApiError;
+import dev.uptake.core.health.HealthScorer;
+import dev.uptake.server.query.AccountDirectory;
+import dev.uptake.server.query.AccountScore;
 import dev.uptake.server.query.AccountUsers;
+import dev.uptake.server.query.HealthBoard;
 import dev.uptake.server.query.QueryParams;
+import dev.uptake.store.HealthModels;
 import dev.uptake.store.Members;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.SettingsStore;
@@ -29,23 +34,35 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One account at a glance ({@code /accounts/{id}}): its fields and dimensions, charts of daily
- * active users and of active time per module over a chosen range (30 days ending today by
- * default), feature adoption, its users by activity, and its recent sessions with their modules.
+ * One account at a glance ({@code /accounts/{id}}): its fields and dimensions, its health (score,
+ * band, trend, groups, what costs it most, and the score's history), charts of daily active users
+ * and of active time per module over a chosen range (30 days ending today by default), feature
+ * adoption, its users by activity, and its recent sessions with their modules.
  */
 public final class AccountPage {
 
   static final int SESSIONS = 20;
 
-  public record Field(String name, String value) {}
+  /** A field as the page shows it: a label in words, the value for reading, and on hover what it is exactly. */
+  public record Field(String name, String value, String title) {}
 
-  public record UserLine(String id, String name, String lastSeenAt, String activeTime, int rank) {}
+  /**
+   * The health card.
+   *
+   * @param trend the change over 7 days in words, or "" without a score then
+   * @param detractor what costs the score most, in words, or ""
+   */
+  public record HealthCard(String score, String band, String profile, String trend, List<Field> groups, List<Field> measures,
+      String detractor) {}
+
+  public record UserLine(String id, String name, Wording.When lastSeen, String activeTime, int rank) {}
 
   public record FeatureLine(String module, String feature, int users, int nonUsers, long events, String adoption) {}
 
@@ -56,12 +73,16 @@ public final class AccountPage {
   private final Profiles profiles;
   private final Usage usage;
   private final SettingsStore settings;
+  private final HealthBoard board;
+  private final HealthModels models;
   private final ObjectMapper json;
   private final Clock clock;
 
   public AccountPage(
-      Pages pages, Profiles profiles, Usage usage, SettingsStore settings, AccountUsers accountUsers, ObjectMapper json,
-      Clock clock) {
+      Pages pages, Profiles profiles, Usage usage, SettingsStore settings, HealthBoard board, HealthModels models,
+      AccountUsers accountUsers, ObjectMapper json, Clock clock) {
+    this.board = board;
+    this.models = models;
     this.pages = pages;
     this.accountUsers = accountUsers;
     this.profiles = profiles;
@@ -105,33 +126,81 @@ public final class AccountPage {
     model.put("accountId", id);
     model.put("accountName", view.account().fields().text("name").orElse(id));
     model.put("pending", view.account().pending());
-    model.put("fields", fields(view));
+    Instant now = clock.instant();
+    model.put("fields", fields(view, now, zone));
+    HealthBoard.Scored scored = board.accounts(workspace);
+    AccountScore health = scored.rows().stream().filter(row -> row.accountId().equals(id)).findFirst()
+        .map(AccountDirectory.Row::health).orElse(AccountScore.NONE);
+    model.put("health", health.score() == null ? null : card(health));
+    model.put("healthModel", scored.version().version() > 0);
+    model.put("healthChart", write(healthChart(workspace, id, scored, health, from, to)));
     model.put("from", from.toString());
     model.put("to", to.toString());
     model.put("activeUsersChart", write(activeUsersChart(report)));
     model.put("moduleTimeChart", write(moduleTimeChart(report)));
     model.put("features", features(cells, users));
     AccountUsers.Ranking ranking = accountUsers.of(workspace, id);
-    model.put("users", users(ranking));
+    model.put("users", users(ranking, now, zone));
     model.put("usersAsOf", ranking.asOf().toString());
     model.put("sessions", sessions(workspace, id, from, to, zone, workspaceSettings.idleThresholdMinutes() * 60_000L));
     pages.render(ctx, 200, "account.jte", model);
   }
 
-  private static List<Field> fields(AccountView view) {
+  private static List<Field> fields(AccountView view, Instant now, ZoneId zone) {
     List<Field> fields = new ArrayList<>();
     view.account().fields().values().forEach((name, value) -> {
       if (!value.value().isNull()) {
-        fields.add(new Field(name, value.value().asText()));
+        fields.add(new Field(Wording.label(name), Wording.value(value.value(), zone), name));
       }
     });
     view.dimensions().values().forEach((name, value) -> {
       if (!value.value().isNull()) {
-        fields.add(new Field(name + " (dimension)", value.value().asText()));
+        fields.add(new Field(Wording.label(name), Wording.value(value.value(), zone), "custom dimension " + name));
       }
     });
-    fields.add(new Field("last seen", view.activity().last() == null ? "never" : view.activity().last().toString()));
+    Wording.When last = Wording.when(view.activity().last(), now, zone);
+    fields.add(new Field("Last seen", last.relative(), last.exact()));
     return fields;
+  }
+
+  private static HealthCard card(AccountScore health) {
+    HealthScorer.Score score = health.score();
+    String trend = health.trend() == null ? ""
+        : health.trend() == 0 ? "unchanged over 7 days"
+        : String.format(Locale.ROOT, "%+.1f over 7 days", health.trend());
+    List<Field> groups = score.groups().stream()
+        .map(group -> new Field(group.name(), String.format(Locale.ROOT, "%.0f", group.score()), "")).toList();
+    List<Field> measures = score.measures().stream()
+        .map(measure -> new Field(Wording.metric(measure.metric()), String.format(Locale.ROOT, "%.0f", measure.score()),
+            "value " + String.format(Locale.ROOT, "%.2f", measure.value()).replaceAll("\\.?0+$", "")))
+        .toList();
+    String detractor = score.detractor() == null ? ""
+        : Wording.metric(score.detractor().metric()) + " costs the most: it scores "
+            + String.format(Locale.ROOT, "%.0f", score.detractor().score()) + " of 100.";
+    return new HealthCard(String.format(Locale.ROOT, "%.0f", score.score()), score.band().id(), score.profile(), trend,
+        groups, measures, detractor);
+  }
+
+  /** ECharts data: the days of the range, and the score kept for each under the current model (today's live). */
+  private Map<String, Object> healthChart(
+      long workspace, String id, HealthBoard.Scored scored, AccountScore health, LocalDate from, LocalDate to) {
+    Map<LocalDate, Double> points = new TreeMap<>();
+    models.history(workspace, scored.version().version(), id, from, to)
+        .forEach(point -> points.put(point.day(), point.score()));
+    if (health.score() != null && !scored.today().isBefore(from) && !scored.today().isAfter(to)) {
+      points.put(scored.today(), health.score().score());
+    }
+    List<String> days = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      days.add(day.toString());
+      values.add(points.get(day));
+    }
+    Map<String, Object> chart = new LinkedHashMap<>();
+    chart.put("days", days);
+    chart.put("series", List.of(Map.of("name", "health score", "data", values)));
+    chart.put("max", 100);
+    return chart;
   }
 
   /** ECharts data: the days, and each day's active users. */
@@ -167,13 +236,13 @@ public final class AccountPage {
   }
 
   /** The account's users as the API ranks them (30 days ending yesterday). */
-  private static List<UserLine> users(AccountUsers.Ranking ranking) {
+  private static List<UserLine> users(AccountUsers.Ranking ranking, Instant now, ZoneId zone) {
     List<UserLine> lines = new ArrayList<>();
     for (AccountUsers.Ranked ranked : ranking.users()) {
       UserState user = ranked.user();
       String name = (user.fields().text("firstName").orElse("") + " " + user.fields().text("lastName").orElse("")).strip();
-      lines.add(new UserLine(user.userId(), name, user.activity().last() == null ? "never" : user.activity().last().toString(),
-          AccountsPage.duration(ranked.figures().activeMillis30d() / 1000.0), ranked.rank()));
+      lines.add(new UserLine(user.userId(), name, Wording.when(user.activity().last(), now, zone),
+          Wording.duration(ranked.figures().activeMillis30d() / 1000.0), ranked.rank()));
     }
     return lines;
   }
@@ -198,9 +267,9 @@ public final class AccountPage {
         }
       }
       List<String> parts = new ArrayList<>();
-      modules.forEach((module, millis) -> parts.add(module + " " + AccountsPage.duration(millis / 1000.0)));
-      lines.add(new SessionLine(Instant.ofEpochMilli(session.startMillis()).toString(), session.first().userId(),
-          AccountsPage.duration(session.durationMillis() / 1000.0), AccountsPage.duration(active / 1000.0),
+      modules.forEach((module, millis) -> parts.add(module + " " + Wording.duration(millis / 1000.0)));
+      lines.add(new SessionLine(Wording.exact(Instant.ofEpochMilli(session.startMillis()), zone), session.first().userId(),
+          Wording.duration(session.durationMillis() / 1000.0), Wording.duration(active / 1000.0),
           String.join(" · ", parts)));
     }
     return lines;

@@ -2,6 +2,7 @@ package dev.uptake.server.web;
 
 import dev.uptake.core.keys.EventKeys;
 import dev.uptake.store.IngestLedger;
+import dev.uptake.store.SettingsStore;
 import dev.uptake.store.IngestStats;
 import dev.uptake.store.Members;
 import dev.uptake.store.Workspace;
@@ -31,11 +32,13 @@ public final class AdminCenterRoutes {
   private final Workspaces workspaces;
   private final IngestLedger ledger;
   private final Pages pages;
+  private final SettingsStore settings;
   private final Clock clock;
 
-  public AdminCenterRoutes(Pages pages, Workspaces workspaces, IngestLedger ledger, Clock clock) {
+  public AdminCenterRoutes(Pages pages, Workspaces workspaces, IngestLedger ledger, SettingsStore settings, Clock clock) {
     this.workspaces = workspaces;
     this.ledger = ledger;
+    this.settings = settings;
     this.pages = pages;
     this.clock = clock;
   }
@@ -78,9 +81,15 @@ public final class AdminCenterRoutes {
     String text = stats.lastEventAt() == null
         ? "No events yet: send one with the keys below, and it shows here within seconds."
         : (lastMinute >= LIVE_CAP ? LIVE_CAP + "+" : Long.toString(lastMinute)) + (lastMinute == 1 ? " event" : " events")
-            + " received in the last minute · last event at " + stats.lastEventAt() + " · " + stats.accepted()
-            + " accepted, " + stats.rejected() + " rejected in all";
+            + " received in the last minute · last event " + lastEvent(stats.lastEventAt(), now, workspaceId) + " · "
+            + Wording.number(stats.accepted()) + " accepted, " + Wording.number(stats.rejected()) + " rejected in all";
     ctx.contentType("text/plain; charset=utf-8").header("Cache-Control", "no-store").result(text);
+  }
+
+  /** "2 min ago (30 Nov 2026, 16:20 CET)". */
+  private String lastEvent(Instant at, Instant now, long workspaceId) {
+    Wording.When when = Wording.when(at, now, settings.get(workspaceId).timeZone());
+    return when.relative() + " (" + when.exact() + ")";
   }
 
   private void authKey(Context ctx) {

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.store.DebugEntry;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
+import dev.uptake.store.SettingsStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +27,8 @@ public final class DebuggerRoutes {
   static final int SCANNED = 1_000;
 
   /** One row as the template shows it. */
-  public record Row(String status, String type, String messageId, String receivedAt, List<String> reasons, String payload) {
+  public record Row(String status, String type, String messageId, String receivedAt, Wording.When received, List<String> reasons,
+      String payload) {
     public String firstReason() {
       return reasons.isEmpty() ? "" : reasons.get(0);
     }
@@ -36,12 +41,16 @@ public final class DebuggerRoutes {
 
   private final IngestLedger ledger;
   private final Pages pages;
+  private final SettingsStore settings;
   private final ObjectMapper json;
+  private final Clock clock;
 
-  public DebuggerRoutes(Pages pages, IngestLedger ledger, ObjectMapper json) {
+  public DebuggerRoutes(Pages pages, IngestLedger ledger, SettingsStore settings, ObjectMapper json, Clock clock) {
     this.ledger = ledger;
     this.pages = pages;
+    this.settings = settings;
     this.json = json;
+    this.clock = clock;
   }
 
   public void register(RoutesConfig routes) {
@@ -61,21 +70,23 @@ public final class DebuggerRoutes {
     }
     DebugEntry.Filter status = DebugEntry.Filter.of(ctx.queryParam("status")).orElse(DebugEntry.Filter.ALL);
     String type = Optional.ofNullable(ctx.queryParam("type")).orElse("");
+    ZoneId zone = settings.get(session.get().workspaceId()).timeZone();
+    Instant now = clock.instant();
     List<Row> rows = ledger.latest(session.get().workspaceId(), status, type.isEmpty() ? SHOWN : SCANNED).stream()
         .filter(entry -> type.isEmpty() || type.equals(entry.type()))
         .limit(SHOWN)
-        .map(this::row)
+        .map(entry -> row(entry, now, zone))
         .toList();
     pages.render(ctx, 200, "debugger-rows.jte", Map.of("rows", rows));
   }
 
-  private Row row(DebugEntry entry) {
+  private Row row(DebugEntry entry, Instant now, ZoneId zone) {
     List<String> reasons = entry.reasons().stream()
         .map(reason -> reason.field() == null ? reason.reason() : reason.field() + ": " + reason.reason())
         .toList();
     return new Row(entry.status(), entry.type() == null ? "—" : entry.type(),
         entry.messageId() == null ? (entry.index() == null ? "" : "item " + entry.index()) : entry.messageId(),
-        entry.receivedAt().toString(), reasons, pretty(entry.payload()));
+        entry.receivedAt().toString(), Wording.when(entry.receivedAt(), now, zone), reasons, pretty(entry.payload()));
   }
 
   /** Stored events are JSON and shown indented; a rejected item is shown as it came. */

@@ -14,6 +14,7 @@ import dev.uptake.store.Usage;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class UserPage {
     UsageReport report = UsageReport.of(cells, from, to);
     List<ModuleLine> modules = new ArrayList<>();
     report.modules().forEach((module, measures) ->
-        modules.add(new ModuleLine(module, AccountsPage.duration(measures.activeMillis() / 1000.0), measures.events())));
+        modules.add(new ModuleLine(module, Wording.duration(measures.activeMillis() / 1000.0), measures.events())));
     List<FeatureLine> features = report.features().stream()
         .map(use -> new FeatureLine(use.module(), use.feature(), use.events())).toList();
     long fromMillis = from.atStartOfDay(zone).toInstant().toEpochMilli();
@@ -84,7 +85,7 @@ public final class UserPage {
     Map<String, Object> model = pages.frame(session.get());
     model.put("userId", id);
     model.put("accountId", Optional.ofNullable(user.get().accountId()).orElse(""));
-    model.put("fields", fields(user.get()));
+    model.put("fields", fields(user.get(), clock.instant(), zone));
     model.put("from", from.toString());
     model.put("to", to.toString());
     model.put("modules", modules);
@@ -94,19 +95,21 @@ public final class UserPage {
     pages.render(ctx, 200, "user.jte", model);
   }
 
-  private static List<AccountPage.Field> fields(UserState user) {
+  private static List<AccountPage.Field> fields(UserState user, Instant now, ZoneId zone) {
     List<AccountPage.Field> fields = new ArrayList<>();
-    user.fields().values().forEach((name, value) -> add(fields, name, value.value()));
-    user.dimensions().values().forEach((name, value) -> add(fields, name + " (dimension)", value.value()));
-    user.traits().values().forEach((name, value) -> add(fields, name + " (trait)", value.value()));
-    fields.add(new AccountPage.Field("first seen", user.activity().first() == null ? "never" : user.activity().first().toString()));
-    fields.add(new AccountPage.Field("last seen", user.activity().last() == null ? "never" : user.activity().last().toString()));
+    user.fields().values().forEach((name, value) -> add(fields, name, value.value(), name, zone));
+    user.dimensions().values().forEach((name, value) -> add(fields, name, value.value(), "custom dimension " + name, zone));
+    user.traits().values().forEach((name, value) -> add(fields, name, value.value(), "trait " + name, zone));
+    Wording.When first = Wording.when(user.activity().first(), now, zone);
+    Wording.When last = Wording.when(user.activity().last(), now, zone);
+    fields.add(new AccountPage.Field("First seen", first.relative(), first.exact()));
+    fields.add(new AccountPage.Field("Last seen", last.relative(), last.exact()));
     return fields;
   }
 
-  private static void add(List<AccountPage.Field> fields, String name, JsonNode value) {
+  private static void add(List<AccountPage.Field> fields, String name, JsonNode value, String title, ZoneId zone) {
     if (!value.isNull()) {
-      fields.add(new AccountPage.Field(name, value.isValueNode() ? value.asText() : value.toString()));
+      fields.add(new AccountPage.Field(Wording.label(name), Wording.value(value, zone), title));
     }
   }
 }

@@ -33,6 +33,10 @@ class WorkspaceIsolationTest {
       HttpResponse<String> sent = server.post("/v1/batch", body, "Authorization", owner.basicWriteKey());
       assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
       server.awaitProcessed(owner);
+      String rule = TestServer.json(server.post("/api/v1/alerts/rules", "{\"name\":\"secret rule\",\"kind\":\"quiet\","
+          + "\"days\":3}", "Authorization", owner.bearer())).get("id").asText();
+      String view = TestServer.json(server.post("/api/v1/views", "{\"name\":\"secret view\",\"query\":\"q=secret\"}",
+          "Authorization", owner.bearer())).get("id").asText();
 
       List<String> queryRoutes = server.routes().stream()
           .filter(route -> route.startsWith("GET /api/v1/"))
@@ -40,16 +44,18 @@ class WorkspaceIsolationTest {
           .toList();
       assertThat(queryRoutes).hasSizeGreaterThan(10);
       for (String route : queryRoutes) {
-        String path = route.replace("{id}", route.startsWith("/api/v1/users/") ? "secret-user" : "secret-account");
+        String id = route.startsWith("/api/v1/users/") ? "secret-user" : route.startsWith("/api/v1/alerts/rules/") ? rule
+            : route.startsWith("/api/v1/views/") ? view : "secret-account";
+        String path = route.replace("{id}", id);
         HttpResponse<String> mine = server.get(path, "Authorization", owner.bearer());
         assertThat(mine.statusCode()).as("the owner reads " + path).isEqualTo(200);
         for (String accept : List.of("application/json", "text/csv")) {
           HttpResponse<String> theirs = server.get(path, "Authorization", other.bearer(), "Accept", accept);
           if (theirs.statusCode() == 404) {
             // Indistinguishable from an id no workspace has (the answer names the id asked for).
-            String never = route.replace("{id}", "secret-never-existed");
-            assertThat(theirs.body().replace(path, never).replace("secret-account", "secret-never-existed")
-                    .replace("secret-user", "secret-never-existed"))
+            String nobodys = id.equals(rule) || id.equals(view) ? "999999" : "secret-never-existed";
+            String never = route.replace("{id}", nobodys);
+            assertThat(theirs.body().replace(path, never).replace("'" + id + "'", "'" + nobodys + "'"))
                 .as(path).isEqualTo(server.get(never, "Authorization", other.bearer(), "Accept", accept).body());
           } else {
             assertThat(theirs.statusCode()).as(path).isEqualTo(200);
