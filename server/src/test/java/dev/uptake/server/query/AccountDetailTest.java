@@ -43,7 +43,9 @@ class AccountDetailTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) { // null when a missing PostgreSQL skipped the start
+      server.close();
+    }
   }
 
   @Test

@@ -71,7 +71,9 @@ class AccountsListTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) { // null when a missing PostgreSQL skipped the start
+      server.close();
+    }
   }
 
   @Test

@@ -44,7 +44,9 @@ class AccountsPageTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) { // null when a missing PostgreSQL skipped the start
+      server.close();
+    }
   }
 
   @Test

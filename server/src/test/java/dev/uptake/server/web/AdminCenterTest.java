@@ -29,7 +29,9 @@ class AdminCenterTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) { // null when a missing PostgreSQL skipped the start
+      server.close();
+    }
   }
 
   @Test

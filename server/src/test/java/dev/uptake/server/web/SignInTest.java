@@ -38,7 +38,9 @@ class SignInTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) { // null when a missing PostgreSQL skipped the start
+      server.close();
+    }
   }
 
   @Test

@@ -30,7 +30,9 @@ class SignInThrottleTest {
 
   @AfterEach
   void close() {
-    store.close();
+    if (store != null) { // null when a missing PostgreSQL skipped the start
+      store.close();
+    }
   }
 
   @Test

@@ -55,7 +55,9 @@ class EventLogContractTest {
 
   @AfterEach
   void close() {
-    store.close();
+    if (store != null) { // null when a missing PostgreSQL skipped the start
+      store.close();
+    }
   }
 
   Store open(Path path) {

@@ -37,7 +37,9 @@ class MembersContractTest {
 
   @AfterEach
   void close() {
-    store.close();
+    if (store != null) { // null when a missing PostgreSQL skipped the start
+      store.close();
+    }
   }
 
   @Test

@@ -59,7 +59,9 @@ class ProcessingContractTest {
 
   @AfterEach
   void close() {
-    store.close();
+    if (store != null) { // null when a missing PostgreSQL skipped the start
+      store.close();
+    }
   }
 
   static UserState user(String id, String field, String value, long millis) {

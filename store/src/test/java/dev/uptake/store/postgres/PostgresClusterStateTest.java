@@ -51,7 +51,9 @@ class PostgresClusterStateTest {
 
   @AfterEach
   void close() {
-    store.close();
+    if (store != null) { // null when a missing PostgreSQL skipped the start
+      store.close();
+    }
   }
 
   private ClusterBatch.Arrival arrival(String messageId) {

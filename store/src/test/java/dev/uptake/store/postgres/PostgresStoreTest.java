@@ -50,7 +50,9 @@ class PostgresStoreTest {
 
   @AfterEach
   void close() {
-    store.close();
+    if (store != null) { // null when a missing PostgreSQL skipped the start
+      store.close();
+    }
   }
 
   static UserState named(String field, String value, long millis) {
