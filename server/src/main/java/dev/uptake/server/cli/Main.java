@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "uptake 0.1.0",
     description = "Product-usage event collector for customer-success teams.",
-    subcommands = {ServeCommand.class, WorkspaceCommand.class, UserCommand.class, MigrateCommand.class,
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, UserCommand.class, MigrateCommand.class, ImportCommand.class,
         BackupCommands.BackupCommand.class, BackupCommands.RestoreCommand.class})
 public final class Main implements Runnable {
 

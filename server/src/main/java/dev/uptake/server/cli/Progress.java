@@ -15,12 +15,19 @@ final class Progress implements LongConsumer {
   private static final int WIDTH = 30;
 
   private final PrintWriter err;
-  private final String what;
   private final long total;
   private final boolean terminal;
+  /** What to say of the progress so far, given the measure done and the rate per second. */
+  private final Description describe;
   private final long started = System.nanoTime();
   private long shownAt;
   private long done;
+
+  /** Says where a long command is. */
+  @FunctionalInterface
+  interface Description {
+    String of(long done, double perSecond);
+  }
 
   /**
    * @param what the unit counted, plural ("rows")
@@ -31,10 +38,19 @@ final class Progress implements LongConsumer {
   }
 
   Progress(PrintWriter err, String what, long total, boolean terminal) {
+    this(err, total, terminal, (done, rate) -> String.format(Locale.ROOT, "%,d%s %s, %,.0f/s", done,
+        total > 0 ? String.format(Locale.ROOT, " of %,d", total) : "", what, rate));
+  }
+
+  /**
+   * @param total the measure of the whole (bytes, rows) that the bar and the time left follow
+   * @param describe what the line says before the time left
+   */
+  Progress(PrintWriter err, long total, boolean terminal, Description describe) {
     this.err = err;
-    this.what = what;
     this.total = total;
     this.terminal = terminal;
+    this.describe = describe;
   }
 
   @Override
@@ -59,8 +75,7 @@ final class Progress implements LongConsumer {
     shownAt = now;
     double seconds = Math.max(1e-9, (now - started) / 1e9);
     double rate = done / seconds;
-    String counts = String.format(Locale.ROOT, "%,d%s %s, %,.0f/s", done, total > 0 ? String.format(Locale.ROOT, " of %,d", total)
-        : "", what, rate);
+    String counts = describe.of(done, rate);
     if (total > 0 && done < total && rate > 0) {
       counts += String.format(Locale.ROOT, ", %.0f s left", (total - done) / rate);
     }
