@@ -43,7 +43,7 @@ final class Suite {
   static final double HALF_OF_MAX = 0;
 
   /** The parts of the suite, each runnable alone. */
-  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS, EVENTS, CLUSTER }
+  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS, EVENTS, IMPORT, CLUSTER }
 
   private final Plan plan;
   private final java.util.Set<Phase> phases;
@@ -93,6 +93,9 @@ final class Suite {
     }
     if (phases.contains(Phase.EVENTS)) {
       eventQueries();
+    }
+    if (phases.contains(Phase.IMPORT)) {
+      new ImportBench(plan, work.resolve("import"), store, log, results).run();
     }
     if (phases.contains(Phase.CLUSTER)) {
       if (store.name().equals("postgresql")) {
