@@ -51,8 +51,65 @@ final class NativeFormat {
     return false;
   }
 
-  /** The Segment track call the native event means. */
+  /**
+   * The Segment call the native event means: {@code identifyUser} an identify call with the
+   * {@code details} as traits, {@code identifyAccount} a group call likewise, any other action a
+   * track call.
+   */
   static ObjectNode toSegment(ObjectNode nativeEvent) {
+    JsonNode action = nativeEvent.get("action");
+    if (action != null && action.isTextual()) {
+      if (action.textValue().equals(IDENTIFY_USER)) {
+        return identify(nativeEvent, EventType.IDENTIFY);
+      }
+      if (action.textValue().equals(IDENTIFY_ACCOUNT)) {
+        return identify(nativeEvent, EventType.GROUP);
+      }
+    }
+    return track(nativeEvent);
+  }
+
+  static final String IDENTIFY_USER = "identifyUser";
+  static final String IDENTIFY_ACCOUNT = "identifyAccount";
+
+  /**
+   * An identify (or group) call: the event's user, session and time; the account from {@code
+   * details.account_id}, else the event's {@code account_id}; the traits from {@code details} by
+   * the Account API's field names ({@link AccountApiFields}).
+   */
+  private static ObjectNode identify(ObjectNode nativeEvent, EventType type) {
+    ObjectNode call = nativeEvent.objectNode();
+    call.put("type", type.wireName());
+    for (Map.Entry<String, JsonNode> field : nativeEvent.properties()) {
+      String name = field.getKey();
+      if (TOP_LEVEL.containsKey(name)) {
+        call.set(TOP_LEVEL.get(name), field.getValue());
+      } else if (TIME_FIELDS.contains(name)) {
+        call.put("originalTimestamp", isoTime(name, field.getValue()));
+      } else if (name.equals("context") || name.equals("integrations")) {
+        call.set(name, field.getValue());
+      }
+    }
+    JsonNode details = nativeEvent.get("details");
+    if (!call.hasNonNull("userId") && details != null && details.hasNonNull("user_id")) {
+      call.set("userId", details.get("user_id"));
+    }
+    JsonNode account = details != null && details.isObject() && details.hasNonNull("account_id")
+        ? details.get("account_id") : call.get("groupId");
+    if (account != null && !account.isNull()) {
+      call.set("groupId", account);
+    } else if (type == EventType.GROUP) {
+      throw InvalidEvent.of("details.account_id", "identifyAccount names its account: details.account_id (or account_id)");
+    }
+    ObjectNode traits = AccountApiFields.traits(details, "details");
+    traits.remove("account_id");
+    traits.remove("user_id");
+    call.set("traits", traits);
+    return call;
+  }
+
+  /** The Segment track call a feature (or any other) action means. */
+  private static ObjectNode track(ObjectNode nativeEvent) {
     ObjectNode track = nativeEvent.objectNode();
     ObjectNode properties = track.objectNode();
     track.put("type", EventType.TRACK.wireName());
