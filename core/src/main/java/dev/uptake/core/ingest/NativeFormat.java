@@ -128,6 +128,9 @@ final class NativeFormat {
     }
     track.set("event", featureName(nativeEvent));
     track.set("properties", properties);
+    if (nativeEvent.has("total")) {
+      track.put("uses", total(nativeEvent.get("total")));
+    }
     return track;
   }
 
@@ -139,6 +142,19 @@ final class NativeFormat {
       }
     }
     throw InvalidEvent.of("feature", "feature (or action) is required: the name of the feature used");
+  }
+
+  static final int MAX_TOTAL = 1_000_000;
+
+  /** A feature event's count of uses: a whole number from 1 to {@link #MAX_TOTAL}. */
+  private static int total(JsonNode value) {
+    long total = value.isIntegralNumber() && value.canConvertToLong() ? value.longValue()
+        : value.isTextual() && value.textValue().strip().matches("\\d{1,9}") ? Long.parseLong(value.textValue().strip()) : -1;
+    if (total < 1 || total > MAX_TOTAL) {
+      throw InvalidEvent.of("total", "total is how many times the feature was used: a whole number from 1 to "
+          + MAX_TOTAL + "; was " + JsonFields.shown(value));
+    }
+    return (int) total;
   }
 
   private static String isoTime(String field, JsonNode value) {

@@ -109,7 +109,7 @@ public final class Contributions {
     LocalDate day = day(event.timeMillis(), zone);
     Cell time = new Cell(day, event.userId(), event.accountKey(), module, "");
     add(cells, new Cell(day, event.userId(), event.accountKey(), module, event.feature() == null ? "" : event.feature()),
-        new Measures(1, 0, 0, 0));
+        new Measures(event.uses(), 0, 0, 0));
     if (i + 1 < events.size()) {
       long interval = events.get(i + 1).timeMillis() - event.timeMillis();
       add(cells, time, new Measures(0, 0, interval, measured ? 0 : Math.min(interval, idleMillis)));

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param feature the track event's name, or null for other calls
  * @param timeSpentMillis a {@code moduleEnd} event's measured time in its module, or null
  * @param activeDurationMillis a {@code sessionSync} event's measured active time so far, or null
+ * @param uses how many uses of its feature the event counts: 1, or a native {@code feature}
+ *     event's {@code total}
  */
 public record SessionEvent(
     long timeMillis,
@@ -23,7 +25,8 @@ public record SessionEvent(
     String module,
     String feature,
     Long timeSpentMillis,
-    Long activeDurationMillis) {
+    Long activeDurationMillis,
+    int uses) {
 
   /** Event time, then messageId: the order of DESIGN.md. */
   public static final Comparator<SessionEvent> ORDER =
@@ -33,6 +36,15 @@ public record SessionEvent(
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(accountKey, "accountKey");
+    if (uses < 1) {
+      throw new IllegalArgumentException("an event counts at least one use; was " + uses);
+    }
+  }
+
+  /** An event that counts one use. */
+  public SessionEvent(long timeMillis, String messageId, String userId, String accountKey, String module, String feature,
+      Long timeSpentMillis, Long activeDurationMillis) {
+    this(timeMillis, messageId, userId, accountKey, module, feature, timeSpentMillis, activeDurationMillis, 1);
   }
 
   /** The session fields of an event; {@code measured} holds the native format's measured times. */
@@ -45,11 +57,15 @@ public record SessionEvent(
         event.module(),
         event.type() == EventType.TRACK ? event.name() : null,
         measured.timeSpentMillis(),
-        measured.activeDurationMillis());
+        measured.activeDurationMillis(),
+        measured.uses());
   }
 
-  /** Measured times a native collector reported, in milliseconds, when it did. */
-  public record Measured(Long timeSpentMillis, Long activeDurationMillis) {
-    public static final Measured NONE = new Measured(null, null);
+  /**
+   * What a native collector reported with an event: measured times in milliseconds, when it did,
+   * and the uses a {@code feature} event counts.
+   */
+  public record Measured(Long timeSpentMillis, Long activeDurationMillis, int uses) {
+    public static final Measured NONE = new Measured(null, null, 1);
   }
 }

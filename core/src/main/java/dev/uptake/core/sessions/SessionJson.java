@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * A session's events as the compact JSON a store keeps in pieces (one per batch that grew the
  * session, see {@link SessionMerge.Growth}): one array per event,
- * {@code [time, messageId, userId, accountKey, module, feature, timeSpent, activeDuration]}.
+ * {@code [time, messageId, userId, accountKey, module, feature, timeSpent, activeDuration]}, and
+ * {@code uses} last when an event counts more than one use (pieces written before it had none).
  * Thread-safe.
  */
 public final class SessionJson {
@@ -41,6 +42,9 @@ public final class SessionJson {
         generator.writeString(event.feature());
         writeLongOrNull(generator, event.timeSpentMillis());
         writeLongOrNull(generator, event.activeDurationMillis());
+        if (event.uses() != 1) {
+          generator.writeNumber(event.uses());
+        }
         generator.writeEndArray();
       }
       generator.writeEndArray();
@@ -63,8 +67,14 @@ public final class SessionJson {
         String feature = parser.nextTextValue();
         Long timeSpent = nextLongOrNull(parser);
         Long activeDuration = nextLongOrNull(parser);
-        expect(parser.nextToken(), JsonToken.END_ARRAY);
-        events.add(new SessionEvent(time, messageId, userId, accountKey, module, feature, timeSpent, activeDuration));
+        int uses = 1;
+        JsonToken next = parser.nextToken();
+        if (next == JsonToken.VALUE_NUMBER_INT) {
+          uses = parser.getIntValue();
+          next = parser.nextToken();
+        }
+        expect(next, JsonToken.END_ARRAY);
+        events.add(new SessionEvent(time, messageId, userId, accountKey, module, feature, timeSpent, activeDuration, uses));
       }
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("stored sessions are JSON written by SessionJson", e);

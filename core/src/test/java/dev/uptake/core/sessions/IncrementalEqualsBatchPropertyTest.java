@@ -125,7 +125,8 @@ class IncrementalEqualsBatchPropertyTest {
         events.add(new SessionEvent(
             random.nextInt(5) == 0 ? time - random.nextInt(3) * 1000 : time, // equal times happen
             "m" + (id++), "u" + random.nextInt(3), random.nextBoolean() ? "" : "a" + random.nextInt(2),
-            MODULES[random.nextInt(MODULES.length)], FEATURES[random.nextInt(FEATURES.length)], timeSpent, active));
+            MODULES[random.nextInt(MODULES.length)], FEATURES[random.nextInt(FEATURES.length)], timeSpent, active,
+            random.nextInt(10) == 0 ? 1 + random.nextInt(50) : 1)); // a native feature event's total
       }
       byKey.put(key, events);
     }

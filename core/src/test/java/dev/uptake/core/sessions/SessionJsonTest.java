@@ -16,12 +16,20 @@ class SessionJsonTest {
     Session session = new Session("u\"1", List.of(
         new SessionEvent(1_000, "m-1", "u\"1", "", "Reports", "Viewed \"Report\" ✓", null, null),
         new SessionEvent(61_000, "m-2", "u\"1", "acme", null, null, 42_000L, null),
-        new SessionEvent(121_000, "m-3", "u\"1", "acme", "Admin\n", "sessionSync", null, 90_000L)));
+        new SessionEvent(121_000, "m-3", "u\"1", "acme", "Admin\n", "sessionSync", null, 90_000L),
+        new SessionEvent(122_000, "m-4", "u\"1", "acme", "Admin", "Export", null, null, 12)));
 
     String stored = codec.write(session.events());
 
     assertThat(codec.session("u\"1", List.of(stored))).isEqualTo(session);
     assertThat(stored).startsWith("[[1000,\"m-1\"");
+  }
+
+  @Test
+  void aPieceWrittenBeforeUsesWereKeptReadsAsOneUseEach() {
+    String old = "[[1000,\"m-1\",\"u1\",\"\",\"Reports\",\"A\",null,null]]";
+
+    assertThat(codec.session("u1", List.of(old)).events().get(0).uses()).isEqualTo(1);
   }
 
   @Test

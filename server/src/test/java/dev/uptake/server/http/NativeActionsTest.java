@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The native Event API's identify actions through {@code POST /v1/{authKey}/{apiKey}}: {@code
  * identifyAccount} and {@code identifyUser} carry the Account API's field names in {@code details}
  * and change the account and user as group and identify calls do; a date written as text where
- * the Account API wants epoch milliseconds is refused with the field and the Account API's words.
+ * the Account API wants epoch milliseconds is refused with the field and the Account API's words;
+ * a {@code feature} event's {@code total} counts that many uses.
  */
-class NativeIdentifyActionsTest {
+class NativeActionsTest {
 
   static final long JOINED = 1_700_000_000_000L;
 
@@ -72,6 +73,33 @@ class NativeIdentifyActionsTest {
       assertThat(ana.get("mailingPostal").asText()).isEqualTo("10115");
       assertThat(ana.get("accountId").asText()).isEqualTo("acme");
       assertThat(server.debugger(keys, "rejected").toString()).contains("details.join_date");
+    }
+  }
+
+  @Test
+  void aFeatureEventsTotalCountsThatManyUses() {
+    try (TestServer server = TestServer.start(dir)) {
+      Keys keys = server.createWorkspace("Acme");
+      long at = Instant.now().minusSeconds(3600).toEpochMilli();
+      String event = "{\"action\":\"feature\",\"feature\":\"Export\",\"module\":\"Reports\",\"user_id\":\"u1\","
+          + "\"account_id\":\"acme\",\"session_id\":\"s1\",\"created_at\":";
+      String body = String.join("\n",
+          event + at + ",\"total\":5}",
+          event + (at + 60_000) + "}",
+          event + (at + 120_000) + ",\"total\":\"3\"}",
+          event + (at + 180_000) + ",\"total\":0}");
+      HttpResponse<String> response = server.post("/v1/" + keys.authKey() + "/" + keys.apiKey(), body);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode answer = TestServer.json(response);
+      assertThat(answer.get("accepted").asInt()).isEqualTo(3);
+      assertThat(answer.at("/rejected/0/field").asText()).isEqualTo("total");
+      server.awaitProcessed(keys);
+
+      JsonNode usage = TestServer.json(server.get("/api/v1/accounts/acme/usage", "Authorization", keys.bearer()));
+      assertThat(usage.at("/features/0/feature").asText()).isEqualTo("Export");
+      assertThat(usage.at("/features/0/events").asInt()).as("5 + 1 + 3 uses").isEqualTo(9);
+      assertThat(usage.at("/modules/Reports/events").asInt()).isEqualTo(9);
+      assertThat(usage.get("sessions").asInt()).isEqualTo(1);
     }
   }
 }
