@@ -56,5 +56,8 @@ public interface Workspaces {
 
   Optional<Workspace> byWriteKey(String writeKey);
 
+  /** The workspace of an Account API key that has not expired (rotated keys work through their grace period). */
+  Optional<Workspace> byAccountApiKey(String accountApiKey);
+
   Optional<Workspace> byAdminToken(String adminToken);
 }

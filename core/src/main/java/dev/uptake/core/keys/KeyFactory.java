@@ -18,7 +18,7 @@ public final class KeyFactory {
   /** A new set of sender credentials for {@code region}. */
   public EventKeys eventKeys(Region region) {
     return new EventKeys(
-        key(region, "api", 24), key(region, "auth", 32), key(region, "wk", 24));
+        key(region, "api", 24), key(region, "auth", 32), key(region, "wk", 24), key(region, "acct", 32));
   }
 
   /** A new admin token, for the query API's {@code Authorization: Bearer}. */

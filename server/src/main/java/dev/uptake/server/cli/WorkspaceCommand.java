@@ -176,6 +176,7 @@ final class WorkspaceCommand implements Runnable {
     out.put("apiKey", keys.apiKey());
     out.put("authKey", keys.authKey());
     out.put("writeKey", keys.writeKey());
+    out.put("accountApiKey", keys.accountApiKey());
     out.put("createdAt", workspace.createdAt().toString());
     return out;
   }

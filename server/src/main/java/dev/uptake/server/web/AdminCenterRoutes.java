@@ -63,6 +63,8 @@ public final class AdminCenterRoutes {
     model.put("region", workspace.region().id());
     model.put("apiKey", keys.apiKey());
     model.put("writeKey", keys.writeKey());
+    // Only an admin's page carries it: it writes accounts and users.
+    model.put("accountApiKey", session.get().role() == Members.Role.ADMIN ? keys.accountApiKey() : "");
     model.put("baseUrl", Pages.baseUrl(ctx));
     model.put("notice", rotated == null ? "" : "New keys issued. The previous keys keep working until " + rotated
         + ": move every sender to the new ones before then.");

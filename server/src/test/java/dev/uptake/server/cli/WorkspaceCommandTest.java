@@ -30,6 +30,7 @@ class WorkspaceCommandTest {
     assertThat(out.get("apiKey").asText()).startsWith("us_api_");
     assertThat(out.get("authKey").asText()).startsWith("us_auth_");
     assertThat(out.get("writeKey").asText()).startsWith("us_wk_");
+    assertThat(out.get("accountApiKey").asText()).startsWith("us_acct_");
     assertThat(out.get("adminToken").asText()).startsWith("us_adm_");
   }
 
@@ -83,6 +84,7 @@ class WorkspaceCommandTest {
     String id = created.get("workspace").asText();
     JsonNode rotated = TestServer.cli("workspace", "rotate-keys", "--workspace", id, "--grace", "2h", "--data", dir.toString());
     assertThat(rotated.get("writeKey")).isNotEqualTo(created.get("writeKey"));
+    assertThat(rotated.get("accountApiKey")).isNotEqualTo(created.get("accountApiKey"));
     assertThat(Duration.between(Instant.now(), Instant.parse(rotated.get("previousKeysValidUntil").asText())))
         .isBetween(Duration.ofMinutes(119), Duration.ofHours(2));
     try (TestServer server = TestServer.start(dir)) {

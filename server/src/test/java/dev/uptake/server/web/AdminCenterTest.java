@@ -39,7 +39,7 @@ class AdminCenterTest {
     WebClient admin = signedIn(keys.adminEmail(), keys.adminPassword());
     String page = admin.get("/settings").body();
     assertThat(page).contains(keys.apiKey()).contains(keys.writeKey()).contains(server.url("/v1/batch"))
-        .contains(">us<").doesNotContain(keys.authKey());
+        .contains(">us<").doesNotContain(keys.authKey()).containsPattern("<code id=\"account-api-key\">us_acct_\\w{32}</code>");
     HttpResponse<String> revealed = admin.get("/settings/auth-key");
     assertThat(revealed.statusCode()).isEqualTo(200);
     assertThat(revealed.body()).contains(keys.authKey()).contains(server.url("/v1/" + keys.authKey() + "/" + keys.apiKey()));
@@ -51,7 +51,8 @@ class AdminCenterTest {
         "--data", dir.toString());
     WebClient browser = signedIn("vera@acme.test", viewer.get("password").asText());
     String page = browser.get("/settings").body();
-    assertThat(page).contains(keys.apiKey()).doesNotContain(keys.authKey()).doesNotContain("Issue new keys");
+    assertThat(page).contains(keys.apiKey()).doesNotContain(keys.authKey()).doesNotContain("Issue new keys")
+        .doesNotContain("_acct_");
     assertThat(browser.get("/settings/auth-key").statusCode()).isEqualTo(403);
     HttpResponse<String> rotate = browser.post("/settings/keys/rotate", Map.of("csrf", browser.csrf(page), "grace", "7d"));
     assertThat(rotate.statusCode()).isEqualTo(403);

@@ -79,12 +79,12 @@ public final class JdbcWorkspaces implements Workspaces {
     try (Connection connection = pool.getConnection();
         PreparedStatement statement =
             connection.prepareStatement(
-                "SELECT api_key, auth_key, write_key FROM event_keys WHERE workspace_id = ?"
+                "SELECT api_key, auth_key, write_key, account_api_key FROM event_keys WHERE workspace_id = ?"
                     + " ORDER BY id DESC LIMIT 1")) {
       statement.setLong(1, workspace.id());
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
-        return new EventKeys(rows.getString(1), rows.getString(2), rows.getString(3));
+        return new EventKeys(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4));
       }
     } catch (SQLException e) {
       throw unavailable(e);
@@ -143,6 +143,17 @@ public final class JdbcWorkspaces implements Workspaces {
   }
 
   @Override
+  public Optional<Workspace> byAccountApiKey(String accountApiKey) {
+    List<String> stored = new ArrayList<>();
+    Optional<Workspace> workspace = first(
+        "SELECT " + COLUMNS + ", k.account_api_key FROM event_keys k JOIN workspaces w ON w.id = k.workspace_id"
+            + " WHERE k.account_api_key = ? AND (k.expires_at IS NULL OR k.expires_at > ?)",
+        rows -> stored.add(rows.getString(7)),
+        accountApiKey, clock.millis());
+    return workspace.filter(w -> constantTimeEquals(stored.get(0), accountApiKey));
+  }
+
+  @Override
   public Optional<Workspace> byAdminToken(String adminToken) {
     return first(
         "SELECT " + COLUMNS + " FROM admin_tokens t JOIN workspaces w ON w.id = t.workspace_id"
@@ -162,9 +173,9 @@ public final class JdbcWorkspaces implements Workspaces {
       throws SQLException {
     insert(
         connection,
-        "INSERT INTO event_keys (workspace_id, api_key, auth_key, write_key, created_at)"
-            + " VALUES (?, ?, ?, ?, ?)",
-        id, eventKeys.apiKey(), eventKeys.authKey(), eventKeys.writeKey(), now.toEpochMilli());
+        "INSERT INTO event_keys (workspace_id, api_key, auth_key, write_key, account_api_key, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)",
+        id, eventKeys.apiKey(), eventKeys.authKey(), eventKeys.writeKey(), eventKeys.accountApiKey(), now.toEpochMilli());
   }
 
   private void insertAdminToken(Connection connection, long id, String token, Instant now)

@@ -47,7 +47,8 @@ public final class MoveToPostgres {
   private static Map<String, List<String>> tables() {
     Map<String, List<String>> tables = new LinkedHashMap<>();
     tables.put("workspaces", List.of("id", "public_id", "name", "region", "webhook_secret", "created_at"));
-    tables.put("event_keys", List.of("id", "workspace_id", "api_key", "auth_key", "write_key", "created_at", "expires_at"));
+    tables.put("event_keys", List.of("id", "workspace_id", "api_key", "auth_key", "write_key", "account_api_key", "created_at",
+        "expires_at"));
     tables.put("admin_tokens", List.of("token_hash", "workspace_id", "created_at", "expires_at"));
     tables.put("workspace_settings", List.of("workspace_id", "settings"));
     tables.put("health_models", List.of("workspace_id", "version", "model", "since"));

@@ -53,7 +53,10 @@ class WorkspacesContractTest {
     EventKeys keys = created.keys();
     assertThat(keys.apiKey()).startsWith("eu_api_");
     assertThat(keys.writeKey()).startsWith("eu_wk_");
+    assertThat(keys.accountApiKey()).startsWith("eu_acct_");
     assertThat(workspaces.byEventKeys(keys.apiKey(), keys.authKey())).contains(created.workspace());
+    assertThat(workspaces.byAccountApiKey(keys.accountApiKey())).contains(created.workspace());
+    assertThat(workspaces.byAccountApiKey(keys.writeKey())).as("another kind of key").isEmpty();
     assertThat(workspaces.byWriteKey(keys.writeKey())).contains(created.workspace());
     assertThat(workspaces.byAdminToken(created.adminToken())).contains(created.workspace());
   }
@@ -88,12 +91,15 @@ class WorkspacesContractTest {
     clock.advance(Duration.ofDays(7).minusSeconds(1));
     assertThat(workspaces.byWriteKey(old.writeKey())).isPresent();
     assertThat(workspaces.byEventKeys(old.apiKey(), old.authKey())).isPresent();
+    assertThat(workspaces.byAccountApiKey(old.accountApiKey())).isPresent();
     assertThat(workspaces.byAdminToken(created.adminToken())).as("admin token not rotated").isPresent();
 
     clock.advance(Duration.ofSeconds(1));
     assertThat(workspaces.byWriteKey(old.writeKey())).isEmpty();
     assertThat(workspaces.byEventKeys(old.apiKey(), old.authKey())).isEmpty();
+    assertThat(workspaces.byAccountApiKey(old.accountApiKey())).isEmpty();
     assertThat(workspaces.byWriteKey(rotated.keys().writeKey())).isPresent();
+    assertThat(workspaces.byAccountApiKey(rotated.keys().accountApiKey())).isPresent();
   }
 
   @Test
