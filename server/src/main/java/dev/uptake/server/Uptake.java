@@ -297,8 +297,12 @@ public final class Uptake implements AutoCloseable {
       ProfileRoutes profiles = new ProfileRoutes(store.workspaces(), store.profiles(), board, responses, json);
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), board, store.settings(), responses, json, clock);
       // Every query node watches; the one holding the lease evaluates, any may deliver.
-      parts.add(new AlertWatch(store.workspaces(), store.alerts(), board, store.healthModels(), directory, store.ledger(),
-          store.usage(), store.settings(), store.stateWriter()::version, json, clock).start());
+      AlertWatch watch = new AlertWatch(store.workspaces(), store.alerts(), board, store.healthModels(), directory,
+          store.ledger(), store.usage(), store.settings(), store.stateWriter()::version, json, clock).start();
+      parts.add(watch);
+      FunctionCounter.builder("uptake.alerts.watch.passes", watch, AlertWatch::passes)
+          .description("passes of the alert watch over every workspace: today's health points kept, every rule evaluated")
+          .register(registry);
       parts.add(new AlertDeliveries(store.alerts(), json, clock).start());
       AlertRoutes alerts = new AlertRoutes(store.workspaces(), store.alerts(), store.settings(), responses, json, clock);
       ViewRoutes views = new ViewRoutes(store.workspaces(), store.savedViews(), store.settings(), responses, json, clock);

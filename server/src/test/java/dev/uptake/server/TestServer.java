@@ -283,6 +283,33 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the alert watch has made a whole pass that began after this call (it counts its
+   * passes in {@code /metrics}): today's health points are then kept and every rule evaluated.
+   */
+  public void awaitWatchPass() {
+    double start = watchPasses();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (watchPasses() < start + 2) {
+      assertThat(System.nanoTime()).as("two alert watch passes within 60 s").isLessThan(deadline);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private double watchPasses() {
+    for (String line : get("/metrics").body().split("\n")) {
+      if (line.startsWith("uptake_alerts_watch_passes_total ")) {
+        return Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
+      }
+    }
+    throw new AssertionError("/metrics has no uptake_alerts_watch_passes_total");
+  }
+
   public HttpResponse<String> put(String path, String body, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url(path))).PUT(HttpRequest.BodyPublishers.ofString(body));

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class AlertWatch implements AutoCloseable {
   private final Map<Long, Recorded> recorded = new HashMap<>();
 
   private record Recorded(long version, Map<String, HealthModels.Point> points) {}
+  private final AtomicLong passes = new AtomicLong();
   private long lastVersion = -1;
   private long lastRun = Long.MIN_VALUE / 2;
 
@@ -94,8 +96,13 @@ public final class AlertWatch implements AutoCloseable {
     }
   }
 
-  /** One pass over every workspace; tests call it to evaluate now. */
-  public synchronized void runOnce() {
+  /** Passes over every workspace so far, for {@code /metrics} (uptake_alerts_watch_passes_total). */
+  public long passes() {
+    return passes.get();
+  }
+
+  /** One pass over every workspace. */
+  synchronized void runOnce() {
     for (Workspace workspace : workspaces.list()) {
       try {
         HealthBoard.Scored scored = board.accounts(workspace.id());
@@ -105,6 +112,7 @@ public final class AlertWatch implements AutoCloseable {
         LOG.warn("watching workspace {} failed; it is tried again", workspace.publicId(), e);
       }
     }
+    passes.incrementAndGet();
   }
 
   /** Keeps today's score of each scored account as its history point, writing only those that changed. */

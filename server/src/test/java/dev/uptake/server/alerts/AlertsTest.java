@@ -143,7 +143,7 @@ class AlertsTest {
         assertThat(failed.at("/deliveries/2/status").asText()).isEqualTo("failed");
         assertThat(failed.at("/deliveries/2/attempts").size()).isGreaterThan(1);
 
-        Thread.sleep(AlertWatch.EVERY.toMillis() + 2_000); // a watch pass after the restart
+        server.awaitWatchPass(); // the restarted watch looked at every rule again
         for (String path : List.of("/drop", "/seat", "/band", "/quiet", "/slack", "/stopped")) {
           assertThat(receiver.at(path)).as(path + " once, restart or not").hasSize(1);
         }

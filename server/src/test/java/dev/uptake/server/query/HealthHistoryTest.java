@@ -107,7 +107,7 @@ class HealthHistoryTest {
       assertThat(account(server, keys, "initech").get("lastSeenAt").asText()).isEqualTo("2024-06-15T11:00:00Z");
 
       // History: today's score is kept by the watch; a week later the trend compares with it.
-      Thread.sleep(12_000);
+      server.awaitWatchPass();
       double globexThen = account(server, keys, "globex").at("/health/score").asDouble();
       clock.advance(Duration.ofDays(7));
       JsonNode globex = account(server, keys, "globex");
