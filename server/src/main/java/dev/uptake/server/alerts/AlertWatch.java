@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -101,13 +102,24 @@ public final class AlertWatch implements AutoCloseable {
     return passes.get();
   }
 
-  /** One pass over every workspace. */
+  /**
+   * One pass over every workspace. A workspace without a health model and without rules is left
+   * alone: its accounts are not even loaded.
+   */
   synchronized void runOnce() {
     for (Workspace workspace : workspaces.list()) {
       try {
-        HealthBoard.Scored scored = board.accounts(workspace.id());
-        record(workspace.id(), scored);
-        evaluator.evaluate(workspace, scored);
+        List<AlertRule> rules = evaluator.rules(workspace.id());
+        boolean scores = models.current(workspace.id()).version() > 0;
+        boolean accountRules = rules.stream().anyMatch(rule -> rule.kind() != AlertRule.Kind.TRACKING_STOPPED);
+        if (!scores && rules.isEmpty()) {
+          continue;
+        }
+        HealthBoard.Scored scored = scores || accountRules ? board.accounts(workspace.id()) : null;
+        if (scores) {
+          record(workspace.id(), scored);
+        }
+        evaluator.evaluate(workspace, rules, scored);
       } catch (RuntimeException e) {
         LOG.warn("watching workspace {} failed; it is tried again", workspace.publicId(), e);
       }
@@ -117,9 +129,6 @@ public final class AlertWatch implements AutoCloseable {
 
   /** Keeps today's score of each scored account as its history point, writing only those that changed. */
   private void record(long workspaceId, HealthBoard.Scored scored) {
-    if (scored.version().version() == 0) {
-      return;
-    }
     long version = scored.version().version();
     Recorded held = recorded.get(workspaceId);
     if (held == null || held.version() != version) {

@@ -69,14 +69,24 @@ final class RuleEvaluator {
     this.clock = clock;
   }
 
-  void evaluate(Workspace workspace, HealthBoard.Scored scored) {
+  /** The workspace's rules that are not paused. */
+  List<AlertRule> rules(long workspaceId) {
     List<AlertRule> rules = new ArrayList<>();
-    for (Alerts.Rule stored : alerts.rules(workspace.id())) {
+    for (Alerts.Rule stored : alerts.rules(workspaceId)) {
       AlertRule rule = AlertRuleCodec.load(stored.id(), stored.json(), json);
       if (!rule.paused()) {
         rules.add(rule);
       }
     }
+    return rules;
+  }
+
+  /**
+   * Evaluates {@code rules} (not paused) of the workspace.
+   *
+   * @param scored the workspace's scored accounts; null when every rule is workspace-wide
+   */
+  void evaluate(Workspace workspace, List<AlertRule> rules, HealthBoard.Scored scored) {
     if (rules.isEmpty()) {
       return;
     }
