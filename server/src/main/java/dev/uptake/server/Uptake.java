@@ -20,6 +20,7 @@ import dev.uptake.server.query.AccountDirectory;
 import dev.uptake.server.query.AccountUsers;
 import dev.uptake.server.query.AccountsRoutes;
 import dev.uptake.server.query.EventsRoutes;
+import dev.uptake.server.accountapi.AccountApiRoutes;
 import dev.uptake.server.alerts.AlertDeliveries;
 import dev.uptake.server.alerts.AlertRoutes;
 import dev.uptake.server.alerts.AlertWatch;
@@ -305,6 +306,8 @@ public final class Uptake implements AutoCloseable {
           .register(registry);
       parts.add(new AlertDeliveries(store.alerts(), json, clock).start());
       AlertRoutes alerts = new AlertRoutes(store.workspaces(), store.alerts(), store.settings(), responses, json, clock);
+      AccountApiRoutes accountApi = new AccountApiRoutes(store.workspaces(), store.profiles(), directory, board,
+          store.settings(), responses, json);
       ViewRoutes views = new ViewRoutes(store.workspaces(), store.savedViews(), store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
@@ -314,6 +317,7 @@ public final class Uptake implements AutoCloseable {
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);
       return List.of(query::register, settings::register, health::register, alerts::register, views::register,
+          accountApi::register,
           accounts::register, accountDetails::register,
           events::register, profiles::register, usage::register, new ApiDocs(json)::register,
           new WebRoutes(pages, store.members(), store.workspaces(), clock)::register,

@@ -43,14 +43,14 @@ public final class TestServer implements AutoCloseable {
   /** A workspace's credentials as {@code uptake workspace create} printed them. */
   public record Keys(
       String workspace, String apiKey, String authKey, String writeKey, String adminToken, String adminEmail,
-      String adminPassword) {
+      String adminPassword, String accountApiKey) {
 
     /** The keys of {@code uptake workspace create}'s output. */
     public static Keys of(JsonNode out) {
       return new Keys(
           out.get("workspace").asText(), out.get("apiKey").asText(), out.get("authKey").asText(),
           out.get("writeKey").asText(), out.get("adminToken").asText(), out.get("adminEmail").asText(),
-          out.get("adminPassword").asText());
+          out.get("adminPassword").asText(), out.get("accountApiKey").asText());
     }
 
     public String basicWriteKey() {

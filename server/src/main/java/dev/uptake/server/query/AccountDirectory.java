@@ -104,6 +104,13 @@ public final class AccountDirectory {
     return rows;
   }
 
+  /** Every user of the workspace, as processing last committed them, in no particular order. */
+  public List<UserState> users(long workspaceId) {
+    WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
+    accounts.current();
+    return accounts.allUsers();
+  }
+
   /** The account each user of the workspace is linked to, by user id (users without one are left out). */
   public Map<String, String> accountsOfUsers(long workspaceId) {
     WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
@@ -164,6 +171,10 @@ public final class AccountDirectory {
       }
       bytes = (int) Math.min(Integer.MAX_VALUE, (long) ACCOUNT_BYTES * accounts.size() + (long) USER_BYTES * users.size());
       return List.copyOf(rows.values());
+    }
+
+    synchronized List<UserState> allUsers() {
+      return List.copyOf(users.values());
     }
 
     synchronized Map<String, String> links() {

@@ -13,7 +13,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code /openapi.json} documents every {@code /v1} and {@code /api/v1} route the server registers (and nothing it does not), {@code /api} shows them, and any other path says where they are. */
+/** {@code /openapi.json} documents every {@code /v1}, {@code /api/v1} and {@code /api/v2} route the server registers (and nothing it does not), {@code /api} shows them, and any other path says where they are. */
 class OpenApiTest {
 
   @TempDir Path dir;
@@ -37,7 +37,8 @@ class OpenApiTest {
       paths.properties().forEach(path -> path.getValue().properties()
           .forEach(operation -> documented.add(operation.getKey() + " " + path.getKey())));
 
-      List<String> api = registered.stream().filter(route -> route.contains(" /v1/") || route.contains(" /api/v1/")).toList();
+      List<String> api = registered.stream()
+          .filter(route -> route.contains(" /v1/") || route.contains(" /api/v1/") || route.contains(" /api/v2/")).toList();
       assertThat(api).hasSizeGreaterThan(20);
       assertThat(documented).as("every API route documented").containsAll(api);
       assertThat(registered).as("nothing documented that is not there").containsAll(documented);
