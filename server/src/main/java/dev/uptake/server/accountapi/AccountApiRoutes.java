@@ -87,8 +87,7 @@ public final class AccountApiRoutes {
       return;
     }
     String id = ctx.pathParam("account_id");
-    Optional<AccountDirectory.Row> row = board.accounts(workspace.get().id()).rows().stream()
-        .filter(each -> each.accountId().equals(id)).findFirst();
+    Optional<AccountDirectory.Row> row = board.account(workspace.get().id(), id).rows().stream().findFirst();
     if (row.isEmpty()) {
       refuse(ctx, 404, "Account not found");
       return;

@@ -266,7 +266,7 @@ final class RuleEvaluator {
   private Optional<ObjectNode> seats(AlertRule rule, AccountDirectory.Row row, HealthModel model) {
     String dimension = rule.seatsDimension();
     if (dimension == null) {
-      dimension = model.profileFor(text(row, "tier"), text(row, "lifecycleStage"))
+      dimension = model.profileFor(row.text("tier"), row.text("lifecycleStage"))
           .map(HealthModel.Profile::seatsDimension).orElse(null);
     }
     AccountFigures figures = new AccountFigures(row.figures(), null, null, row.view().dimensions());
@@ -301,12 +301,12 @@ final class RuleEvaluator {
     if (row == null) {
       body.putNull("account");
     } else {
-      body.putObject("account").put("id", row.accountId()).put("name", text(row, "name")).put("tier", text(row, "tier"))
-          .put("lifecycleStage", text(row, "lifecycleStage"));
+      body.putObject("account").put("id", row.accountId()).put("name", row.text("name")).put("tier", row.text("tier"))
+          .put("lifecycleStage", row.text("lifecycleStage"));
     }
     body.put("firedAt", now.toString());
     body.put("condition", rule.describe());
-    body.put("summary", AlertMessages.line(rule, row == null ? null : text(row, "name"), row == null ? null : row.accountId(),
+    body.put("summary", AlertMessages.line(rule, row == null ? null : row.text("name"), row == null ? null : row.accountId(),
         workspace.name()));
     body.set("details", details);
     List<Alerts.Delivery> deliveries = new ArrayList<>();
@@ -322,7 +322,4 @@ final class RuleEvaluator {
         now, body.toString()), deliveries, mark);
   }
 
-  private static String text(AccountDirectory.Row row, String field) {
-    return row.view().account().fields().value(field).map(node -> node.asText()).orElse(null);
-  }
 }

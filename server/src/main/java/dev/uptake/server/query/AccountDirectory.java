@@ -48,6 +48,11 @@ public final class AccountDirectory {
       return view.account().accountId();
     }
 
+    /** An account field's value as text ({@code name}, {@code tier}), or null when unset. */
+    public String text(String field) {
+      return view.account().fields().text(field).orElse(null);
+    }
+
     Row scored(AccountScore score) {
       return new Row(view, figures, usersTotal, score);
     }

@@ -59,10 +59,19 @@ public final class HealthBoard {
 
   /** The workspace's accounts, each with its {@link AccountDirectory.Row#health()}. */
   public Scored accounts(long workspaceId) {
+    return scored(workspaceId, directory.accounts(workspaceId));
+  }
+
+  /** One account with its health (no rows when the workspace has no such account); only it is scored. */
+  public Scored account(long workspaceId, String accountId) {
+    return scored(workspaceId, directory.accounts(workspaceId).stream().filter(row -> row.accountId().equals(accountId))
+        .toList());
+  }
+
+  private Scored scored(long workspaceId, List<AccountDirectory.Row> rows) {
     HealthModels.Version version = models.current(workspaceId);
     ZoneId zone = settings.get(workspaceId).timeZone();
     LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-    List<AccountDirectory.Row> rows = directory.accounts(workspaceId);
     if (version.model().profiles().isEmpty()) {
       return new Scored(version, today, rows.stream().map(row -> row.scored(AccountScore.NONE)).toList());
     }
@@ -74,7 +83,7 @@ public final class HealthBoard {
     for (AccountDirectory.Row row : rows) {
       AccountFigures figures = new AccountFigures(row.figures(), daysSince(row.view().activity().last(), today, zone),
           usageOf.getOrDefault(row.accountId(), none), row.view().dimensions());
-      HealthScorer.Score score = HealthScorer.score(version.model(), text(row, "tier"), text(row, "lifecycleStage"), figures)
+      HealthScorer.Score score = HealthScorer.score(version.model(), row.text("tier"), row.text("lifecycleStage"), figures)
           .orElse(null);
       HealthModels.Point earlier = before.get(row.accountId());
       Double trend = score == null || earlier == null ? null : Math.round((score.score() - earlier.score()) * 10) / 10.0;
@@ -115,7 +124,4 @@ public final class HealthBoard {
     return figures;
   }
 
-  static String text(AccountDirectory.Row row, String field) {
-    return row.view().account().fields().value(field).map(node -> node.asText()).orElse(null);
-  }
 }

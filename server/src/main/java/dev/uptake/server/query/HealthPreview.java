@@ -97,7 +97,7 @@ final class HealthPreview {
     cells.forEach(cell -> usageFigures.add(cell.cell(), cell.measures()));
     AccountFigures figures = new AccountFigures(ActivityFigures.of(activity, asOf),
         lastSeen == null ? null : ChronoUnit.DAYS.between(lastSeen, day), usageFigures, row.view().dimensions());
-    return HealthScorer.score(model, HealthBoard.text(row, "tier"), HealthBoard.text(row, "lifecycleStage"), figures)
+    return HealthScorer.score(model, row.text("tier"), row.text("lifecycleStage"), figures)
         .orElse(null);
   }
 }

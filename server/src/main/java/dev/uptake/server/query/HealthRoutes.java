@@ -105,10 +105,10 @@ public final class HealthRoutes {
     HealthModels.Version version = version(ctx.queryParam("version"), versions, current);
     Map<LocalDate, HealthModels.Point> points = new TreeMap<>();
     models.history(workspace.id(), version.version(), id, days.from(), days.to()).forEach(point -> points.put(point.day(), point));
-    HealthBoard.Scored scored = board.accounts(workspace.id());
+    HealthBoard.Scored scored = board.account(workspace.id(), id);
     if (version.version() == scored.version().version() && !scored.today().isBefore(days.from())
         && !scored.today().isAfter(days.to())) {
-      scored.rows().stream().filter(row -> row.accountId().equals(id) && row.health().score() != null).findFirst()
+      scored.rows().stream().filter(row -> row.health().score() != null).findFirst()
           .ifPresent(row -> points.put(scored.today(), new HealthModels.Point(id, scored.today(),
               row.health().score().score(), row.health().score().band().id())));
     }
@@ -154,7 +154,7 @@ public final class HealthRoutes {
     for (AccountDirectory.Row row : rows) {
       ObjectNode account = accounts.addObject();
       account.put("accountId", row.accountId());
-      account.put("name", HealthBoard.text(row, "name"));
+      account.put("name", row.text("name"));
       account.set("days", days(scores.get(row.accountId())));
     }
     ArrayNode bands = body.putArray("summary");
@@ -219,7 +219,7 @@ public final class HealthRoutes {
       LocalDate on = LocalDate.ofInstant(Instant.ofEpochMilli(fields.values().get("isChurned").stamp().eventTimeMillis()), zone);
       List<HealthPreview.DayScore> scores =
           preview.scores(workspaceId, model, List.of(row), on.minusDays(30), on.minusDays(1)).get(row.accountId());
-      churned.addObject().put("accountId", row.accountId()).put("name", HealthBoard.text(row, "name"))
+      churned.addObject().put("accountId", row.accountId()).put("name", row.text("name"))
           .put("churnedOn", on.toString()).set("days", days(scores));
     }
     return churned;

@@ -47,8 +47,7 @@ public final class ProfileRoutes {
     AccountState account = profiles.account(workspace.id(), id).orElseThrow(() -> notFound("account", id));
     ObjectNode body = nodes.account(AccountView.of(account, profiles.usersOf(workspace.id(), id)));
     // The score comes from the figures the accounts list shows for the account.
-    body.set("health", board.accounts(workspace.id()).rows().stream().filter(row -> row.accountId().equals(id))
-        .findFirst().map(row -> AccountHealth.json(row.health(), json)).orElse(NullNode.getInstance()));
+    body.set("health", board.account(workspace.id(), id).rows().stream().findFirst().map(row -> AccountHealth.json(row.health(), json)).orElse(NullNode.getInstance()));
     responses.json(ctx, 200, body);
   }
 

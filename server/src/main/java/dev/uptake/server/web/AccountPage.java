@@ -128,8 +128,8 @@ public final class AccountPage {
     model.put("pending", view.account().pending());
     Instant now = clock.instant();
     model.put("fields", fields(view, now, zone));
-    HealthBoard.Scored scored = board.accounts(workspace);
-    AccountScore health = scored.rows().stream().filter(row -> row.accountId().equals(id)).findFirst()
+    HealthBoard.Scored scored = board.account(workspace, id);
+    AccountScore health = scored.rows().stream().findFirst()
         .map(AccountDirectory.Row::health).orElse(AccountScore.NONE);
     model.put("health", health.score() == null ? null : card(health));
     model.put("healthModel", scored.version().version() > 0);
