@@ -161,10 +161,10 @@ final class StoreBench {
     double fillSeconds = 0;
     try (Store store = Stores.open(config, Clock.systemUTC())) {
       long last = store.processingLog().lastSeq();
-      Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON));
+      Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON);
       long start = System.nanoTime();
-      Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.forProcessor().profiles(),
-          store.forProcessor().settings(), store.forProcessor().usage(),
+      Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
+          store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
           pipeline, new SessionCache(256L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
       try {
         while (store.processingLog().cursor() < last) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.server.config.UptakeConfig;
 import dev.uptake.server.http.ApiDocs;
 import dev.uptake.server.http.ApiError;
+import dev.uptake.server.http.Appender;
 import dev.uptake.server.http.IngestRoutes;
 import dev.uptake.server.http.JettyErrors;
 import dev.uptake.server.http.QueryStrings;
@@ -38,6 +39,7 @@ import dev.uptake.server.web.HealthPage;
 import dev.uptake.server.web.Pages;
 import dev.uptake.server.web.UserPage;
 import dev.uptake.server.web.WebRoutes;
+import dev.uptake.server.query.MappingRoutes;
 import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
 import dev.uptake.server.query.UsageRoutes;
@@ -169,6 +171,7 @@ public final class Uptake implements AutoCloseable {
     private final List<AutoCloseable> parts;
     private final List<Health.Check> checks = new ArrayList<>();
     private final Optional<Cluster> cluster;
+    private EventLog eventLog;
 
     Roles(UptakeConfig config, Store store, ObjectMapper json, PrometheusMeterRegistry registry, Responses responses,
         Clock clock, List<AutoCloseable> parts) {
@@ -204,32 +207,40 @@ public final class Uptake implements AutoCloseable {
     }
 
     RouteGroup ingest() {
-      EventLog eventLog;
+      return new IngestRoutes(
+          store.workspaces(), eventLog(), config.region(), config.regionEndpoints(), registry, responses, json, clock)::register;
+    }
+
+    /** The log senders' events and the Account API's records are appended to: Kafka's topic in a cluster. */
+    EventLog eventLog() {
+      if (eventLog != null) {
+        return eventLog;
+      }
       if (cluster.isPresent()) {
         KafkaEventLog kafka = new KafkaEventLog(cluster.get().topic(), "uptake-ingest", registry).start();
         parts.add(kafka);
         eventLog = kafka;
         checks.add(new Health.Check("kafka", () -> kafka.trouble().map(Health.Result::failing).orElse(Health.Result.ok())));
       } else {
-        eventLog = config.discardEvents() ? Uptake::discard : store.eventLog();
-        Gauge.builder("uptake.eventlog.queue", eventLog, log -> log.writerStats().queued())
+        EventLog log = config.discardEvents() ? Uptake::discard : store.eventLog();
+        eventLog = log;
+        Gauge.builder("uptake.eventlog.queue", log, it -> it.writerStats().queued())
             .description("append requests waiting for the event log's writer").register(registry);
-        FunctionCounter.builder("uptake.eventlog.groups", eventLog, log -> log.writerStats().groups())
+        FunctionCounter.builder("uptake.eventlog.groups", log, it -> it.writerStats().groups())
             .description("groups the event log's writer committed, each in one transaction").register(registry);
-        FunctionCounter.builder("uptake.eventlog.group.requests", eventLog, log -> log.writerStats().requests())
+        FunctionCounter.builder("uptake.eventlog.group.requests", log, it -> it.writerStats().requests())
             .description("append requests in those groups: divided by the groups, the mean group size").register(registry);
-        checks.add(new Health.Check("writer", () -> eventLog.failure().map(e -> Health.Result.failing("stopped by " + e))
-            .orElse(Health.Result.ok()), eventLog::failure));
+        checks.add(new Health.Check("writer", () -> log.failure().map(e -> Health.Result.failing("stopped by " + e))
+            .orElse(Health.Result.ok()), log::failure));
       }
-      return new IngestRoutes(
-          store.workspaces(), eventLog, config.region(), config.regionEndpoints(), registry, responses, json, clock)::register;
+      return eventLog;
     }
 
     void process() {
       SessionCache sessionCache = new SessionCache(config.memory().sessionBytes());
       CacheMetrics.register(
           registry, "sessions", sessionCache, SessionCache::stats, SessionCache::bytesHeld, config.memory().sessionBytes());
-      Pipeline pipeline = new Pipeline(new IdentityResolver(json), new SessionStage(json));
+      Pipeline pipeline = new Pipeline(new IdentityResolver(json), new SessionStage(json), json);
       Gauge.builder("uptake.processing.quarantined", store.quarantine(), quarantine -> quarantine.total())
           .description("events set aside because processing failed on them, until a retry succeeds")
           .register(registry);
@@ -242,8 +253,9 @@ public final class Uptake implements AutoCloseable {
         checks.add(new Health.Check("processor", () -> clusterProcessorHealth(processor, kafka),
             () -> Optional.ofNullable(processor.failure())));
       } else {
-        Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.forProcessor().profiles(),
-            store.forProcessor().settings(), store.forProcessor().usage(), pipeline, sessionCache, registry, clock).start();
+        Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
+            store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(), pipeline,
+            sessionCache, registry, clock).start();
         parts.add(processor);
         checks.add(new Health.Check("processor", () -> processorHealth(processor),
             () -> Optional.ofNullable(processor.failure())));
@@ -284,10 +296,14 @@ public final class Uptake implements AutoCloseable {
     }
 
     List<RouteGroup> query() {
-      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), responses, json);
+      QueryRoutes query = new QueryRoutes(store.workspaces(), store.ledger(), store.quarantine(), store.reprocessing(),
+          responses, json);
+      MappingRoutes mappings = new MappingRoutes(store.workspaces(), store.settings(), store.ledger(), store.reprocessing(),
+          cluster.isEmpty(), responses, json, clock);
       SettingsRoutes settings = new SettingsRoutes(store.workspaces(), store.settings(), responses, json);
       AccountDirectory directory = new AccountDirectory(
-          store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, config.memory().directoryBytes(),
+          store.profiles(), store.usage(), store.settings(), store.stateWriter()::version, store.reprocessing(),
+          config.memory().directoryBytes(),
           clock);
       CacheMetrics.register(
           registry, "accounts", directory, AccountDirectory::stats, AccountDirectory::bytesHeld,
@@ -299,7 +315,8 @@ public final class Uptake implements AutoCloseable {
       AccountsRoutes accounts = new AccountsRoutes(store.workspaces(), board, store.settings(), responses, json, clock);
       // Every query node watches; the one holding the lease evaluates, any may deliver.
       AlertWatch watch = new AlertWatch(store.workspaces(), store.alerts(), board, store.healthModels(), directory,
-          store.ledger(), store.usage(), store.settings(), store.stateWriter()::version, json, clock).start();
+          store.ledger(), store.usage(), store.settings(), store.reprocessing(), store.stateWriter()::version, json,
+          clock).start();
       parts.add(watch);
       FunctionCounter.builder("uptake.alerts.watch.passes", watch, AlertWatch::passes)
           .description("passes of the alert watch over every workspace: today's health points kept, every rule evaluated")
@@ -307,7 +324,7 @@ public final class Uptake implements AutoCloseable {
       parts.add(new AlertDeliveries(store.alerts(), json, clock).start());
       AlertRoutes alerts = new AlertRoutes(store.workspaces(), store.alerts(), store.settings(), responses, json, clock);
       AccountApiRoutes accountApi = new AccountApiRoutes(store.workspaces(), store.profiles(), directory, board,
-          store.settings(), responses, json);
+          store.settings(), store.ledger(), store.apiCalls(), new Appender(eventLog(), registry), responses, json, clock);
       ViewRoutes views = new ViewRoutes(store.workspaces(), store.savedViews(), store.settings(), responses, json, clock);
       EventsRoutes events = new EventsRoutes(store.workspaces(), store.ledger(), store.settings(), responses, json);
       AccountUsers accountUsers = new AccountUsers(store.profiles(), store.usage(), store.settings(), clock);
@@ -316,14 +333,14 @@ public final class Uptake implements AutoCloseable {
       UsageRoutes usage =
           new UsageRoutes(store.workspaces(), store.profiles(), store.settings(), store.usage(), responses, json, clock);
       Pages pages = new Pages(store.workspaces(), store.members(), clock);
-      return List.of(query::register, settings::register, health::register, alerts::register, views::register,
+      return List.of(query::register, settings::register, mappings::register, health::register, alerts::register, views::register,
           accountApi::register,
           accounts::register, accountDetails::register,
           events::register, profiles::register, usage::register, new ApiDocs(json)::register,
           new WebRoutes(pages, store.members(), store.workspaces(), clock)::register,
-          new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), store.settings(), clock)::register,
+          new AdminCenterRoutes(pages, store.workspaces(), store.ledger(), store.apiCalls(), store.settings(), clock)::register,
           new DebuggerRoutes(pages, store.ledger(), store.settings(), json, clock)::register,
-          new AccountSettingsRoutes(pages, store.settings(), json)::register,
+          new AccountSettingsRoutes(pages, store.settings(), mappings, store.reprocessing(), json, clock)::register,
           new HealthPage(pages, health, store.healthModels(), store.settings(), json, clock)::register,
           new AlertsPage(pages, alerts, store.settings(), json, clock)::register,
           new AccountsPage(pages, accounts, store.savedViews(), store.settings(), json, clock)::register,

@@ -12,13 +12,13 @@ public interface IngestLedger {
   /** Accepted events received at or after {@code since}, counted up to {@code cap} (the newest first). */
   long receivedSince(long workspaceId, Instant since, long cap);
 
-  /** The latest {@code limit} entries matching {@code filter}, newest first. */
   /**
    * Whether the workspace received an event in {@code [from, to)}: found by searching the log's
    * order, in which receipt times only grow (a cluster's processors number events nearly so).
    */
   boolean receivedBetween(long workspaceId, Instant from, Instant to);
 
+  /** The latest {@code limit} entries matching {@code filter}, newest first. */
   List<DebugEntry> latest(long workspaceId, DebugEntry.Filter filter, int limit);
 
   /**

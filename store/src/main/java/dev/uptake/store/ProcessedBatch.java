@@ -6,6 +6,7 @@ import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.rollups.Cell;
 import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.sessions.SessionMerge;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,10 +23,11 @@ import java.util.Set;
  * @param released seqs of set-aside events that a retry has now processed
  * @param passed the events the cursor passes with this commit, for the indexes by user and by
  *     account (failed ones too: they are in the log)
+ * @param replay a workspace's reprocessing that this commit starts or moves on, or null
  */
 public record ProcessedBatch(
     long from, long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released,
-    List<Passed> passed) {
+    List<Passed> passed, Replay replay) {
 
   public ProcessedBatch {
     workspaces = List.copyOf(workspaces);
@@ -34,14 +36,45 @@ public record ProcessedBatch(
     passed = List.copyOf(passed);
   }
 
+  public ProcessedBatch(
+      long from, long cursor, List<WorkspaceChanges> workspaces, List<Quarantined> quarantined, Set<Long> released,
+      List<Passed> passed) {
+    this(from, cursor, workspaces, quarantined, released, passed, null);
+  }
+
+  /** The same commit, also starting or moving on {@code newReplay}. */
+  public ProcessedBatch with(Replay newReplay) {
+    return new ProcessedBatch(from, cursor, workspaces, quarantined, released, passed, newReplay);
+  }
+
+  /** What a commit does to a workspace's reprocessing ({@link Reprocessing}). */
+  public sealed interface Replay {
+    long workspaceId();
+
+    /**
+     * The workspace's derived state is cleared (users, accounts, sessions, usage, processing's
+     * warnings), and its events up to {@code throughSeq} are to be replayed.
+     *
+     * @param request the request this answers (its {@code requestedAt})
+     */
+    record Start(long workspaceId, Instant request, long throughSeq, long total) implements Replay {}
+
+    /**
+     * The replay of {@code request} has done the events up to {@code nextSeq}, {@code done} more of them.
+     *
+     * @param finishedAt when it ended with this commit, or null
+     */
+    record Progress(long workspaceId, Instant request, long nextSeq, int done, Instant finishedAt) implements Replay {}
+  }
+
   /** Changes that move the cursor from {@code from} to {@code cursor}, passing {@code passed}, and set nothing aside. */
   public ProcessedBatch(long from, long cursor, List<WorkspaceChanges> workspaces, List<Passed> passed) {
-    this(from, cursor, workspaces, List.of(), Set.of(), passed);
+    this(from, cursor, workspaces, List.of(), Set.of(), passed, null);
   }
 
   /** Changes that pass no new events, the cursor staying at {@code cursor}: a retry, a step of narrowing down, a probe. */
   public ProcessedBatch(long cursor, List<WorkspaceChanges> workspaces) {
-    this(cursor, cursor, workspaces, List.of(), Set.of(), List.of());
+    this(cursor, cursor, workspaces, List.of(), Set.of(), List.of(), null);
   }
 
   /** An event the cursor passes: where the events API finds it by user and by the account it names. */

@@ -18,6 +18,15 @@ public interface ProcessingLog {
    */
   List<LogEntry> readAfter(long seq, int limit, long maxBytes);
 
+  /**
+   * A workspace's events after {@code afterSeq} up to {@code throughSeq}, in order, as {@link
+   * #readAfter} bounds them, leaving out those set aside: what a reprocessing replays.
+   */
+  List<LogEntry> readWorkspace(long workspaceId, long afterSeq, long throughSeq, int limit, long maxBytes);
+
+  /** How many events of the workspace up to {@code throughSeq} are not set aside. */
+  long count(long workspaceId, long throughSeq);
+
   /** Up to {@code limit} set-aside events an admin asked to retry, in seq order. */
   List<LogEntry> retries(int limit);
 

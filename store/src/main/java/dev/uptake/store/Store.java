@@ -56,6 +56,12 @@ public interface Store extends AutoCloseable {
   /** Saved views of the accounts list. */
   SavedViews savedViews();
 
+  /** The Account API calls each workspace made lately. */
+  ApiCalls apiCalls();
+
+  /** Requests to recompute a workspace's derived state from its events, and their progress. */
+  Reprocessing reprocessing();
+
   Usage usage();
 
   @Override

@@ -23,7 +23,9 @@ import java.util.Set;
  * Keeps users and accounts current: every event creates its user (and its account, when it names
  * one), stretches their activity and links the user to the account it names; identify updates the
  * user from its traits and group the account, each field only if this event is later than the one
- * that wrote it. Bad optional values are dropped with a {@link Warning}.
+ * that wrote it. A record written through the Account API ({@link Event#isRecord}) changes its
+ * user or account the same way, and is nobody's activity. Bad optional values are dropped with a
+ * {@link Warning}.
  *
  * <p>Thread-safe (stateless); the {@link WorkingSet} it is given is not.
  */
@@ -40,6 +42,9 @@ public final class IdentityResolver {
 
   /** Applies one event; returns the warnings for trait values it dropped or changed. */
   public List<Warning> apply(Event event, WorkspaceSettings settings, WorkingSet profiles) {
+    if (event.isRecord()) {
+      return record(event, settings, profiles);
+    }
     Stamp stamp = Stamp.of(event);
     UserState user = profiles.user(event.userId());
     Activity unattributed = user.unattributedActivity();
@@ -62,6 +67,25 @@ public final class IdentityResolver {
     if (event.type() == EventType.GROUP) {
       profiles.put(group(event, stamp, profiles.account(event.groupId()), settings, warnings));
     }
+    return warnings;
+  }
+
+  /**
+   * A record written through the Account API: an account's fields, or a user's fields and the
+   * account it belongs to, changed like a group or identify call's; nobody's activity.
+   */
+  private List<Warning> record(Event event, WorkspaceSettings settings, WorkingSet profiles) {
+    Stamp stamp = Stamp.of(event);
+    List<Warning> warnings = new ArrayList<>();
+    if (event.type() == EventType.GROUP) {
+      profiles.put(group(event, stamp, profiles.account(event.groupId()), settings, warnings));
+      return warnings;
+    }
+    UserState user = profiles.user(event.userId());
+    if (event.groupId() != null && (user.link() == null || stamp.isAfter(user.link().stamp()))) {
+      user = user.withLink(new Stamped(TextNode.valueOf(event.groupId()), stamp));
+    }
+    profiles.put(identify(event, stamp, user, settings, warnings));
     return warnings;
   }
 

@@ -29,7 +29,8 @@ public final class TraitMapping {
           new Field("mailingCity", TraitType.TEXT, List.of("mailing_city", "address.city")),
           new Field("mailingState", TraitType.TEXT, List.of("mailing_state", "address.state")),
           new Field("mailingPostal", TraitType.TEXT, List.of("mailing_postal", "address.postalCode", "address.postal_code")),
-          new Field("mailingCountry", TraitType.TEXT, List.of("mailing_country", "address.country")));
+          new Field("mailingCountry", TraitType.TEXT, List.of("mailing_country", "address.country")),
+          new Field("isActive", TraitType.BOOLEAN, List.of("is_active", "isActive")));
 
   static final List<Field> ACCOUNT =
       List.of(
@@ -48,7 +49,8 @@ public final class TraitMapping {
           new Field("billingState", TraitType.TEXT, List.of("billing_state", "address.state")),
           new Field("billingPostal", TraitType.TEXT, List.of("billing_postal", "address.postalCode", "address.postal_code")),
           new Field("billingCountry", TraitType.TEXT, List.of("billing_country", "address.country")),
-          new Field("isChurned", TraitType.BOOLEAN, List.of("is_churned", "isChurned")));
+          new Field("isChurned", TraitType.BOOLEAN, List.of("is_churned", "isChurned")),
+          new Field("isActive", TraitType.BOOLEAN, List.of("is_active", "isActive")));
 
   /** The user fields' canonical names, in the contract's order. */
   public static final List<String> USER_FIELDS = USER.stream().map(Field::name).toList();

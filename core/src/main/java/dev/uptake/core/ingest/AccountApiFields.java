@@ -27,16 +27,45 @@ public final class AccountApiFields {
 
   private static final Set<String> TIMESTAMPS = Set.of("join_date", "renewal_date", "product_join_date");
   private static final Set<String> BOOLEANS = Set.of("is_churned", "is_active");
-  private static final Set<String> CUSTOM = Set.of(
+  /** The custom dimension lists: text, number and date (epoch milliseconds) values. */
+  public static final Set<String> CUSTOM = Set.of(
       "custom_label_dimensions", "custom_value_dimensions", "custom_event_dimensions");
 
   private AccountApiFields() {}
 
   /**
+   * A field of the wrong type.
+   *
+   * @param field where it is ({@code details.join_date}, {@code custom_label_dimensions[0].key})
+   * @param message the Account API's own words ({@code Invalid type for property: join_date (expecting timestamp)})
+   * @param detail what was there and what is expected instead
+   */
+  public static final class InvalidField extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+    private final String detail;
+
+    InvalidField(String field, String message, String detail) {
+      super(message, null, false, false);
+      this.field = field;
+      this.detail = detail;
+    }
+
+    public String field() {
+      return field;
+    }
+
+    public String detail() {
+      return detail;
+    }
+  }
+
+  /**
    * The traits {@code details} mean.
    *
-   * @param path where {@code details} is, for errors ({@code details})
-   * @throws InvalidEvent naming the field that has the wrong type
+   * @param path where {@code details} is, for errors ({@code details}), or "" when it is the record itself
+   * @throws InvalidField naming the field that has the wrong type
    */
   public static ObjectNode traits(JsonNode details, String path) {
     ObjectNode traits = JsonNodeFactory.instance.objectNode();
@@ -44,12 +73,13 @@ public final class AccountApiFields {
       return traits;
     }
     if (!details.isObject()) {
-      throw InvalidEvent.of(path, path + " must be an object of the Account API's fields; was " + JsonFields.describe(details));
+      throw new InvalidField(path, "Invalid type for property: " + path + " (expecting object)",
+          path + " must be an object of the Account API's fields; was " + JsonFields.describe(details));
     }
     for (Map.Entry<String, JsonNode> field : details.properties()) {
       String name = field.getKey();
       JsonNode value = field.getValue();
-      String at = path + "." + name;
+      String at = path.isEmpty() ? name : path + "." + name;
       if (CUSTOM.contains(name)) {
         custom(traits, value, at, name.equals("custom_event_dimensions"));
       } else if (TIMESTAMPS.contains(name)) {
@@ -69,13 +99,15 @@ public final class AccountApiFields {
       return;
     }
     if (!list.isArray()) {
-      throw InvalidEvent.of(at, at + " must be a list of {\"key\", \"value\"}; was " + JsonFields.describe(list));
+      throw new InvalidField(at, "Invalid type for property: " + name(at) + " (expecting array)",
+          at + " must be a list of {\"key\", \"value\"}; was " + JsonFields.describe(list));
     }
     for (int i = 0; i < list.size(); i++) {
       JsonNode item = list.get(i);
       String itemAt = at + "[" + i + "]";
       if (!item.path("key").isTextual() || item.path("key").asText().isBlank()) {
-        throw InvalidEvent.of(itemAt + ".key", itemAt + ".key must be the dimension's name (text)");
+        throw new InvalidField(itemAt + ".key", "Missing/invalid required field(s): key",
+            itemAt + ".key must be the dimension's name (text)");
       }
       JsonNode value = item.path("value");
       String key = item.get("key").asText();
@@ -95,8 +127,15 @@ public final class AccountApiFields {
     if (value.isTextual() && value.textValue().strip().matches("\\d{1,15}")) {
       return Instant.ofEpochMilli(Long.parseLong(value.textValue().strip())).toString();
     }
-    throw InvalidEvent.of(at, "Invalid type for property: " + at.substring(at.lastIndexOf('.') + 1)
-        + " (expecting timestamp): " + at + " must be epoch milliseconds; was " + JsonFields.shown(value));
+    throw new InvalidField(at, "Invalid type for property: " + name(at) + " (expecting timestamp)",
+        at + " must be epoch milliseconds; was " + JsonFields.shown(value));
+  }
+
+  /** {@code details.custom_event_dimensions[0].value} → {@code custom_event_dimensions}. */
+  private static String name(String at) {
+    String last = at.substring(at.lastIndexOf('.') + 1);
+    String field = at.contains("[") ? at.substring(0, at.indexOf('[')) : last;
+    return field.substring(field.lastIndexOf('.') + 1);
   }
 
   /** The Account API's lenient booleans: a non-zero number is true, "0" false, "true"/"false" what they say, else false. */

@@ -101,7 +101,12 @@ final class NativeFormat {
     } else if (type == EventType.GROUP) {
       throw InvalidEvent.of("details.account_id", "identifyAccount names its account: details.account_id (or account_id)");
     }
-    ObjectNode traits = AccountApiFields.traits(details, "details");
+    ObjectNode traits;
+    try {
+      traits = AccountApiFields.traits(details, "details");
+    } catch (AccountApiFields.InvalidField e) {
+      throw InvalidEvent.of(e.field(), e.getMessage() + ": " + e.detail());
+    }
     traits.remove("account_id");
     traits.remove("user_id");
     call.set("traits", traits);

@@ -60,6 +60,34 @@ public final class Normalizer {
     }
   }
 
+  /**
+   * A record written through the Account API, as the call it means: a group call for an account
+   * (no user), an identify call for a user (with its account in {@code groupId}). Written at its
+   * receipt, so records and calls change fields in the order Uptake received them; marked {@link
+   * Event#RECORD}, so it is not activity.
+   *
+   * @param call {@code type}, {@code messageId}, {@code groupId} (an identify's may be absent: the user's
+   *     account stays as it is), {@code userId} (identify) and {@code traits}
+   */
+  public Outcome record(ObjectNode call, Instant receivedAt) {
+    try {
+      EventType type = type(call, null);
+      if (type != EventType.IDENTIFY && type != EventType.GROUP) {
+        throw new IllegalArgumentException("a record is an identify or group call; was " + type);
+      }
+      call.put("originalTimestamp", receivedAt.toString());
+      String messageId = JsonFields.requiredId(call, "messageId", "the record's id");
+      String groupId = type == EventType.GROUP ? JsonFields.requiredId(call, "groupId", "the id of the account")
+          : JsonFields.optionalId(call, "groupId");
+      String userId = type == EventType.GROUP ? "" : JsonFields.requiredId(call, "userId", "the id of the user");
+      return new Outcome.Accepted(
+          new Event(messageId, type, userId, null, groupId, Event.RECORD, null, receivedAt, receivedAt, payload(call)),
+          List.of());
+    } catch (InvalidEvent e) {
+      return new Outcome.Rejected(sendersMessageId(call), e.rejection, cut(call.toString()));
+    }
+  }
+
   private Outcome accept(ObjectNode event, Instant receivedAt, EventType impliedType) {
     EventType type = type(event, impliedType);
     String messageId = JsonFields.optionalId(event, "messageId");

@@ -1,5 +1,6 @@
 package dev.uptake.core.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
 import dev.uptake.core.identity.IdentityResolver;
 import dev.uptake.core.identity.WorkingSet;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The processing stage, in order: {@code IdentityResolver} (users, accounts, the user → account
+ * The processing stage, in order: the workspace's {@code Mapping} (another than the default re-reads
+ * each event's module, feature, account and session key), {@code IdentityResolver} (users, accounts, the user → account
  * links attribution reads) → {@code SessionStage} (sessions re-formed around new events, and the
  * daily rollup deltas they cause). Deduplication happens before, in the event log, whose
  * (workspace, messageId) is unique.
@@ -27,19 +29,36 @@ public final class Pipeline {
 
   private final IdentityResolver identity;
   private final SessionStage sessions;
+  private final ObjectMapper json;
 
-  public Pipeline(IdentityResolver identity, SessionStage sessions) {
+  public Pipeline(IdentityResolver identity, SessionStage sessions, ObjectMapper json) {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.json = Objects.requireNonNull(json, "json");
   }
 
-  /** Applies one workspace's events; the stored sessions come from {@code storedSessions}. */
+  /** The event as the workspace's mapping reads it, or null when the mapping excludes it. */
+  public Event seen(Event event, WorkspaceSettings settings) {
+    return settings.mapping().apply(event, json);
+  }
+
+  /**
+   * Applies one workspace's events, each as the workspace's mapping reads it (an event it
+   * excludes changes nothing); the stored sessions come from {@code storedSessions}.
+   */
   public Result process(
       List<Event> events, WorkspaceSettings settings, WorkingSet profiles, SessionSource storedSessions) {
     List<List<Warning>> warnings = new ArrayList<>(events.size());
+    List<Event> mapped = new ArrayList<>(events.size());
     for (Event event : events) {
-      warnings.add(identity.apply(event, settings, profiles));
+      Event seen = seen(event, settings);
+      if (seen == null) {
+        warnings.add(List.of());
+      } else {
+        mapped.add(seen);
+        warnings.add(identity.apply(seen, settings, profiles));
+      }
     }
-    return new Result(warnings, sessions.apply(events, settings, storedSessions));
+    return new Result(warnings, sessions.apply(mapped, settings, storedSessions));
   }
 }

@@ -15,8 +15,8 @@ import dev.uptake.core.event.EventType;
  */
 public final class MeasuredTimes {
 
-  static final String MODULE_END = "moduleEnd";
-  static final String SESSION_SYNC = "sessionSync";
+  static final String MODULE_END = Event.MODULE_END;
+  static final String SESSION_SYNC = Event.SESSION_SYNC;
 
   private MeasuredTimes() {}
 

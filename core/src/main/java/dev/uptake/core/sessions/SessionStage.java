@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * The sessions and rollups stages for one workspace's batch: groups the events by session key,
  * re-forms the stored sessions they reach ({@link SessionMerge}) and returns the session changes
- * with the rollup deltas they cause ({@link Contributions#delta}). Thread-safe.
+ * with the rollup deltas they cause ({@link Contributions#delta}). Records written through the
+ * Account API are nobody's activity and form no session. Thread-safe.
  */
 public final class SessionStage {
 
@@ -39,6 +40,9 @@ public final class SessionStage {
     long idle = settings.idleThresholdMinutes() * 60_000L;
     Map<String, List<SessionEvent>> byKey = new LinkedHashMap<>();
     for (Event event : events) {
+      if (event.isRecord()) {
+        continue; // a record changes a user or an account; nobody was active
+      }
       byKey.computeIfAbsent(event.sessionKey(), key -> new ArrayList<>())
           .add(SessionEvent.of(event, MeasuredTimes.read(event, json)));
     }

@@ -1,5 +1,6 @@
 package dev.uptake.core.settings;
 
+import dev.uptake.core.mapping.Mapping;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param sessionTimeoutMinutes the gap that ends a session
  * @param idleThresholdMinutes the most of one interval that counts as active time
  * @param timeZone the zone whose days rollups are per
+ * @param mapping where events keep their module, feature, account and session key; saved and
+ *     read apart from the rest ({@code /api/v1/mappings}), so {@link SettingsCodec} leaves it out
  */
 public record WorkspaceSettings(
     List<String> tiers,
@@ -20,16 +23,30 @@ public record WorkspaceSettings(
     List<Dimension> dimensions,
     int sessionTimeoutMinutes,
     int idleThresholdMinutes,
-    ZoneId timeZone) {
+    ZoneId timeZone,
+    Mapping mapping) {
 
   public static final WorkspaceSettings DEFAULTS =
       new WorkspaceSettings(List.of(), List.of(), List.of(), 30, 5, ZoneId.of("UTC"));
+
+  /** Settings under the default mapping. */
+  public WorkspaceSettings(
+      List<String> tiers, List<String> lifecycleStages, List<Dimension> dimensions, int sessionTimeoutMinutes,
+      int idleThresholdMinutes, ZoneId timeZone) {
+    this(tiers, lifecycleStages, dimensions, sessionTimeoutMinutes, idleThresholdMinutes, timeZone, Mapping.DEFAULT);
+  }
 
   public WorkspaceSettings {
     tiers = List.copyOf(tiers);
     lifecycleStages = List.copyOf(lifecycleStages);
     dimensions = List.copyOf(dimensions);
     Objects.requireNonNull(timeZone, "timeZone");
+    Objects.requireNonNull(mapping, "mapping");
+  }
+
+  public WorkspaceSettings withMapping(Mapping newMapping) {
+    return new WorkspaceSettings(
+        tiers, lifecycleStages, dimensions, sessionTimeoutMinutes, idleThresholdMinutes, timeZone, newMapping);
   }
 
   /** The defined tier that {@code value} names, ignoring case, as the settings spell it. */

@@ -13,6 +13,9 @@ import dev.uptake.core.settings.WorkspaceSettings;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,8 +25,8 @@ import java.util.Map;
  */
 final class AccountApiRecords {
 
-  /** The contract's account field → the Account API's name. */
-  private static final Map<String, String> ACCOUNT = Map.ofEntries(
+  /** The contract's account field → the Account API's name, in the order records show them (every node alike). */
+  private static final Map<String, String> ACCOUNT = ordered(
       Map.entry("name", "name"), Map.entry("description", "description"), Map.entry("phone", "phone"),
       Map.entry("website", "website"), Map.entry("industry", "industry"), Map.entry("employees", "employees"),
       Map.entry("tier", "tier"), Map.entry("lifecycleStage", "current_stage"), Map.entry("billingStreet", "billing_street"),
@@ -31,7 +34,11 @@ final class AccountApiRecords {
       Map.entry("billingPostal", "billing_postal_code"), Map.entry("billingCountry", "billing_country"),
       Map.entry("isChurned", "is_churned"));
 
-  private static final Map<String, String> USER = Map.ofEntries(
+  /** Account API fields Uptake keeps as sent, among the account's other traits. */
+  private static final List<String> KEPT_AS_SENT = List.of(
+      "billing_account_id", "support_account_id", "crm_account_id", "parent_account_id");
+
+  private static final Map<String, String> USER = ordered(
       Map.entry("firstName", "first_name"), Map.entry("lastName", "last_name"), Map.entry("email", "email"),
       Map.entry("phone", "phone"), Map.entry("mobilePhone", "mobile_phone"), Map.entry("salutation", "salutation"),
       Map.entry("title", "title"), Map.entry("role", "role"), Map.entry("department", "department"),
@@ -40,6 +47,15 @@ final class AccountApiRecords {
       Map.entry("mailingCountry", "mailing_country"));
 
   private final ObjectMapper json;
+
+  @SafeVarargs
+  private static Map<String, String> ordered(Map.Entry<String, String>... entries) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Map.Entry<String, String> entry : entries) {
+      map.put(entry.getKey(), entry.getValue());
+    }
+    return Collections.unmodifiableMap(map);
+  }
 
   AccountApiRecords(ObjectMapper json) {
     this.json = json;
@@ -52,7 +68,9 @@ final class AccountApiRecords {
     Fields fields = view.account().fields();
     ACCOUNT.forEach((field, name) -> record.set(name, fields.value(field).orElse(null)));
     record.put("join_date", millis(fields.value("createdAt").orElse(null)));
-    record.put("is_active", true);
+    record.put("renewal_date", millis(view.account().traits().value("renewal_date").orElse(null)));
+    KEPT_AS_SENT.forEach(name -> record.set(name, view.account().traits().value(name).orElse(null)));
+    record.put("is_active", active(fields));
     record.put("current_health_score", healthScore);
     custom(record, view.dimensions(), settings, Dimension.Source.GROUP);
     return record;
@@ -63,9 +81,15 @@ final class AccountApiRecords {
     record.put("user_id", user.userId());
     record.put("account_id", user.accountId());
     USER.forEach((field, name) -> record.set(name, user.fields().value(field).orElse(null)));
-    record.put("is_active", true);
+    record.put("product_join_date", millis(user.traits().value("createdAt").orElse(null)));
+    record.put("is_active", active(user.fields()));
     custom(record, user.dimensions(), settings, Dimension.Source.IDENTIFY);
     return record;
+  }
+
+  /** True unless de-activated ({@code is_active} false, as the Account API's DELETE writes it). */
+  static boolean active(Fields fields) {
+    return fields.value("isActive").map(value -> !value.isBoolean() || value.booleanValue()).orElse(true);
   }
 
   /** @param of whose they are: an account shows every dimension it has, a user its identify-sourced ones */

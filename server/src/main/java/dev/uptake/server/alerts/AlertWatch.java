@@ -6,6 +6,7 @@ import dev.uptake.server.query.HealthBoard;
 import dev.uptake.store.Alerts;
 import dev.uptake.store.HealthModels;
 import dev.uptake.store.IngestLedger;
+import dev.uptake.store.Reprocessing;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Usage;
 import dev.uptake.store.Workspace;
@@ -40,6 +41,7 @@ public final class AlertWatch implements AutoCloseable {
   private static final String LEASE_NAME = "alert-watch";
   private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
 
+  private final Reprocessing reprocessing;
   private final Workspaces workspaces;
   private final Alerts alerts;
   private final HealthBoard board;
@@ -63,8 +65,10 @@ public final class AlertWatch implements AutoCloseable {
 
   public AlertWatch(
       Workspaces workspaces, Alerts alerts, HealthBoard board, HealthModels models, AccountDirectory directory,
-      IngestLedger ledger, Usage usage, SettingsStore settings, LongSupplier processedUpTo, ObjectMapper json, Clock clock) {
+      IngestLedger ledger, Usage usage, SettingsStore settings, Reprocessing reprocessing, LongSupplier processedUpTo,
+      ObjectMapper json, Clock clock) {
     this.workspaces = workspaces;
+    this.reprocessing = reprocessing;
     this.alerts = alerts;
     this.board = board;
     this.models = models;
@@ -104,7 +108,8 @@ public final class AlertWatch implements AutoCloseable {
 
   /**
    * One pass over every workspace. A workspace without a health model and without rules is left
-   * alone: its accounts are not even loaded.
+   * alone: its accounts are not even loaded. So is one being reprocessed: until its replay ends,
+   * its figures are partial, and would fire alerts and keep history points they do not deserve.
    */
   synchronized void runOnce() {
     for (Workspace workspace : workspaces.list()) {
@@ -112,7 +117,8 @@ public final class AlertWatch implements AutoCloseable {
         List<AlertRule> rules = evaluator.rules(workspace.id());
         boolean scores = models.current(workspace.id()).version() > 0;
         boolean accountRules = rules.stream().anyMatch(rule -> rule.kind() != AlertRule.Kind.TRACKING_STOPPED);
-        if (!scores && rules.isEmpty()) {
+        boolean reprocessing = this.reprocessing.job(workspace.id()).filter(job -> !job.state().equals("done")).isPresent();
+        if (!scores && rules.isEmpty() || reprocessing) {
           continue;
         }
         HealthBoard.Scored scored = scores || accountRules ? board.accounts(workspace.id()) : null;

@@ -7,7 +7,6 @@ import dev.uptake.core.ingest.Normalizer;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.ingest.Rejection;
 import dev.uptake.store.Appended;
-import dev.uptake.store.EventLog;
 import dev.uptake.store.IngestBatch;
 import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.Workspace;
@@ -17,9 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One ingestion request, start to finish: authenticate → read the body → parse → normalize each
@@ -29,14 +25,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class IngestHandler {
 
-  private static final long APPEND_TIMEOUT_SECONDS = 30;
   private static final int RAW_BODY_CHARS = 2048;
 
   private final SenderAuth auth;
   private final BodyParser parser;
   private final Normalizer normalizer;
-  private final EventLog eventLog;
-  private final IngestMetrics metrics;
+  private final Appender appender;
   private final Responses responses;
   private final Clock clock;
 
@@ -44,15 +38,13 @@ final class IngestHandler {
       SenderAuth auth,
       BodyParser parser,
       Normalizer normalizer,
-      EventLog eventLog,
-      IngestMetrics metrics,
+      Appender appender,
       Responses responses,
       Clock clock) {
     this.auth = auth;
     this.parser = parser;
     this.normalizer = normalizer;
-    this.eventLog = eventLog;
-    this.metrics = metrics;
+    this.appender = appender;
     this.responses = responses;
     this.clock = clock;
   }
@@ -96,8 +88,7 @@ final class IngestHandler {
         rejected.add(new IngestBatch.RejectedItem(i, (Outcome.Rejected) outcome));
       }
     }
-    Appended receipt = append(new IngestBatch(workspace.id(), receivedAt, accepted, rejected));
-    count(accepted, rejected);
+    Appended receipt = appender.append(new IngestBatch(workspace.id(), receivedAt, accepted, rejected));
     if (parsed.shape() == Body.Shape.SINGLE && !rejected.isEmpty()) {
       Rejection rejection = rejected.get(0).rejected().rejection();
       int status = rejection.tooLarge() ? 413 : 400;
@@ -130,45 +121,23 @@ final class IngestHandler {
     }
   }
 
-  private Appended append(IngestBatch batch) {
-    long start = System.nanoTime();
-    try {
-      Appended receipt = eventLog.append(batch).get(APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      metrics.appended(receipt.stored(), receipt.duplicates(), System.nanoTime() - start);
-      return receipt;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof StoreUnavailableException unavailable) {
-        throw unavailable;
-      }
-      throw new StoreUnavailableException("the append failed: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new StoreUnavailableException("the append did not commit within 30 s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while appending", e);
-    }
-  }
-
-  private void count(List<Outcome.Accepted> accepted, List<IngestBatch.RejectedItem> rejected) {
-    rejected.forEach(item -> metrics.rejected(item.rejected().rejection().field()));
-    metrics.warned(accepted.stream().mapToInt(ok -> ok.warnings().size()).sum());
-  }
-
   /**
    * A whole request refused: recorded as one rejected item when the workspace is known (so the
    * admin sees it in the debugger), counted either way; returns the exception to throw.
    */
   private ApiError.ApiException recorded(Workspace workspace, ApiError error, String payload) {
-    metrics.rejected(error.field());
-    if (workspace != null) {
+    if (workspace == null) {
+      appender.refusedUnknown(error.field());
+    } else {
       Rejection rejection = Rejection.invalid(error.field() == null ? "request" : error.field(), error.reason());
       Outcome.Rejected item = new Outcome.Rejected(null, rejection, payload);
       IngestBatch batch =
           new IngestBatch(workspace.id(), clock.instant(), List.of(), List.of(new IngestBatch.RejectedItem(0, item)));
       try {
-        append(batch);
+        appender.append(batch);
       } catch (StoreUnavailableException e) {
         // The sender gets the original error; the store's trouble is logged by the event log.
+        appender.refusedUnknown(error.field());
       }
     }
     return error.exception();

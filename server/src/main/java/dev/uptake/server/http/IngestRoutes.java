@@ -42,7 +42,7 @@ public final class IngestRoutes {
     SenderAuth auth = new SenderAuth(workspaces, region, regionEndpoints, clock);
     this.handler =
         new IngestHandler(
-            auth, new BodyParser(json), new Normalizer(json), eventLog, new IngestMetrics(registry),
+            auth, new BodyParser(json), new Normalizer(json), new Appender(eventLog, registry),
             responses, clock);
   }
 

@@ -41,17 +41,20 @@ final class Computation {
 
   /** The changes {@code logged} (events of {@code workspaceId}) make, counting them as processed. */
   ProcessedBatch.WorkspaceChanges of(long workspaceId, List<LoggedEvent> logged) {
+    WorkspaceSettings workspaceSettings = settings.get(workspaceId);
     Set<String> userIds = new HashSet<>();
     Set<String> accountIds = new HashSet<>();
     List<Event> events = new ArrayList<>(logged.size());
     for (LoggedEvent entry : logged) {
-      events.add(entry.event());
-      userIds.add(entry.event().userId());
-      if (entry.event().groupId() != null) {
-        accountIds.add(entry.event().groupId());
+      Event event = entry.event();
+      events.add(event);
+      userIds.add(event.userId());
+      // Another mapping may name other accounts: those are the ones to load.
+      Event seen = workspaceSettings.mapping().isDefault() ? event : pipeline.seen(event, workspaceSettings);
+      if (seen != null && seen.groupId() != null) {
+        accountIds.add(seen.groupId());
       }
     }
-    WorkspaceSettings workspaceSettings = settings.get(workspaceId);
     WorkingSet working =
         new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
     Pipeline.Result result =

@@ -7,6 +7,7 @@ import dev.uptake.store.LoggedEvent;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.CursorMovedException;
 import dev.uptake.store.ProcessingLog;
+import dev.uptake.store.Reprocessing;
 import dev.uptake.store.StateWriter;
 import dev.uptake.store.Profiles;
 import dev.uptake.store.Quarantined;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +53,10 @@ public final class Processor implements AutoCloseable {
   /** A batch also stops at this many bytes of payload: 50,000 events of up to 32 KB would be 1.6 GB. */
   static final long BATCH_BYTES = 16L << 20;
   static final int RETRY_BATCH_SIZE = 1_000;
+  /** A reprocessing's replay goes this many events at a time, so the log's own batches keep their turn. */
+  static final int REPLAY_BATCH_SIZE = 10_000;
+  /** How often the processor looks for a reprocessing to do while none is under way. */
+  private static final long REPLAY_CHECK_NANOS = 500_000_000L;
   private static final long IDLE_WAIT_MILLIS = 20;
   private static final long STANDBY_WAIT_MILLIS = 1_000;
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
@@ -67,6 +73,7 @@ public final class Processor implements AutoCloseable {
 
   private final ProcessingLog processingLog;
   private final StateWriter stateWriter;
+  private final Reprocessing reprocessing;
   private final Computation computation;
   private final Clock clock;
   private final Counter processed;
@@ -82,12 +89,15 @@ public final class Processor implements AutoCloseable {
   private volatile boolean standingBy;
   private volatile Throwable fatal;
   private volatile String failing;
+  private long nextReplayCheck;
 
   public Processor(
-      ProcessingLog processingLog, StateWriter stateWriter, Profiles profiles, SettingsStore settings, Usage usage,
-      Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry, Clock clock) {
+      ProcessingLog processingLog, StateWriter stateWriter, Reprocessing reprocessing, Profiles profiles,
+      SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry,
+      Clock clock) {
     this.processingLog = processingLog;
     this.stateWriter = stateWriter;
+    this.reprocessing = reprocessing;
     this.computation = new Computation(profiles, settings, usage, pipeline, sessionCache);
     this.clock = clock;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
@@ -146,7 +156,7 @@ public final class Processor implements AutoCloseable {
           TimeUnit.MILLISECONDS.sleep(STANDBY_WAIT_MILLIS);
           continue;
         }
-        int done = processRetries() + processNextBatch();
+        int done = processRetries() + processNextBatch() + replayStep();
         backoff = Duration.ZERO;
         failing = null;
         if (done == 0) {
@@ -215,6 +225,59 @@ public final class Processor implements AutoCloseable {
     cursor.set(lastSeq);
     processed.increment(batch.size());
     return batch.size();
+  }
+
+  /**
+   * One step of a workspace's reprocessing, between two batches of the log: the start (its derived
+   * state cleared where the cursor stands, so every event of it is processed once more: those up to
+   * here by the replay, later ones as they come), or the next events of the replay. Returns how
+   * many events (or 1 for a start or an end) it did; 0 when no reprocessing waits.
+   */
+  int replayStep() {
+    if (System.nanoTime() < nextReplayCheck) {
+      return 0;
+    }
+    Optional<Reprocessing.Job> next = reprocessing.next();
+    if (next.isEmpty()) {
+      nextReplayCheck = System.nanoTime() + REPLAY_CHECK_NANOS;
+      return 0;
+    }
+    Reprocessing.Job job = next.get();
+    long at = cursor.get();
+    try {
+      if (job.waiting()) {
+        long total = processingLog.count(job.workspaceId(), at);
+        stateWriter.commit(new ProcessedBatch(at, List.of()).with(
+            new ProcessedBatch.Replay.Start(job.workspaceId(), job.requestedAt(), at, total)));
+        computation.forget();
+        log.info("reprocessing workspace {}: its derived state is cleared; replaying its {} events up to seq {}",
+            job.workspaceId(), total, at);
+        return 1;
+      }
+      List<LoggedEvent> events = new ArrayList<>();
+      List<LogEntry> entries =
+          processingLog.readWorkspace(job.workspaceId(), job.nextSeq(), job.throughSeq(), REPLAY_BATCH_SIZE, BATCH_BYTES);
+      entries.forEach(entry -> {
+        if (entry instanceof LoggedEvent logged) {
+          events.add(logged);
+        }
+      });
+      if (entries.isEmpty()) {
+        stateWriter.commit(new ProcessedBatch(at, List.of()).with(new ProcessedBatch.Replay.Progress(
+            job.workspaceId(), job.requestedAt(), job.throughSeq(), 0, clock.instant())));
+        log.info("reprocessing workspace {} is done: {} events replayed", job.workspaceId(), job.done());
+        return 1;
+      }
+      List<ProcessedBatch.WorkspaceChanges> changes = events.isEmpty() ? List.of()
+          : List.of(Computation.withoutCount(computation.of(job.workspaceId(), events)));
+      stateWriter.commit(new ProcessedBatch(at, changes).with(new ProcessedBatch.Replay.Progress(
+          job.workspaceId(), job.requestedAt(), entries.get(entries.size() - 1).seq(), entries.size(), null)));
+      computation.committed(changes);
+      return entries.size();
+    } catch (RuntimeException | StackOverflowError e) {
+      computation.forget(); // the commit may or may not have happened
+      throw e;
+    }
   }
 
   /**

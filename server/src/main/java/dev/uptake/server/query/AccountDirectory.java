@@ -10,9 +10,11 @@ import dev.uptake.core.rollups.ActivityFigures;
 import dev.uptake.core.rollups.DayActivity;
 import dev.uptake.store.ProfileChanges;
 import dev.uptake.store.Profiles;
+import dev.uptake.store.Reprocessing;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Usage;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,18 +68,24 @@ public final class AccountDirectory {
   static final int USER_BYTES = 1_500;
 
   private final LongSupplier processedUpTo;
+  private final Reprocessing reprocessing;
   private final Clock clock;
   private final Cache<Long, Held> workspaces;
 
-  /** A workspace as last read, weighed then: a new one is put after each read, so its growth is weighed. */
-  private record Held(WorkspaceAccounts accounts, int bytes) {}
+  /**
+   * A workspace as last read, weighed then: a new one is put after each read, so its growth is
+   * weighed. {@code reset}: the reprocessing that had cleared its state when it was first read.
+   */
+  private record Held(WorkspaceAccounts accounts, int bytes, Instant reset) {}
 
   /**
    * @param processedUpTo the version of processing's latest commit ({@code ProcessingLog#version})
    * @param maxBytes the estimated bytes to hold at most, for all workspaces together
    */
   public AccountDirectory(
-      Profiles profiles, Usage usage, SettingsStore settings, LongSupplier processedUpTo, long maxBytes, Clock clock) {
+      Profiles profiles, Usage usage, SettingsStore settings, LongSupplier processedUpTo, Reprocessing reprocessing,
+      long maxBytes, Clock clock) {
+    this.reprocessing = Objects.requireNonNull(reprocessing, "reprocessing");
     this.profiles = Objects.requireNonNull(profiles, "profiles");
     this.usage = Objects.requireNonNull(usage, "usage");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -103,24 +111,38 @@ public final class AccountDirectory {
 
   /** The workspace's accounts as processing last committed them, in no particular order. */
   public List<Row> accounts(long workspaceId) {
-    WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
-    List<Row> rows = accounts.current();
-    workspaces.put(workspaceId, new Held(accounts, accounts.bytes));
+    Held held = held(workspaceId);
+    List<Row> rows = held.accounts().current();
+    workspaces.put(workspaceId, new Held(held.accounts(), held.accounts().bytes, held.reset()));
     return rows;
   }
 
   /** Every user of the workspace, as processing last committed them, in no particular order. */
   public List<UserState> users(long workspaceId) {
-    WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
+    WorkspaceAccounts accounts = held(workspaceId).accounts();
     accounts.current();
     return accounts.allUsers();
   }
 
   /** The account each user of the workspace is linked to, by user id (users without one are left out). */
   public Map<String, String> accountsOfUsers(long workspaceId) {
-    WorkspaceAccounts accounts = workspaces.get(workspaceId, id -> new Held(new WorkspaceAccounts(id), 0)).accounts();
+    WorkspaceAccounts accounts = held(workspaceId).accounts();
     accounts.current();
     return accounts.links();
+  }
+
+  /**
+   * The workspace as held, or read anew when a reprocessing cleared its state since: catching up
+   * reads rows written, and would never see the cleared ones go.
+   */
+  private Held held(long workspaceId) {
+    Instant reset = reprocessing.job(workspaceId).map(Reprocessing.Job::startedAt).orElse(null);
+    Held held = workspaces.getIfPresent(workspaceId);
+    if (held == null || !Objects.equals(held.reset(), reset)) {
+      held = new Held(new WorkspaceAccounts(workspaceId), 0, reset);
+      workspaces.put(workspaceId, held);
+    }
+    return held;
   }
 
   /** One workspace's accounts and users; reads are serialized, each catching up first. */

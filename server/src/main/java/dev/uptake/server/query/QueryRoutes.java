@@ -8,6 +8,7 @@ import dev.uptake.store.DebugEntry;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.IngestStats;
 import dev.uptake.store.Quarantine;
+import dev.uptake.store.Reprocessing;
 import dev.uptake.store.Workspace;
 import dev.uptake.store.Workspaces;
 import io.javalin.config.RoutesConfig;
@@ -26,14 +27,17 @@ public final class QueryRoutes {
 
   private final AdminAuth auth;
   private final IngestLedger ledger;
+  private final Reprocessing reprocessing;
   private final Quarantine quarantine;
   private final Responses responses;
   private final ObjectMapper json;
 
   public QueryRoutes(
-      Workspaces workspaces, IngestLedger ledger, Quarantine quarantine, Responses responses, ObjectMapper json) {
+      Workspaces workspaces, IngestLedger ledger, Quarantine quarantine, Reprocessing reprocessing, Responses responses,
+      ObjectMapper json) {
     this.auth = new AdminAuth(workspaces);
     this.ledger = ledger;
+    this.reprocessing = reprocessing;
     this.quarantine = quarantine;
     this.responses = responses;
     this.json = json;
@@ -54,7 +58,8 @@ public final class QueryRoutes {
       long warnings,
       long processed,
       long failed,
-      String lastEventAt) {}
+      String lastEventAt,
+      JsonNode reprocess) {}
 
   record DebuggerEntry(
       String status,
@@ -76,7 +81,8 @@ public final class QueryRoutes {
         200,
         new Stats(
             workspace.publicId(), stats.received(), stats.accepted(), stats.rejected(),
-            stats.duplicates(), stats.warnings(), stats.processed(), stats.failed(), text(stats.lastEventAt())));
+            stats.duplicates(), stats.warnings(), stats.processed(), stats.failed(), text(stats.lastEventAt()),
+            MappingRoutes.status(reprocessing.job(workspace.id()), json)));
   }
 
   record Retry(String messageId, String status) {}

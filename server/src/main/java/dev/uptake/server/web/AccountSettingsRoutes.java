@@ -3,23 +3,30 @@ package dev.uptake.server.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uptake.core.mapping.InvalidMappingException;
+import dev.uptake.core.mapping.MappingCodec;
 import dev.uptake.core.settings.Dimension;
 import dev.uptake.core.settings.InvalidSettingsException;
 import dev.uptake.core.settings.SettingsCodec;
 import dev.uptake.core.settings.WorkspaceSettings;
+import dev.uptake.server.query.MappingRoutes;
 import dev.uptake.store.Members;
+import dev.uptake.store.Reprocessing;
 import dev.uptake.store.SettingsStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Account settings (tiers, lifecycle stages, custom dimensions, session timeout, idle threshold,
- * time zone) as a form. It is read by the same {@link SettingsCodec} as {@code PUT
+ * time zone) as a form, and the workspace's mapping ({@link MappingForm}) with a preview of the
+ * latest events under it and the reprocessing that applies it to stored events. It is read by the same {@link SettingsCodec} as {@code PUT
  * /api/v1/settings}, so the page and the API refuse the same things, and a refusal is shown next
  * to the field it names. Admins save; viewers read.
  */
@@ -46,27 +53,104 @@ public final class AccountSettingsRoutes {
   }
 
   private final SettingsStore settings;
+  private final MappingRoutes mappings;
+  private final Reprocessing reprocessing;
   private final Pages pages;
   private final ObjectMapper json;
+  private final Clock clock;
 
-  public AccountSettingsRoutes(Pages pages, SettingsStore settings, ObjectMapper json) {
+  public AccountSettingsRoutes(
+      Pages pages, SettingsStore settings, MappingRoutes mappings, Reprocessing reprocessing, ObjectMapper json,
+      Clock clock) {
     this.pages = pages;
+    this.clock = clock;
     this.settings = settings;
+    this.mappings = mappings;
+    this.reprocessing = reprocessing;
     this.json = json;
   }
 
   public void register(RoutesConfig routes) {
     routes.get("/settings/account", this::page);
     routes.post("/settings/account", this::save);
+    routes.post("/settings/mappings", this::saveMapping);
+    routes.post("/settings/mappings/preview", this::preview);
+    routes.post("/settings/mappings/reprocess", this::reprocess);
+    routes.get("/settings/mappings/progress", this::progress);
   }
 
   private void page(Context ctx) {
     Optional<Members.WebSession> session = pages.require(ctx);
     if (session.isPresent()) {
       String notice = ctx.queryParam("saved") != null
-          ? "Saved. New events follow the new settings; to apply session settings to old data, see docs/usage.md." : "";
-      show(ctx, 200, session.get(), form(settings.get(session.get().workspaceId())), notice);
+          ? "Saved. New events follow the new settings; to apply session settings to old data, see docs/usage.md."
+          : ctx.queryParam("mappingSaved") != null
+          ? "Mapping saved. Events processed from now on follow it; \"Reprocess\" applies it to the events already stored."
+          : ctx.queryParam("reprocessing") != null ? "Reprocessing: the progress shows below." : "";
+      WorkspaceSettings current = settings.get(session.get().workspaceId());
+      show(ctx, 200, session.get(), form(current), MappingForm.of(current.mapping()), notice);
     }
+  }
+
+  private void saveMapping(Context ctx) {
+    Optional<Members.WebSession> session = pages.require(ctx);
+    if (session.isEmpty() || !pages.admin(ctx, session.get()) || !pages.formAllowed(ctx, session.get())) {
+      return;
+    }
+    MappingForm posted = MappingForm.posted(ctx);
+    try {
+      settings.putMapping(session.get().workspaceId(), MappingCodec.read(posted.json(json)));
+    } catch (InvalidMappingException e) {
+      show(ctx, 400, session.get(), form(settings.get(session.get().workspaceId())), posted.refused(e.field(), e.getMessage()), "");
+      return;
+    }
+    ctx.redirect("/settings/account?mappingSaved#mappings", HttpStatus.SEE_OTHER);
+  }
+
+  /** The latest events as the mapping being edited reads them: a part of the page, before saving. */
+  private void preview(Context ctx) {
+    Optional<Members.WebSession> session = pages.requireForPart(ctx);
+    if (session.isEmpty() || !pages.formAllowed(ctx, session.get())) {
+      return;
+    }
+    MappingForm posted = MappingForm.posted(ctx);
+    Map<String, Object> model = new HashMap<>();
+    try {
+      model.put("rows", mappings.preview(session.get().workspaceId(), MappingCodec.read(posted.json(json))));
+      model.put("error", "");
+    } catch (InvalidMappingException e) {
+      model.put("rows", List.of());
+      model.put("error", e.getMessage());
+    }
+    pages.render(ctx, 200, "mapping-preview.jte", model);
+  }
+
+  private void reprocess(Context ctx) {
+    Optional<Members.WebSession> session = pages.require(ctx);
+    if (session.isEmpty() || !pages.admin(ctx, session.get()) || !pages.formAllowed(ctx, session.get())) {
+      return;
+    }
+    if (!mappings.canReprocess()) {
+      pages.refuse(ctx, 409, "Reprocessing runs on a single server; a cluster's processors do not replay yet.");
+      return;
+    }
+    reprocessing.request(session.get().workspaceId(), clock.instant());
+    ctx.redirect("/settings/account?reprocessing#mappings", HttpStatus.SEE_OTHER);
+  }
+
+  /** One line: how far the workspace's reprocessing has come. */
+  private void progress(Context ctx) {
+    Optional<Members.WebSession> session = pages.requireForPart(ctx);
+    if (session.isEmpty()) {
+      return;
+    }
+    String text = reprocessing.job(session.get().workspaceId()).map(job -> switch (job.state()) {
+      case "waiting" -> "Reprocessing waits to start…";
+      case "running" -> "Reprocessing: " + Wording.number(job.done()) + " of " + Wording.number(job.total()) + " events";
+      default -> "Reprocessed: " + Wording.number(job.done()) + " events, finished "
+          + Wording.when(job.finishedAt(), clock.instant(), settings.get(session.get().workspaceId()).timeZone()).relative();
+    }).orElse("Never reprocessed.");
+    ctx.contentType("text/plain; charset=utf-8").header("Cache-Control", "no-store").result(text);
   }
 
   private void save(Context ctx) {
@@ -97,16 +181,18 @@ public final class AccountSettingsRoutes {
       Form refused = new Form(text(ctx.formParam("tiers")), text(ctx.formParam("lifecycleStages")), shown,
           text(ctx.formParam("sessionTimeoutMinutes")), text(ctx.formParam("idleThresholdMinutes")),
           text(ctx.formParam("timeZone")), e.field(), e.getMessage());
-      show(ctx, 400, session.get(), refused, "");
+      show(ctx, 400, session.get(), refused,
+          MappingForm.of(settings.get(session.get().workspaceId()).mapping()), "");
       return;
     }
     ctx.redirect("/settings/account?saved", HttpStatus.SEE_OTHER);
   }
 
-  private void show(Context ctx, int status, Members.WebSession session, Form form, String notice) {
+  private void show(Context ctx, int status, Members.WebSession session, Form form, MappingForm mapping, String notice) {
     Map<String, Object> model = pages.frame(session);
     model.put("admin", session.role() == Members.Role.ADMIN);
     model.put("form", form);
+    model.put("mapping", mapping);
     model.put("notice", notice);
     pages.render(ctx, status, "account-settings.jte", model);
   }

@@ -1,6 +1,7 @@
 package dev.uptake.server.web;
 
 import dev.uptake.core.keys.EventKeys;
+import dev.uptake.store.ApiCalls;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.IngestStats;
@@ -13,13 +14,14 @@ import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The IT Administration Center (Settings): the keys and endpoint URLs to paste into Segment, the
- * contract's setup steps, key rotation with its grace period, and a live "is data arriving"
- * line. Viewers see all of it but the Event auth key, and change nothing.
+ * contract's setup steps, key rotation with its grace period, a live "is data arriving" line, and
+ * the API Status list of the workspace's last 1,000 Account API calls. Viewers see all of it but the Event auth key, and change nothing.
  */
 public final class AdminCenterRoutes {
 
@@ -29,15 +31,21 @@ public final class AdminCenterRoutes {
   /** The live line counts at most this many of the last minute's events. */
   static final long LIVE_CAP = 10_000;
 
+  /** One Account API call as the API Status list shows it. */
+  public record ApiCallLine(Wording.When at, String method, String path, int status, int records, int failures) {}
+
   private final Workspaces workspaces;
   private final IngestLedger ledger;
+  private final ApiCalls apiCalls;
   private final Pages pages;
   private final SettingsStore settings;
   private final Clock clock;
 
-  public AdminCenterRoutes(Pages pages, Workspaces workspaces, IngestLedger ledger, SettingsStore settings, Clock clock) {
+  public AdminCenterRoutes(
+      Pages pages, Workspaces workspaces, IngestLedger ledger, ApiCalls apiCalls, SettingsStore settings, Clock clock) {
     this.workspaces = workspaces;
     this.ledger = ledger;
+    this.apiCalls = apiCalls;
     this.settings = settings;
     this.pages = pages;
     this.clock = clock;
@@ -66,6 +74,12 @@ public final class AdminCenterRoutes {
     // Only an admin's page carries it: it writes accounts and users.
     model.put("accountApiKey", session.get().role() == Members.Role.ADMIN ? keys.accountApiKey() : "");
     model.put("baseUrl", Pages.baseUrl(ctx));
+    ZoneId zone = settings.get(workspace.id()).timeZone();
+    Instant now = clock.instant();
+    model.put("apiCalls", apiCalls.latest(workspace.id(), ApiCalls.KEPT).stream()
+        .map(call -> new ApiCallLine(Wording.when(call.at(), now, zone), call.method(), call.path(), call.status(),
+            call.records(), call.failures()))
+        .toList());
     model.put("notice", rotated == null ? "" : "New keys issued. The previous keys keep working until " + rotated
         + ": move every sender to the new ones before then.");
     pages.render(ctx, 200, "admin-center.jte", model);

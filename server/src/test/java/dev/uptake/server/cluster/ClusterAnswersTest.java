@@ -29,10 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same seeded traffic, sent through two ingest nodes (each request once, a third of them
  * again through the other node) to three processors on Kafka and PostgreSQL, and to the embedded
- * server: the query node answers every users, accounts, sessions, usage and list route as the
- * embedded server does, and counts the same received, accepted, duplicate and rejected events.
+ * server, both under the same mapping of their own, then the same Account API writes: the query
+ * node answers every users, accounts, sessions, usage and list route, and the Account API's reads,
+ * as the embedded server does, and counts the same received, accepted, duplicate and rejected events.
  */
 class ClusterAnswersTest {
+
+  static final String MAPPING = "{\"feature\":[\"properties.action\",\"event\"],\"exclude\":[\"F5\"],"
+      + "\"rename\":{\"F1\":\"Feature One\"}}";
+  static final String ACCOUNTS = "{\"records\":[{\"account_id\":\"acct1\",\"name\":\"From the CRM\",\"industry\":\"Retail\"},"
+      + "{\"account_id\":\"crm-9\",\"name\":\"Only in the CRM\",\"join_date\":1600000000000},{\"account_id\":\"crm-10\"}]}";
+  static final String USERS = "{\"records\":[{\"user_id\":\"u1\",\"account_id\":\"crm-9\",\"title\":\"CTO\"},"
+      + "{\"user_id\":\"crm-user\",\"account_id\":\"crm-9\"},{\"user_id\":\"lost\",\"account_id\":\"nope\"}]}";
 
   static final String[] COUNTS = {"received", "accepted", "rejected", "duplicates", "warnings", "processed", "failed"};
 
@@ -75,6 +83,9 @@ class ClusterAnswersTest {
         assertThat(embedded.put("/api/v1/settings", settings, "Authorization", keys.bearer()).statusCode()).isEqualTo(200);
         assertThat(query.send("PUT", "/api/v1/settings", settings, "Authorization", clusterKeys.bearer()).statusCode())
             .isEqualTo(200);
+        assertThat(embedded.put("/api/v1/mappings", MAPPING, "Authorization", keys.bearer()).statusCode()).isEqualTo(200);
+        assertThat(query.send("PUT", "/api/v1/mappings", MAPPING, "Authorization", clusterKeys.bearer()).statusCode())
+            .isEqualTo(200);
 
         for (int i = 0; i < requests.size(); i++) {
           List<Node> through = i % 3 == 0 ? List.of(ingestA, ingestB) : List.of(i % 2 == 0 ? ingestA : ingestB);
@@ -85,6 +96,15 @@ class ClusterAnswersTest {
             assertThat(embedded.post("/v1/batch", requests.get(i), "Authorization", keys.basicWriteKey()).statusCode())
                 .isEqualTo(200);
           }
+        }
+        embedded.awaitProcessed(keys);
+        awaitCounts(query, clusterKeys, embedded.stats(keys));
+        for (String[] write : new String[][] {{"/api/v2/accounts", ACCOUNTS}, {"/api/v2/account_users", USERS}}) {
+          HttpResponse<String> mine = embedded.post(write[0], write[1], "Authorization", TestServer.basic("api", keys.accountApiKey()));
+          HttpResponse<String> theirs = query.send("POST", write[0], write[1], "Authorization",
+              TestServer.basic("api", clusterKeys.accountApiKey()), "Content-Type", "application/json");
+          assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(200);
+          assertThat(theirs.body()).as(write[0]).isEqualTo(mine.body()).contains("failed_results");
         }
         embedded.awaitProcessed(keys);
         JsonNode expected = embedded.stats(keys);
@@ -106,6 +126,14 @@ class ClusterAnswersTest {
                 theirs.statusCode() + " " + theirs.body().replace(clusterKeys.workspace(), "{ws}"));
           }
         }
+        for (String path : List.of("/api/v2/accounts", "/api/v2/accounts/acct1", "/api/v2/accounts/crm-9/users",
+            "/api/v2/account_users?order_by=account_id")) {
+          HttpResponse<String> mine = embedded.get(path, "Authorization", TestServer.basic("api", keys.accountApiKey()));
+          embeddedAnswers.put(path, mine.statusCode() + " " + mine.body());
+          HttpResponse<String> theirs = query.get(path, "Authorization", TestServer.basic("api", clusterKeys.accountApiKey()));
+          clusterAnswers.put(path, theirs.statusCode() + " " + theirs.body());
+        }
+        assertThat(embeddedAnswers.get("/api/v2/accounts/crm-9/users")).contains("crm-user").contains("CTO");
         assertThat(clusterAnswers).hasSizeGreaterThan(50).isEqualTo(embeddedAnswers);
       }
     } finally {

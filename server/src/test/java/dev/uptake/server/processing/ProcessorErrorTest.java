@@ -77,8 +77,8 @@ class ProcessorErrorTest {
   }
 
   Processor start(ProcessingLog log, StateWriter writer) {
-    processor = new Processor(log, writer, store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
-        new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON)), new SessionCache(64L << 20),
+    processor = new Processor(log, writer, store.reprocessing(), store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
+        new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON), new SessionCache(64L << 20),
         new SimpleMeterRegistry(), Clock.systemUTC())
         .start();
     return processor;
@@ -162,6 +162,16 @@ class ProcessorErrorTest {
     @Override
     public List<LogEntry> retries(int limit) {
       return real.retries(limit);
+    }
+
+    @Override
+    public List<LogEntry> readWorkspace(long workspaceId, long afterSeq, long throughSeq, int limit, long maxBytes) {
+      return real.readWorkspace(workspaceId, afterSeq, throughSeq, limit, maxBytes);
+    }
+
+    @Override
+    public long count(long workspaceId, long throughSeq) {
+      return real.count(workspaceId, throughSeq);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.uptake.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uptake.core.fixtures.Events;
 import dev.uptake.server.TestServer;
 import dev.uptake.server.TestServer.Keys;
 import java.io.IOException;
@@ -18,7 +19,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** In a real browser, an admin types a bad setting, reads why next to it, fixes it and saves. */
+/**
+ * In a real browser, an admin types a bad setting, reads why next to it, fixes it and saves; and
+ * edits the mapping while the preview of the latest events follows what is typed.
+ */
 class AccountSettingsBrowserTest {
 
   @TempDir Path dir;
@@ -52,6 +56,41 @@ class AccountSettingsBrowserTest {
         browser.findElement(By.id("save")).click();
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("notice"))).getText()).startsWith("Saved.");
         assertThat(browser.findElement(By.id("timeZone")).getAttribute("value")).isEqualTo("Europe/Berlin");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void thePreviewFollowsTheMappingAsItIsTyped() throws IOException {
+    try (TestServer server = TestServer.start(dir)) {
+      Keys keys = server.createWorkspace("Acme Analytics");
+      server.sendProcessed(keys, Events.track("Dash Viewed").user("ana").set("properties.section", "Billing"));
+      ChromeDriver browser = Chromium.start(profile);
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        Chromium.signIn(browser, server, keys.adminEmail(), keys.adminPassword());
+        browser.get(server.url("/settings/account"));
+        WebElement preview = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mapping-preview-table")));
+        assertThat(preview.getText()).contains("(none)").doesNotContain("Billing");
+
+        WebElement module = browser.findElement(By.id("mapping-module"));
+        browser.executeScript("arguments[0].scrollIntoView({block: 'start'})", module);
+        module.clear();
+        module.sendKeys("properties.section\nproperties.module");
+        browser.findElement(By.id("mapping-rename")).sendKeys("Dash Viewed => Viewed Dashboard");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mapping-preview"), "Viewed Dashboard"));
+        assertThat(browser.findElement(By.id("mapping-preview")).getText()).contains("Billing");
+        Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("mappings.png"),
+            StandardCopyOption.REPLACE_EXISTING);
+
+        browser.findElement(By.id("save-mapping")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("notice"))).getText())
+            .startsWith("Mapping saved.");
+        assertThat(browser.findElement(By.id("mapping-module")).getAttribute("value"))
+            .isEqualTo("properties.section\nproperties.module");
       } finally {
         browser.quit();
       }

@@ -50,7 +50,7 @@ public final class WebClient {
     return post("/login", Map.of("csrf", csrf, "email", email, "password", password));
   }
 
-  String csrf(String page) {
+  public String csrf(String page) {
     Matcher matcher = CSRF.matcher(page);
     assertThat(matcher.find()).as("a form with a CSRF token").isTrue();
     return matcher.group(1);

@@ -55,13 +55,32 @@ public final class JdbcProcessingLog implements ProcessingLog {
 
   @Override
   public List<LogEntry> readAfter(long seq, int limit, long maxBytes) {
+    return read(EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?", maxBytes, seq, limit);
+  }
+
+  @Override
+  public List<LogEntry> readWorkspace(long workspaceId, long afterSeq, long throughSeq, int limit, long maxBytes) {
+    return read(eventColumns("e") + " FROM events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ?"
+        + " AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.seq = e.seq) ORDER BY e.seq LIMIT ?",
+        maxBytes, workspaceId, afterSeq, throughSeq, limit);
+  }
+
+  @Override
+  public long count(long workspaceId, long throughSeq) {
+    long[] count = {0};
+    Sql.query(processorPool, "SELECT count(*) FROM events e WHERE e.workspace_id = ? AND e.seq <= ?"
+            + " AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.seq = e.seq)",
+        rows -> count[0] = rows.getLong(1), workspaceId, throughSeq);
+    return count[0];
+  }
+
+  /** Entries {@code sql} selects, until their payloads reach {@code maxBytes}. */
+  private List<LogEntry> read(String sql, long maxBytes, Object... parameters) {
     List<LogEntry> events = new ArrayList<>();
     try (Connection connection = processorPool.getConnection()) {
       connection.setAutoCommit(false);
-      try (PreparedStatement read = connection.prepareStatement(
-          EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
-        read.setLong(1, seq);
-        read.setInt(2, limit);
+      try (PreparedStatement read = connection.prepareStatement(sql)) {
+        Sql.bind(read, parameters);
         read.setFetchSize(FETCH_SIZE);
         long bytes = 0;
         try (ResultSet rows = read.executeQuery()) {

@@ -2,6 +2,8 @@ package dev.uptake.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uptake.core.mapping.Mapping;
+import dev.uptake.core.mapping.MappingCodec;
 import dev.uptake.core.settings.SettingsCodec;
 import dev.uptake.core.settings.WorkspaceSettings;
 import dev.uptake.store.SettingsStore;
@@ -20,15 +22,19 @@ public final class JdbcSettings implements SettingsStore {
 
   @Override
   public WorkspaceSettings get(long workspaceId) {
-    String[] stored = {null};
-    Sql.query(pool, "SELECT settings FROM workspace_settings WHERE workspace_id = ?", rows -> stored[0] = rows.getString(1), workspaceId);
+    String[] stored = {null, null};
+    Sql.query(pool, "SELECT settings, mapping FROM workspace_settings WHERE workspace_id = ?", rows -> {
+      stored[0] = rows.getString(1);
+      stored[1] = rows.getString(2);
+    }, workspaceId);
     if (stored[0] == null) {
       return WorkspaceSettings.DEFAULTS;
     }
     try {
-      return SettingsCodec.read(json.readTree(stored[0]));
+      WorkspaceSettings settings = SettingsCodec.read(json.readTree(stored[0]));
+      return stored[1] == null ? settings : settings.withMapping(MappingCodec.read(json.readTree(stored[1])));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored settings are JSON written by SettingsCodec", e);
+      throw new IllegalStateException("stored settings are JSON written by SettingsCodec and MappingCodec", e);
     }
   }
 
@@ -43,5 +49,14 @@ public final class JdbcSettings implements SettingsStore {
                 "INSERT INTO workspace_settings (workspace_id, settings) VALUES (?, ?) ON CONFLICT (workspace_id)"
                     + " DO UPDATE SET settings = excluded.settings",
                 workspaceId, text));
+  }
+
+  @Override
+  public void putMapping(long workspaceId, Mapping mapping) {
+    String defaults = SettingsCodec.write(WorkspaceSettings.DEFAULTS).toString();
+    String text = mapping.isDefault() ? null : MappingCodec.write(mapping).toString();
+    Sql.inTransaction(pool, connection -> Sql.update(connection,
+        "INSERT INTO workspace_settings (workspace_id, settings, mapping) VALUES (?, ?, ?) ON CONFLICT (workspace_id)"
+            + " DO UPDATE SET mapping = excluded.mapping", workspaceId, defaults, text));
   }
 }

@@ -6,6 +6,8 @@ import dev.uptake.core.keys.KeyFactory;
 import dev.uptake.store.EventLog;
 import dev.uptake.store.Alerts;
 import dev.uptake.store.HealthModels;
+import dev.uptake.store.ApiCalls;
+import dev.uptake.store.Reprocessing;
 import dev.uptake.store.SavedViews;
 import dev.uptake.store.IngestLedger;
 import dev.uptake.store.Members;
@@ -40,6 +42,8 @@ public abstract class JdbcStore implements Store {
   private final HealthModels healthModels;
   private final Alerts alerts;
   private final SavedViews savedViews;
+  private final ApiCalls apiCalls;
+  private final Reprocessing reprocessing;
   private final Usage usage;
   private GroupCommitLog eventLog;
 
@@ -56,6 +60,8 @@ public abstract class JdbcStore implements Store {
     this.healthModels = new JdbcHealthModels(pool, json);
     this.alerts = new JdbcAlerts(pool);
     this.savedViews = new JdbcSavedViews(pool);
+    this.apiCalls = new JdbcApiCalls(pool);
+    this.reprocessing = new JdbcReprocessing(pool);
     this.usage = new JdbcUsage(pool, json, dialect);
   }
 
@@ -141,6 +147,16 @@ public abstract class JdbcStore implements Store {
   @Override
   public final SavedViews savedViews() {
     return savedViews;
+  }
+
+  @Override
+  public final ApiCalls apiCalls() {
+    return apiCalls;
+  }
+
+  @Override
+  public final Reprocessing reprocessing() {
+    return reprocessing;
   }
 
   @Override

@@ -57,6 +57,9 @@ public final class StateWrites {
 
   /** What {@code batch} changes, without the cursor: for a log that keeps its position elsewhere (Kafka's offsets). */
   public void writeChanges(Connection connection, ProcessedBatch batch, long version) throws SQLException {
+    if (batch.replay() instanceof ProcessedBatch.Replay.Start start) {
+      clear(connection, start);
+    }
     List<ProcessedBatch.WorkspaceChanges> workspaces = new ArrayList<>(batch.workspaces());
     workspaces.sort(Comparator.comparingLong(ProcessedBatch.WorkspaceChanges::workspaceId));
     for (ProcessedBatch.WorkspaceChanges changes : workspaces) {
@@ -64,6 +67,27 @@ public final class StateWrites {
     }
     writeQuarantine(connection, batch);
     writePassed(connection, batch.passed());
+    if (batch.replay() instanceof ProcessedBatch.Replay.Progress progress) {
+      Sql.update(connection, "UPDATE reprocess SET next_seq = ?, done = done + ?, finished_at = ?"
+              + " WHERE workspace_id = ? AND started_at = ?", progress.nextSeq(), progress.done(),
+          progress.finishedAt() == null ? null : progress.finishedAt().toEpochMilli(), progress.workspaceId(),
+          progress.request().toEpochMilli());
+    }
+  }
+
+  /** Tables that hold what processing derived from a workspace's events, all keyed by workspace first. */
+  private static final List<String> DERIVED = List.of(
+      "users", "accounts", "session_pieces", "sessions", "usage_daily", "activity_daily", "event_warnings");
+
+  /** A reprocessing starts: the workspace's derived state goes, to be replayed from its events. */
+  private static void clear(Connection connection, ProcessedBatch.Replay.Start start) throws SQLException {
+    for (String table : DERIVED) {
+      Sql.update(connection, "DELETE FROM " + table + " WHERE workspace_id = ?", start.workspaceId());
+    }
+    Sql.update(connection, "UPDATE processing_stats SET warnings = 0 WHERE workspace_id = ?", start.workspaceId());
+    Sql.update(connection, "UPDATE reprocess SET started_at = ?, through_seq = ?, next_seq = 0, done = 0, total = ?,"
+        + " finished_at = NULL WHERE workspace_id = ?", start.request().toEpochMilli(), start.throughSeq(), start.total(),
+        start.workspaceId());
   }
 
   /** Last, so the cursor's row is held only for the end of a commit that others may be making too. */

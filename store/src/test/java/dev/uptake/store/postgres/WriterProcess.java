@@ -81,7 +81,7 @@ public final class WriterProcess {
   /** Processes {@code events} in shuffled order and random batches, each read from and committed to the store. */
   static void process(Store store, long workspace, List<Event> events, Random random) {
     ObjectMapper json = Events.JSON;
-    Pipeline pipeline = new Pipeline(new IdentityResolver(json), new SessionStage(json));
+    Pipeline pipeline = new Pipeline(new IdentityResolver(json), new SessionStage(json), json);
     List<Event> arrivals = new ArrayList<>(events);
     Collections.shuffle(arrivals, random);
     for (int from = 0; from < arrivals.size(); ) {
