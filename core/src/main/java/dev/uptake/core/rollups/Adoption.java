@@ -17,7 +17,9 @@ import java.util.TreeMap;
 public final class Adoption {
 
   /** One module's use: its users and non-users, active time, events, and the last day with events. */
-  public record ModuleUse(String module, int users, int nonUsers, long activeMillis, long events, LocalDate lastUsed) {}
+  /** @param timeSource whether most of {@code activeMillis} was measured or estimated ({@link Measures#timeSource}) */
+  public record ModuleUse(
+      String module, int users, int nonUsers, long activeMillis, long events, LocalDate lastUsed, String timeSource) {}
 
   /**
    * One feature's use; {@code adoption} is its users ÷ the account's active users in the range
@@ -38,7 +40,8 @@ public final class Adoption {
     });
     List<ModuleUse> modules = new ArrayList<>();
     uses.forEach((module, use) -> modules.add(new ModuleUse(
-        module, use.users.size(), use.nonUsers(accountUsers), use.activeMillis, use.events, use.lastUsed)));
+        module, use.users.size(), use.nonUsers(accountUsers), use.activeMillis, use.events, use.lastUsed,
+        new Measures(0, 0, 0, use.activeMillis, use.measuredMillis).timeSource())));
     return modules;
   }
 
@@ -64,11 +67,13 @@ public final class Adoption {
   private static final class Use {
     final Set<String> users = new HashSet<>();
     long activeMillis;
+    long measuredMillis;
     long events;
     LocalDate lastUsed;
 
     void add(Cell cell, Measures measures) {
       activeMillis += measures.activeMillis();
+      measuredMillis += measures.measuredMillis();
       events += measures.events();
       if (measures.events() > 0) {
         users.add(cell.userId());

@@ -49,7 +49,7 @@ public final class Contributions {
   /** Adds one session's cells to {@code cells}. */
   public static void add(Map<Cell, Measures> cells, Session session, long idleMillis, ZoneId zone) {
     List<SessionEvent> events = session.events();
-    boolean measured = measured(events);
+    boolean measured = isMeasured(events);
     String module = NO_MODULE;
     long timeSpent = 0;
     long maxActive = -1;
@@ -60,7 +60,7 @@ public final class Contributions {
       Cell time = addEvent(cells, events, i, module, measured, idleMillis, zone);
       if (event.timeSpentMillis() != null) {
         timeSpent += event.timeSpentMillis();
-        add(cells, time, new Measures(0, 0, 0, event.timeSpentMillis()));
+        add(cells, time, new Measures(0, 0, 0, event.timeSpentMillis(), event.timeSpentMillis()));
       }
       if (event.activeDurationMillis() != null && event.activeDurationMillis() > maxActive) {
         maxActive = event.activeDurationMillis();
@@ -68,7 +68,7 @@ public final class Contributions {
       }
     }
     if (maxActiveCell != null && maxActive > timeSpent) {
-      add(cells, maxActiveCell, new Measures(0, 0, 0, maxActive - timeSpent));
+      add(cells, maxActiveCell, new Measures(0, 0, 0, maxActive - timeSpent, maxActive - timeSpent));
     }
     SessionEvent first = session.first();
     add(cells, new Cell(day(first.timeMillis(), zone), first.userId(), first.accountKey(), SESSION_ROW, ""),
@@ -82,7 +82,7 @@ public final class Contributions {
    */
   public static Map<Cell, Measures> delta(SessionMerge.Change change, long idleMillis, ZoneId zone) {
     Session extended = change.extended();
-    if (extended == null || measured(change.added().get(0).events())) {
+    if (extended == null || isMeasured(change.added().get(0).events())) {
       return delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone));
     }
     List<SessionEvent> events = change.added().get(0).events();
@@ -126,7 +126,8 @@ public final class Contributions {
     return NO_MODULE;
   }
 
-  private static boolean measured(List<SessionEvent> events) {
+  /** Whether a collector reported measured times in these events: then they replace the estimate. */
+  public static boolean isMeasured(List<SessionEvent> events) {
     for (SessionEvent event : events) {
       if (event.timeSpentMillis() != null || event.activeDurationMillis() != null) {
         return true;

@@ -66,7 +66,8 @@ public record UsageReport(
         users.add(cell.userId());
       }
       if (!cell.module().equals(Contributions.SESSION_ROW)) {
-        modules.merge(cell.module(), new Measures(measures.events(), 0, measures.durationMillis(), measures.activeMillis()), Measures::plus);
+        modules.merge(cell.module(), new Measures(measures.events(), 0, measures.durationMillis(), measures.activeMillis(),
+            measures.measuredMillis()), Measures::plus);
       }
       if (!cell.feature().isEmpty() && measures.events() > 0) {
         List<String> feature = List.of(cell.module(), cell.feature());

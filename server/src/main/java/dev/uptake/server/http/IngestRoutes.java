@@ -54,6 +54,7 @@ public final class IngestRoutes {
       routes.post("/v1/" + path.getKey(), ctx -> handler.handleTracking(ctx, implied));
     }
     routes.post("/v1/{authKey}/{apiKey}", handler::handleNative);
+    new CollectorScript().register(routes); // served where its events go: the script's origin is their default host
   }
 
   private static final String ALLOWED_HEADERS = "Content-Type, Authorization, Content-Encoding, " + Signatures.HEADER;

@@ -33,7 +33,7 @@ public final class AccountDetailRoutes {
 
   static final List<String> USER_COLUMNS = userColumns();
   static final List<String> MODULE_COLUMNS =
-      List.of("module", "users", "nonUsers", "activeSeconds", "events", "lastUsed");
+      List.of("module", "users", "nonUsers", "activeSeconds", "timeSource", "events", "lastUsed");
   static final List<String> FEATURE_COLUMNS =
       List.of("module", "feature", "users", "nonUsers", "events", "lastUsed", "adoption");
 
@@ -97,6 +97,7 @@ public final class AccountDetailRoutes {
       row.put("users", use.users());
       row.put("nonUsers", use.nonUsers());
       row.put("activeSeconds", use.activeMillis() / 1000.0);
+      row.put("timeSource", use.timeSource());
       row.put("events", use.events());
       row.put("lastUsed", text(use.lastUsed()));
       return row;

@@ -121,6 +121,7 @@ public final class UsageRoutes {
     node.put("end", Instant.ofEpochMilli(session.endMillis()).toString());
     node.put("durationSeconds", seconds(session.durationMillis()));
     node.put("activeSeconds", seconds(report.activeMillis()));
+    node.put("timeSource", Contributions.isMeasured(session.events()) ? "measured" : "estimated");
     node.put("events", report.events());
     node.set("modules", modules(report));
     node.put("open", session.open(clock.millis(), timeout));
@@ -148,6 +149,8 @@ public final class UsageRoutes {
     report.modules().forEach((module, measures) -> modules.putObject(module)
         .put("durationSeconds", seconds(measures.durationMillis()))
         .put("activeSeconds", seconds(measures.activeMillis()))
+        .put("measuredSeconds", seconds(measures.measuredMillis()))
+        .put("timeSource", measures.timeSource())
         .put("events", measures.events()));
     return modules;
   }

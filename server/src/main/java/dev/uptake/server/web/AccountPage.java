@@ -66,7 +66,8 @@ public final class AccountPage {
 
   public record FeatureLine(String module, String feature, int users, int nonUsers, long events, String adoption) {}
 
-  public record SessionLine(String start, String user, String duration, String activeTime, String modules) {}
+  /** @param timeSource "measured" (by a collector such as uptake.js) or "estimated" (from the gaps between events) */
+  public record SessionLine(String start, String user, String duration, String activeTime, String timeSource, String modules) {}
 
   private final Pages pages;
   private final AccountUsers accountUsers;
@@ -270,7 +271,7 @@ public final class AccountPage {
       modules.forEach((module, millis) -> parts.add(module + " " + Wording.duration(millis / 1000.0)));
       lines.add(new SessionLine(Wording.exact(Instant.ofEpochMilli(session.startMillis()), zone), session.first().userId(),
           Wording.duration(session.durationMillis() / 1000.0), Wording.duration(active / 1000.0),
-          String.join(" · ", parts)));
+          Contributions.isMeasured(session.events()) ? "measured" : "estimated", String.join(" · ", parts)));
     }
     return lines;
   }

@@ -74,6 +74,7 @@ public final class AdminCenterRoutes {
     // Only an admin's page carries it: it writes accounts and users.
     model.put("accountApiKey", session.get().role() == Members.Role.ADMIN ? keys.accountApiKey() : "");
     model.put("baseUrl", Pages.baseUrl(ctx));
+    model.put("collectorSnippet", CollectorSnippet.forWorkspace(Pages.baseUrl(ctx), keys.writeKey()));
     ZoneId zone = settings.get(workspace.id()).timeZone();
     Instant now = clock.instant();
     model.put("apiCalls", apiCalls.latest(workspace.id(), ApiCalls.KEPT).stream()

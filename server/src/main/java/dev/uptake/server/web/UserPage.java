@@ -29,7 +29,8 @@ import java.util.Optional;
  */
 public final class UserPage {
 
-  public record ModuleLine(String module, String activeTime, long events) {}
+  /** @param timeSource "measured" when most of the active time was measured by a collector, else "estimated" */
+  public record ModuleLine(String module, String activeTime, String timeSource, long events) {}
 
   public record FeatureLine(String module, String feature, long events) {}
 
@@ -76,7 +77,8 @@ public final class UserPage {
     UsageReport report = UsageReport.of(cells, from, to);
     List<ModuleLine> modules = new ArrayList<>();
     report.modules().forEach((module, measures) ->
-        modules.add(new ModuleLine(module, Wording.duration(measures.activeMillis() / 1000.0), measures.events())));
+        modules.add(new ModuleLine(module, Wording.duration(measures.activeMillis() / 1000.0), measures.timeSource(),
+            measures.events())));
     List<FeatureLine> features = report.features().stream()
         .map(use -> new FeatureLine(use.module(), use.feature(), use.events())).toList();
     long fromMillis = from.atStartOfDay(zone).toInstant().toEpochMilli();

@@ -75,7 +75,7 @@ class AccountPageBrowserTest {
         browser.findElement(By.linkText("ana")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-id"), "ana"));
         assertThat(browser.findElement(By.id("account")).getText()).isEqualTo("initech");
-        assertThat(browser.findElement(By.id("modules")).getText()).contains("Reports 4 min 2");
+        assertThat(browser.findElement(By.id("modules")).getText()).contains("Reports 4 min estimated 2");
         assertThat(browser.findElement(By.id("features")).getText()).contains("Reports Export 1").contains("Reports Open 1");
         assertThat(browser.findElements(By.cssSelector("#sessions tr"))).hasSize(2); // a header and one session
       } finally {

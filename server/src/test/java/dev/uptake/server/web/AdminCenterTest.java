@@ -40,6 +40,8 @@ class AdminCenterTest {
     String page = admin.get("/settings").body();
     assertThat(page).contains(keys.apiKey()).contains(keys.writeKey()).contains(server.url("/v1/batch"))
         .contains(">us<").doesNotContain(keys.authKey()).containsPattern("<code id=\"account-api-key\">us_acct_\\w{32}</code>");
+    assertThat(page).as("the browser collector's snippet, filled in")
+        .contains(server.url("/uptake.js")).contains("uptake.init({writeKey: \"" + keys.writeKey() + "\"})");
     HttpResponse<String> revealed = admin.get("/settings/auth-key");
     assertThat(revealed.statusCode()).isEqualTo(200);
     assertThat(revealed.body()).contains(keys.authKey()).contains(server.url("/v1/" + keys.authKey() + "/" + keys.apiKey()));

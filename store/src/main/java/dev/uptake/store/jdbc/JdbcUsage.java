@@ -29,7 +29,7 @@ import javax.sql.DataSource;
 public final class JdbcUsage implements Usage {
 
   private static final String CELL_COLUMNS =
-      "day, user_id, account_key, module, feature, events, sessions, duration_ms, active_ms";
+      "day, user_id, account_key, module, feature, events, sessions, duration_ms, active_ms, measured_ms";
 
   /**
    * The hot queries. On SQLite they name the index they need (INDEXED BY) or keep a term from an
@@ -304,6 +304,7 @@ public final class JdbcUsage implements Usage {
 
   private static UsageRow row(ResultSet rows) throws SQLException {
     Cell cell = new Cell(LocalDate.parse(rows.getString(1)), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5));
-    return new UsageRow(cell, new Measures(rows.getLong(6), rows.getLong(7), rows.getLong(8), rows.getLong(9)));
+    return new UsageRow(cell, new Measures(rows.getLong(6), rows.getLong(7), rows.getLong(8), rows.getLong(9),
+        rows.getLong(10)));
   }
 }

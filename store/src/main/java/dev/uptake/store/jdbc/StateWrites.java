@@ -317,13 +317,15 @@ public final class StateWrites {
   private void writeUsage(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
     try (PreparedStatement add = connection.prepareStatement(
             "INSERT INTO usage_daily (workspace_id, account_key, day, user_id, module, feature, events, sessions,"
-                + " duration_ms, active_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id,"
+                + " duration_ms, active_ms, measured_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id,"
                 + " account_key, day, user_id, module, feature) DO UPDATE SET events = usage_daily.events + excluded.events,"
                 + " sessions = usage_daily.sessions + excluded.sessions, duration_ms = usage_daily.duration_ms + excluded.duration_ms,"
-                + " active_ms = usage_daily.active_ms + excluded.active_ms");
+                + " active_ms = usage_daily.active_ms + excluded.active_ms,"
+                + " measured_ms = usage_daily.measured_ms + excluded.measured_ms");
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ? AND"
-                + " module = ? AND feature = ? AND events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0")) {
+                + " module = ? AND feature = ? AND events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0"
+                + " AND measured_ms = 0")) {
       for (Map.Entry<Cell, Measures> delta : inKeyOrder(changes.usageDeltas()).entrySet()) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
@@ -332,8 +334,10 @@ public final class StateWrites {
         add.setLong(8, measures.sessions());
         add.setLong(9, measures.durationMillis());
         add.setLong(10, measures.activeMillis());
+        add.setLong(11, measures.measuredMillis());
         add.addBatch();
-        if (measures.events() < 0 || measures.sessions() < 0 || measures.durationMillis() < 0 || measures.activeMillis() < 0) {
+        if (measures.events() < 0 || measures.sessions() < 0 || measures.durationMillis() < 0 || measures.activeMillis() < 0
+            || measures.measuredMillis() < 0) {
           bindCell(prune, changes.workspaceId(), cell); // only a decrease can leave a cell at zero
           prune.addBatch();
         }
