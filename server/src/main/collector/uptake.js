@@ -297,6 +297,10 @@
     loaded: true,
 
     init: function (options) {
+      if (config) {
+        warn('init was called again; the first one stands'); // twice would count every activity twice
+        return;
+      }
       options = options || {};
       if (!options.writeKey) {
         warn('init needs a writeKey (the IT Administration Center shows it); nothing is collected');

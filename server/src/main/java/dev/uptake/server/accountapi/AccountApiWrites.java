@@ -77,6 +77,7 @@ final class AccountApiWrites {
     long deadline = deadline();
     awaitApplied(workspace.id(), deadline);
     Writes writes = new Writes(workspace, "POST", ACCOUNTS, deadline);
+    List<Dimension> dimensions = dimensions(workspace, Dimension.Source.GROUP);
     Map<String, ObjectNode> seen = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       JsonNode record = records.get(i);
@@ -88,7 +89,7 @@ final class AccountApiWrites {
       Map<String, String> ids = Map.of("account_id", id);
       ObjectNode traits;
       try {
-        traits = accountTraits(workspace.id(), record);
+        traits = accountTraits(dimensions, record);
       } catch (AccountApiFields.InvalidField e) {
         writes.fail(i, e.getMessage(), e.field(), record, ids);
         continue;
@@ -115,7 +116,7 @@ final class AccountApiWrites {
     }
     ObjectNode traits;
     try {
-      traits = accountTraits(workspace.id(), data);
+      traits = accountTraits(dimensions(workspace, Dimension.Source.GROUP), data);
     } catch (AccountApiFields.InvalidField e) {
       return Reply.refused(400, e.getMessage() + ": " + e.detail(), json);
     }
@@ -143,6 +144,8 @@ final class AccountApiWrites {
     long deadline = deadline();
     awaitApplied(workspace.id(), deadline);
     Writes writes = new Writes(workspace, "POST", USERS, deadline);
+    List<Dimension> dimensions = dimensions(workspace, Dimension.Source.IDENTIFY);
+    Map<String, Boolean> accounts = new HashMap<>(); // looked up once per request
     for (int i = 0; i < records.size(); i++) {
       JsonNode record = records.get(i);
       String userId = id(record, "user_id");
@@ -162,12 +165,12 @@ final class AccountApiWrites {
         }
       }
       ids.put("account_id", accountId);
-      if (profiles.account(workspace.id(), accountId).isEmpty()) {
+      if (!accounts.computeIfAbsent(accountId, id -> profiles.account(workspace.id(), id).isPresent())) {
         writes.fail(i, ACCOUNT_NOT_FOUND, "account_id", record, ids);
         continue;
       }
       try {
-        writes.add(i, identify(userId, accountId, userTraits(workspace.id(), record)), record, ids);
+        writes.add(i, identify(userId, accountId, userTraits(dimensions, record)), record, ids);
       } catch (AccountApiFields.InvalidField e) {
         writes.fail(i, e.getMessage(), e.field(), record, ids);
       }
@@ -196,7 +199,7 @@ final class AccountApiWrites {
     }
     ObjectNode traits;
     try {
-      traits = userTraits(workspace.id(), data);
+      traits = userTraits(dimensions(workspace, Dimension.Source.IDENTIFY), data);
     } catch (AccountApiFields.InvalidField e) {
       return Reply.refused(400, e.getMessage() + ": " + e.detail(), json);
     }
@@ -245,18 +248,24 @@ final class AccountApiWrites {
     return false;
   }
 
-  private ObjectNode accountTraits(long workspaceId, JsonNode record) {
+  /** @param dimensions the workspace's group-sourced dimensions */
+  private static ObjectNode accountTraits(List<Dimension> dimensions, JsonNode record) {
     ObjectNode traits = AccountApiFields.traits(record, "");
     traits.remove(List.of("account_id", "current_health_score"));
-    placeDimensions(record, traits, settings.get(workspaceId).dimensions(Dimension.Source.GROUP));
+    placeDimensions(record, traits, dimensions);
     return traits;
   }
 
-  private ObjectNode userTraits(long workspaceId, JsonNode record) {
+  /** @param dimensions the workspace's identify-sourced dimensions */
+  private static ObjectNode userTraits(List<Dimension> dimensions, JsonNode record) {
     ObjectNode traits = AccountApiFields.traits(record, "");
     traits.remove(List.of("account_id", "user_id"));
-    placeDimensions(record, traits, settings.get(workspaceId).dimensions(Dimension.Source.IDENTIFY));
+    placeDimensions(record, traits, dimensions);
     return traits;
+  }
+
+  private List<Dimension> dimensions(Workspace workspace, Dimension.Source source) {
+    return settings.get(workspace.id()).dimensions(source);
   }
 
   /**
