@@ -111,6 +111,8 @@ public final class AccountApiRoutes {
         reply = handler.handle(ctx, workspace.get());
       } catch (AccountApiRefusal e) {
         reply = Reply.refused(e.status(), e.getMessage(), json);
+      } catch (AccountApiFields.InvalidField e) { // a single record's (PUT); bulk writes list theirs in failed_results
+        reply = Reply.refused(400, e.getMessage() + ": " + e.detail(), json);
       }
       responses.json(ctx, reply.status(), reply.body());
       calls.record(workspace.get().id(), new ApiCalls.Call(clock.instant(), ctx.method().name(), ctx.path(),

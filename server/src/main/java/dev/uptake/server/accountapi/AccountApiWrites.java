@@ -114,12 +114,8 @@ final class AccountApiWrites {
     if (profiles.account(workspace.id(), id).isEmpty()) {
       return Reply.refused(404, ACCOUNT_NOT_FOUND, json);
     }
-    ObjectNode traits;
-    try {
-      traits = accountTraits(dimensions(workspace, Dimension.Source.GROUP), data);
-    } catch (AccountApiFields.InvalidField e) {
-      return Reply.refused(400, e.getMessage() + ": " + e.detail(), json);
-    }
+    // A wrongly typed field refuses the whole request (AccountApiRoutes answers it).
+    ObjectNode traits = accountTraits(dimensions(workspace, Dimension.Source.GROUP), data);
     Writes writes = new Writes(workspace, "PUT", ACCOUNTS + "/" + id, deadline);
     writes.add(0, group(id, traits), data, Map.of("account_id", id));
     return writes.commit();
@@ -197,12 +193,8 @@ final class AccountApiWrites {
     if (profiles.account(workspace.id(), accountId).isEmpty()) {
       return Reply.refused(404, ACCOUNT_NOT_FOUND, json);
     }
-    ObjectNode traits;
-    try {
-      traits = userTraits(dimensions(workspace, Dimension.Source.IDENTIFY), data);
-    } catch (AccountApiFields.InvalidField e) {
-      return Reply.refused(400, e.getMessage() + ": " + e.detail(), json);
-    }
+    // A wrongly typed field refuses the whole request (AccountApiRoutes answers it).
+    ObjectNode traits = userTraits(dimensions(workspace, Dimension.Source.IDENTIFY), data);
     Writes writes = new Writes(workspace, "PUT", USERS + "/" + userId, deadline);
     writes.add(0, identify(userId, accountId, traits), data, Map.of("account_id", accountId, "user_id", userId));
     return writes.commit();
