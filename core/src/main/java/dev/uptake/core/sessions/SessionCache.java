@@ -4,20 +4,28 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The processing stage's memory of stored sessions, so that a key's next events do not read and
- * parse its sessions again. For each workspace and key it holds every stored session that
- * overlaps {@code [from, ∞)}: a reach from {@code from} on is answered here; any other is loaded
- * from the store (with no upper bound, so the key's next, later reach is covered). The store must
- * have no other writer, and {@link #committed} must follow each successful commit; after a failed
- * one the cache still equals the store. Keys are evicted (Caffeine, least recently and frequently
- * used first) beyond a bound on the estimated bytes held, for every workspace together. Used by
- * the processor's thread only.
+ * The processing stage's memory of sessions, so that a key's next events do not read and parse its
+ * sessions again, and so that batches can be computed before the ones ahead of them are committed.
+ * For each workspace and key it holds every session that overlaps {@code [from, ∞)}, as the store
+ * holds them plus the changes computed since ({@link #applied}).
+ *
+ * <p>Keys whose changes are not committed yet are <em>pinned</em>: the store does not have them,
+ * so they are never forgotten. Every batch is computed in a generation; keys it reaches are pinned
+ * in it, and {@link #committed} unpins the keys of the generations a commit made durable. Unpinned
+ * keys are evicted (Caffeine, least recently and frequently used first) beyond a bound on the
+ * estimated bytes held, for every workspace together. The store must have no other writer; after a
+ * failed commit, or another process's, {@link #clear} forgets everything. Used by the processor's
+ * thread only.
  */
 public final class SessionCache {
 
@@ -29,7 +37,7 @@ public final class SessionCache {
 
   private record Key(long workspaceId, String sessionKey) {}
 
-  /** Every stored session of the key that overlaps [from, ∞), in start order. */
+  /** Every session of the key that overlaps [from, ∞), in start order. */
   private record Entry(long from, List<Session> sessions, int bytes) {
     static Entry of(String key, long from, List<Session> sessions) {
       List<Session> sorted = new ArrayList<>(sessions);
@@ -42,9 +50,14 @@ public final class SessionCache {
     }
   }
 
-  private final Cache<Key, Entry> entries;
+  /** A key with changes not committed yet, last reached in {@code generation}. */
+  private record Pinned(Entry entry, long generation) {}
 
-  /** @param maxBytes the estimated bytes to hold at most, over all workspaces and keys */
+  private final Cache<Key, Entry> entries;
+  private final Map<Key, Pinned> pinned = new HashMap<>();
+  private long pinnedBytes;
+
+  /** @param maxBytes the estimated bytes to hold at most in unpinned keys, over all workspaces */
   public SessionCache(long maxBytes) {
     this.entries = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
@@ -59,57 +72,124 @@ public final class SessionCache {
     return entries.stats();
   }
 
-  /** The estimated bytes held now. */
+  /** The estimated bytes held now, pinned keys included. */
   public long bytesHeld() {
-    return entries.policy().eviction().orElseThrow().weightedSize().orElse(0);
+    return entries.policy().eviction().orElseThrow().weightedSize().orElse(0) + pinnedBytes;
   }
 
-  /** A source of the workspace's stored sessions that answers from memory what it can and asks {@code stored} for the rest. */
-  public SessionSource over(long workspaceId, SessionSource stored) {
-    return reaches -> reached(workspaceId, reaches, stored);
+  /**
+   * A source of the workspace's sessions for a batch computed in {@code generation}: answered from
+   * memory where it can, from {@code stored} for the rest. Every key it answers is pinned in that
+   * generation until {@link #committed}.
+   */
+  public SessionSource over(long workspaceId, long generation, SessionSource stored) {
+    return reaches -> reached(workspaceId, generation, reaches, stored);
   }
 
-  private Map<String, List<Session>> reached(long workspaceId, Map<String, SessionMerge.Reach> reaches, SessionSource stored) {
+  private Map<String, List<Session>> reached(
+      long workspaceId, long generation, Map<String, SessionMerge.Reach> reaches, SessionSource stored) {
     Map<String, List<Session>> found = new HashMap<>();
     Map<String, SessionMerge.Reach> misses = new HashMap<>();
-    reaches.forEach((key, reach) -> {
-      Entry entry = entries.getIfPresent(new Key(workspaceId, key));
+    reaches.forEach((sessionKey, reach) -> {
+      Key key = new Key(workspaceId, sessionKey);
+      Entry entry = held(key);
       if (entry != null && entry.from() <= reach.fromMillis()) {
-        found.put(key, overlapping(entry.sessions(), reach));
+        pin(key, entry, generation);
+        found.put(sessionKey, overlapping(entry.sessions(), reach));
       } else {
-        misses.put(key, new SessionMerge.Reach(reach.fromMillis(), Long.MAX_VALUE));
+        misses.put(sessionKey, new SessionMerge.Reach(reach.fromMillis(), Long.MAX_VALUE));
       }
     });
     if (!misses.isEmpty()) {
       Map<String, List<Session>> loaded = stored.reached(misses);
-      misses.forEach((key, open) -> {
-        Entry entry = Entry.of(key, open.fromMillis(), loaded.getOrDefault(key, List.of()));
-        entries.put(new Key(workspaceId, key), entry);
-        found.put(key, overlapping(entry.sessions(), reaches.get(key)));
+      misses.forEach((sessionKey, open) -> {
+        Key key = new Key(workspaceId, sessionKey);
+        List<Session> sessions = loaded.getOrDefault(sessionKey, List.of());
+        Pinned held = pinned.get(key);
+        if (held != null) {
+          sessions = reachedEarlier(sessions, held.entry());
+        }
+        Entry entry = Entry.of(sessionKey, open.fromMillis(), sessions);
+        pin(key, entry, generation);
+        found.put(sessionKey, overlapping(entry.sessions(), reaches.get(sessionKey)));
       });
     }
     found.values().removeIf(List::isEmpty);
     return found;
   }
 
-  /** Applies a committed batch's session changes in the workspace to the keys held. */
-  public void committed(long workspaceId, List<SessionMerge.Change> changes) {
+  /**
+   * A pinned key reached earlier than it holds: the store's sessions that end before the held span
+   * (no uncommitted change can have touched them, since every change's reach lay within the span),
+   * then the held ones, which are newer than the store's.
+   */
+  private static List<Session> reachedEarlier(List<Session> stored, Entry held) {
+    List<Session> sessions = new ArrayList<>(held.sessions());
+    for (Session session : stored) {
+      if (session.endMillis() < held.from()) {
+        sessions.add(session);
+      }
+    }
+    return sessions;
+  }
+
+  private Entry held(Key key) {
+    Pinned held = pinned.get(key);
+    return held != null ? held.entry() : entries.getIfPresent(key);
+  }
+
+  private void pin(Key key, Entry entry, long generation) {
+    Pinned before = pinned.put(key, new Pinned(entry, generation));
+    if (before == null) {
+      entries.invalidate(key);
+    } else {
+      pinnedBytes -= before.entry().bytes();
+    }
+    pinnedBytes += entry.bytes();
+  }
+
+  /** Applies a batch's session changes in the workspace to its keys, which the batch reached: pinned. */
+  public void applied(long workspaceId, long generation, List<SessionMerge.Change> changes) {
     for (SessionMerge.Change change : changes) {
       if (change.added().isEmpty()) {
         continue;
       }
       String sessionKey = change.added().get(0).sessionKey();
-      entries.asMap().computeIfPresent(new Key(workspaceId, sessionKey), (key, entry) -> {
-        List<Session> sessions = new ArrayList<>(entry.sessions());
-        sessions.removeAll(change.removed());
-        sessions.addAll(change.added());
-        return Entry.of(sessionKey, entry.from(), sessions);
-      });
+      Key key = new Key(workspaceId, sessionKey);
+      Pinned held = pinned.get(key);
+      if (held == null) {
+        throw new IllegalStateException("session key " + sessionKey + " changed without being reached first");
+      }
+      Set<Session> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+      removed.addAll(change.removed());
+      List<Session> sessions = new ArrayList<>(held.entry().sessions().size() + change.added().size());
+      for (Session session : held.entry().sessions()) {
+        if (!removed.contains(session)) {
+          sessions.add(session);
+        }
+      }
+      sessions.addAll(change.added());
+      pin(key, Entry.of(sessionKey, held.entry().from(), sessions), generation);
     }
   }
 
-  /** Forgets everything: after a commit that may or may not have happened. */
+  /** The changes of {@code generation} and every one before it are committed: their keys may be forgotten. */
+  public void committed(long generation) {
+    Iterator<Map.Entry<Key, Pinned>> keys = pinned.entrySet().iterator();
+    while (keys.hasNext()) {
+      Map.Entry<Key, Pinned> key = keys.next();
+      if (key.getValue().generation() <= generation) {
+        keys.remove();
+        pinnedBytes -= key.getValue().entry().bytes();
+        entries.put(key.getKey(), key.getValue().entry());
+      }
+    }
+  }
+
+  /** Forgets everything: after a commit that may or may not have happened, or another process's. */
   public void clear() {
+    pinned.clear();
+    pinnedBytes = 0;
     entries.invalidateAll();
   }
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -33,6 +34,37 @@ public final class SessionMerge {
 
     public Change(List<Session> removed, List<Session> added) {
       this(removed, added, null);
+    }
+
+    /**
+     * This change and then {@code next}, a later batch's change of the same key made against the
+     * sessions this one left, as one change of the stored sessions: what a checkpoint of several
+     * batches writes. A session this change added and {@code next} removed is never stored; an
+     * extension of an extension stays one.
+     */
+    public Change then(Change next) {
+      Set<Session> nextRemoves = identitySet(next.removed);
+      Set<Session> adds = identitySet(added);
+      List<Session> allRemoved = new ArrayList<>(removed);
+      for (Session session : next.removed) {
+        if (!adds.contains(session)) {
+          allRemoved.add(session);
+        }
+      }
+      List<Session> allAdded = new ArrayList<>(next.added);
+      for (Session session : added) {
+        if (!nextRemoves.contains(session)) {
+          allAdded.add(session);
+        }
+      }
+      boolean stillExtended = extended != null && next.extended == added.get(0) && allRemoved.size() == 1;
+      return new Change(allRemoved, allAdded, stillExtended ? extended : null);
+    }
+
+    private static Set<Session> identitySet(List<Session> sessions) {
+      Set<Session> set = Collections.newSetFromMap(new IdentityHashMap<>());
+      set.addAll(sessions);
+      return set;
     }
 
     /** The events the first added session appends to {@link #extended}. */

@@ -16,10 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Through the cache, every batch sees exactly the stored sessions the store itself would give, for
- * random arrivals (late ones included), failed commits that are retried, and a memory bound small
- * enough to forget keys all the time; and a cache large enough to hold every key reads the store
- * less than once per batch.
+ * Through the cache, every batch sees exactly the sessions the store would give with every change
+ * computed before it applied, for random arrivals (late ones included), commits that lag behind
+ * computing by several generations, failed commits after which everything not committed is
+ * computed again, and a memory bound small enough to forget unpinned keys all the time; and a
+ * cache large enough to hold every key reads the store less than once per batch.
  */
 class SessionCachePropertyTest {
 
@@ -43,7 +44,14 @@ class SessionCachePropertyTest {
       return overlapping(stored, reaches);
     };
     SessionCache cache = new SessionCache((long) maxEvents * SessionCache.EVENT_BYTES);
+    // Computed, not committed: each generation's changes and where its arrivals end.
+    record Generation(long number, int end, List<SessionMerge.Change> changes) {}
+    List<Generation> pending = new ArrayList<>();
+    Map<String, List<Session>> computed = new TreeMap<>(); // the store plus the pending changes
+    long generation = 1;
+    int committedTo = 0;
     int batches = 0;
+    List<SessionMerge.Change> current = new ArrayList<>();
     for (int from = 0; from < arrivals.size(); ) {
       int to = Math.min(arrivals.size(), from + 1 + random.nextInt(6));
       Map<String, List<SessionEvent>> batch = new HashMap<>();
@@ -51,23 +59,39 @@ class SessionCachePropertyTest {
       Map<String, SessionMerge.Reach> reaches = new HashMap<>();
       batch.forEach((key, events) -> reaches.put(key, SessionMerge.reach(events, TIMEOUT)));
 
-      Map<String, List<Session>> reached = cache.over(WORKSPACE, store).reached(reaches);
+      Map<String, List<Session>> reached = cache.over(WORKSPACE, generation, store).reached(reaches);
 
-      assertThat(reached).isEqualTo(overlapping(stored, reaches));
+      assertThat(reached).isEqualTo(overlapping(computed, reaches));
       List<SessionMerge.Change> changes = new ArrayList<>();
       batch.forEach((key, events) -> changes.add(SessionMerge.merge(key, reached.getOrDefault(key, List.of()), events, TIMEOUT)));
-      if (random.nextInt(8) == 0) {
-        continue; // the commit failed: nothing stored, the same batch is processed again
-      }
-      for (SessionMerge.Change change : changes) {
-        List<Session> sessions = stored.computeIfAbsent(change.added().get(0).sessionKey(), k -> new ArrayList<>());
-        sessions.removeAll(change.removed());
-        sessions.addAll(change.added());
-        sessions.sort(Comparator.comparingLong(Session::startMillis));
-      }
-      cache.committed(WORKSPACE, changes);
+      cache.applied(WORKSPACE, generation, changes);
+      changes.forEach(change -> apply(computed, change));
+      current.addAll(changes);
       batches++;
       from = to;
+      if (random.nextBoolean()) { // the generation ends: its batches go to the committer
+        pending.add(new Generation(generation++, from, List.copyOf(current)));
+        current.clear();
+      }
+      int outcome = random.nextInt(10);
+      if (outcome == 0 && !pending.isEmpty()) { // a commit failed: everything after the committed cursor again
+        cache.clear();
+        pending.clear();
+        current.clear();
+        computed.clear();
+        computed.putAll(copy(stored));
+        from = committedTo;
+      } else if (outcome < 5 && !pending.isEmpty()) { // the oldest pending generation is committed
+        Generation done = pending.remove(0);
+        done.changes().forEach(change -> apply(stored, change));
+        cache.committed(done.number());
+        committedTo = done.end();
+      }
+    }
+    pending.add(new Generation(generation, arrivals.size(), List.copyOf(current)));
+    for (Generation done : pending) {
+      done.changes().forEach(change -> apply(stored, change));
+      cache.committed(done.number());
     }
 
     Map<String, List<Session>> expected = new TreeMap<>();
@@ -76,6 +100,19 @@ class SessionCachePropertyTest {
     if (maxEvents >= 1_000_000) {
       assertThat(loads.get()).as("store reads, %d batches", batches).isLessThan(batches / 2);
     }
+  }
+
+  private static void apply(Map<String, List<Session>> sessions, SessionMerge.Change change) {
+    List<Session> ofKey = sessions.computeIfAbsent(change.added().get(0).sessionKey(), k -> new ArrayList<>());
+    ofKey.removeAll(change.removed());
+    ofKey.addAll(change.added());
+    ofKey.sort(Comparator.comparingLong(Session::startMillis));
+  }
+
+  private static Map<String, List<Session>> copy(Map<String, List<Session>> sessions) {
+    Map<String, List<Session>> copy = new TreeMap<>();
+    sessions.forEach((key, list) -> copy.put(key, new ArrayList<>(list)));
+    return copy;
   }
 
   /** The store's rule: each key's sessions that overlap its reach, in start order. */

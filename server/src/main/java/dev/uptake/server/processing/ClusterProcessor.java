@@ -362,7 +362,7 @@ public final class ClusterProcessor implements AutoCloseable {
       byWorkspace.forEach((workspaceId, events) -> changes.add(computation.of(workspaceId, events)));
       commitTime.record(() -> state.commit(new ClusterBatch(topic.name(), positions, arrivals, sorted.rejections,
           sorted.repeats, changes(changes, List.of(), Set.of(), arrivals))));
-      computation.committed(changes);
+      computation.committed();
     } catch (DuplicateArrivalException | PartitionFencedException e) {
       computation.forget();
       throw e;

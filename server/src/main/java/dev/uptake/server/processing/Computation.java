@@ -1,6 +1,8 @@
 package dev.uptake.server.processing;
 
 import dev.uptake.core.event.Event;
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.UserState;
 import dev.uptake.core.identity.WorkingSet;
 import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.pipeline.Pipeline;
@@ -12,24 +14,39 @@ import dev.uptake.store.Profiles;
 import dev.uptake.store.SettingsStore;
 import dev.uptake.store.Usage;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
- * What a workspace's events change, computed by the {@link Pipeline} against the stored users,
- * accounts and sessions (the sessions this processor committed last are kept in memory). Both
- * processors use it: the embedded one reading the store's log, the cluster one reading Kafka.
+ * What a workspace's events change, computed by the {@link Pipeline} against the users, accounts
+ * and sessions as the store holds them plus every change computed since and not committed yet:
+ * so a batch can be computed while the one before it commits. Both processors use it: the embedded
+ * one reading the store's log, the cluster one reading Kafka.
+ *
+ * <p>Each batch is computed in a <em>generation</em>; what it changes is held (pinned) until
+ * {@link #committed(long)} says its generation is in the store. After a commit that failed, or
+ * another process's, {@link #forget} drops everything held. Used by one thread.
  */
 final class Computation {
+
+  private record Key(long workspaceId, String id) {}
+
+  /** A user's or account's state changed in {@code generation}, not committed yet. */
+  private record Pinned<T>(T state, long generation) {}
 
   private final Profiles profiles;
   private final SettingsStore settings;
   private final Usage usage;
   private final Pipeline pipeline;
   private final SessionCache sessionCache;
+  private final Map<Key, Pinned<UserState>> users = new HashMap<>();
+  private final Map<Key, Pinned<AccountState>> accounts = new HashMap<>();
+  private long generation = 1;
 
   Computation(Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache) {
     this.profiles = profiles;
@@ -55,10 +72,14 @@ final class Computation {
         accountIds.add(seen.groupId());
       }
     }
-    WorkingSet working =
-        new WorkingSet(profiles.users(workspaceId, userIds), profiles.accounts(workspaceId, accountIds));
-    Pipeline.Result result =
-        pipeline.process(events, workspaceSettings, working, sessionCache.over(workspaceId, usage.sessions(workspaceId)));
+    WorkingSet working = new WorkingSet(
+        current(workspaceId, userIds, users, profiles::users), current(workspaceId, accountIds, accounts, profiles::accounts));
+    Pipeline.Result result = pipeline.process(
+        events, workspaceSettings, working, sessionCache.over(workspaceId, generation, usage.sessions(workspaceId)));
+    sessionCache.applied(workspaceId, generation, result.sessions().changes());
+    working.changedUsers().forEach(user -> users.put(new Key(workspaceId, user.userId()), new Pinned<>(user, generation)));
+    working.changedAccounts().forEach(
+        account -> accounts.put(new Key(workspaceId, account.accountId()), new Pinned<>(account, generation)));
     Map<Long, List<Warning>> warnings = new HashMap<>();
     for (int i = 0; i < logged.size(); i++) {
       if (!result.warnings().get(i).isEmpty()) {
@@ -70,14 +91,47 @@ final class Computation {
         warnings, result.sessions().changes(), result.sessions().deltas());
   }
 
-  /** The changes are committed: their sessions are what the store holds now. */
-  void committed(List<ProcessedBatch.WorkspaceChanges> changes) {
-    changes.forEach(change -> sessionCache.committed(change.workspaceId(), change.sessions()));
+  /** The states of {@code ids}: those changed and not committed yet, the store's for the rest. */
+  private static <T> Map<String, T> current(long workspaceId, Collection<String> ids, Map<Key, Pinned<T>> pinned,
+      BiFunction<Long, Collection<String>, Map<String, T>> stored) {
+    Map<String, T> states = new HashMap<>();
+    List<String> toLoad = new ArrayList<>();
+    for (String id : ids) {
+      Pinned<T> held = pinned.isEmpty() ? null : pinned.get(new Key(workspaceId, id));
+      if (held == null) {
+        toLoad.add(id);
+      } else {
+        states.put(id, held.state());
+      }
+    }
+    if (!toLoad.isEmpty()) {
+      states.putAll(stored.apply(workspaceId, toLoad));
+    }
+    return states;
   }
 
-  /** Forgets the sessions held: a commit may or may not have happened, or another process wrote. */
+  /** Ends the generation of the batches computed so far (to commit them together); returns it. */
+  long seal() {
+    return generation++;
+  }
+
+  /** What the batches of {@code sealed} and every generation before it changed is in the store now. */
+  void committed(long sealed) {
+    sessionCache.committed(sealed);
+    users.values().removeIf(user -> user.generation() <= sealed);
+    accounts.values().removeIf(account -> account.generation() <= sealed);
+  }
+
+  /** Everything computed so far is committed: for a processor that commits each batch before the next. */
+  void committed() {
+    committed(seal());
+  }
+
+  /** Forgets what is held: a commit may or may not have happened, or another process wrote. */
   void forget() {
     sessionCache.clear();
+    users.clear();
+    accounts.clear();
   }
 
   /** The same changes, counting no event as processed (a retry, or a part of a batch). */

@@ -15,6 +15,7 @@ import dev.uptake.store.SettingsStore;
 import dev.uptake.store.UnreadableEvent;
 import dev.uptake.store.Usage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,7 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +42,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the event log from its durable cursor: reads a batch, runs it per workspace through the
  * {@link Pipeline} (users and accounts, sessions, rollups), and commits the changes with the new
- * cursor in one transaction. A crash between two commits re-processes one batch, which changes
- * nothing twice: every stage is order-independent and idempotent.
+ * cursor in one transaction. Computing and committing overlap: while one {@link Checkpoint}
+ * commits on the committer thread, the next batches are computed against what it and they change
+ * ({@link Computation}) and merged into the next checkpoint, which the committer takes as soon as
+ * it is free. So a checkpoint holds one batch when processing keeps up with the log (figures stay
+ * fresh) and many when it catches up with a backlog (a row many batches touch is written once). A
+ * crash between two commits re-processes the batches of one checkpoint, which changes nothing twice:
+ * every stage is order-independent and idempotent.
  *
  * <p>A batch that fails is never retried as a whole forever: when the store itself works, the
  * failure is narrowed down to the events that cause it ({@link Narrowing}), they are set aside
@@ -53,6 +64,8 @@ public final class Processor implements AutoCloseable {
   /** A batch also stops at this many bytes of payload: 50,000 events of up to 32 KB would be 1.6 GB. */
   static final long BATCH_BYTES = 16L << 20;
   static final int RETRY_BATCH_SIZE = 1_000;
+  /** Computing waits for the committer when the next checkpoint holds this many events. */
+  static final int CHECKPOINT_EVENTS = 250_000;
   /** A reprocessing's replay goes this many events at a time, so the log's own batches keep their turn. */
   static final int REPLAY_BATCH_SIZE = 10_000;
   /** How often the processor looks for a reprocessing to do while none is under way. */
@@ -62,7 +75,6 @@ public final class Processor implements AutoCloseable {
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
-  /** How processing stands, for {@code /health/ready}. */
   /**
    * How processing stands, for {@code /health/ready}.
    *
@@ -71,6 +83,7 @@ public final class Processor implements AutoCloseable {
   public record Status(
       boolean running, Throwable fatal, String failing, boolean standingBy, long lagEvents, Duration lagTime) {}
 
+  private final int batchSize;
   private final ProcessingLog processingLog;
   private final StateWriter stateWriter;
   private final Reprocessing reprocessing;
@@ -82,8 +95,19 @@ public final class Processor implements AutoCloseable {
   private final Timer read;
   private final Timer compute;
   private final Timer commit;
+  private final DistributionSummary checkpointEvents;
+  /** The committed cursor. */
   private final AtomicLong cursor = new AtomicLong();
   private final Thread thread;
+  private final ExecutorService committer;
+  /** Batches computed, not handed to the committer yet; null when none. */
+  private Checkpoint next;
+  /** The checkpoint the committer is committing, or null. */
+  private InFlight inFlight;
+  /** Up to where batches are computed: the cursor, or past it by the checkpoints not committed yet. */
+  private long computed;
+  /** After a checkpoint's commit failed: the batches up to here commit one by one, narrowed down on failure. */
+  private long oneByOneThrough;
   private volatile boolean running = true;
   private volatile boolean claimed;
   private volatile boolean standingBy;
@@ -95,6 +119,16 @@ public final class Processor implements AutoCloseable {
       ProcessingLog processingLog, StateWriter stateWriter, Reprocessing reprocessing, Profiles profiles,
       SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry,
       Clock clock) {
+    this(processingLog, stateWriter, reprocessing, profiles, settings, usage, pipeline, sessionCache, registry, clock,
+        BATCH_SIZE);
+  }
+
+  /** @param batchSize events read and computed at a time (a checkpoint merges several batches) */
+  Processor(
+      ProcessingLog processingLog, StateWriter stateWriter, Reprocessing reprocessing, Profiles profiles,
+      SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry,
+      Clock clock, int batchSize) {
+    this.batchSize = batchSize;
     this.processingLog = processingLog;
     this.stateWriter = stateWriter;
     this.reprocessing = reprocessing;
@@ -110,11 +144,18 @@ public final class Processor implements AutoCloseable {
     this.read = phase(registry, "read");
     this.compute = phase(registry, "compute");
     this.commit = phase(registry, "commit");
+    this.checkpointEvents = DistributionSummary.builder("uptake.processing.checkpoint.events")
+        .description("events per checkpoint: one commit of the batches computed while the one before committed")
+        .register(registry);
     Gauge.builder("uptake.processing.lag", this, Processor::lagEvents)
         .description("events in the log not yet processed")
         .register(registry);
     this.thread = new Thread(this::run, "uptake-processor");
+    this.committer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "uptake-committer"));
   }
+
+  /** A checkpoint being committed; its changes were computed in {@code generation}. */
+  private record InFlight(Checkpoint checkpoint, long generation, Future<?> done) {}
 
   private static Timer phase(MeterRegistry registry, String phase) {
     return Timer.builder("uptake.processing.batch")
@@ -159,7 +200,7 @@ public final class Processor implements AutoCloseable {
         int done = processRetries() + processNextBatch() + replayStep();
         backoff = Duration.ZERO;
         failing = null;
-        if (done == 0) {
+        if (done == 0 && inFlight == null) {
           TimeUnit.MILLISECONDS.sleep(IDLE_WAIT_MILLIS);
         }
       } catch (InterruptedException e) {
@@ -200,29 +241,166 @@ public final class Processor implements AutoCloseable {
 
   /** Forgets what another process's commits made stale, and goes on from the stored cursor. */
   private void takeOver(String why) {
+    if (inFlight != null) {
+      try {
+        inFlight.done().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // whether it committed or not, the stored cursor says where to go on
+      }
+      inFlight = null;
+    }
+    next = null;
     computation.forget();
     cursor.set(processingLog.cursor());
+    computed = cursor.get();
+    oneByOneThrough = 0;
     log.info("{}; processing goes on after seq {}", why, cursor.get());
   }
 
   /** Processes events an admin asked to retry; returns how many. */
-  int processRetries() {
+  int processRetries() throws InterruptedException {
     List<LogEntry> retries = processingLog.retries(RETRY_BATCH_SIZE);
     if (!retries.isEmpty()) {
+      flush();
       settle(retries, cursor.get(), true);
     }
     return retries.size();
   }
 
-  /** Processes one batch; returns how many events it held (0: the log is caught up). */
-  int processNextBatch() {
-    List<LogEntry> batch = read.record(() -> processingLog.readAfter(cursor.get(), BATCH_SIZE, BATCH_BYTES));
+  /**
+   * Computes the next batch of the log into the next checkpoint, handing that to the committer
+   * when it is free; returns how many events the batch held (0: the log is caught up).
+   */
+  int processNextBatch() throws InterruptedException {
+    collect(0);
+    if (inFlight == null) {
+      handOver();
+    }
+    if (computed < oneByOneThrough) {
+      return processOneByOne();
+    }
+    List<LogEntry> batch = read.record(() -> processingLog.readAfter(computed, batchSize, BATCH_BYTES));
     if (batch.isEmpty()) {
+      collect(IDLE_WAIT_MILLIS);
+      return 0;
+    }
+    long lastSeq = batch.get(batch.size() - 1).seq();
+    List<ProcessedBatch.WorkspaceChanges> changes;
+    try {
+      changes = compute.record(() -> changesOf(batch));
+    } catch (RuntimeException | StackOverflowError e) {
+      // What the batch changed before it failed is held with the checkpoints' changes: commit those
+      // checkpoints one by one from the cursor, narrowing this batch down to the events that fail.
+      collect(Long.MAX_VALUE);
+      abandon(lastSeq);
+      return 0;
+    }
+    if (next == null) {
+      next = new Checkpoint(computed);
+    }
+    next.add(batch, changes);
+    computed = lastSeq;
+    if (inFlight != null && next.events() >= CHECKPOINT_EVENTS) {
+      collect(Long.MAX_VALUE); // memory: the next checkpoint waits for the committer
+    }
+    if (inFlight == null) {
+      handOver();
+    }
+    return batch.size();
+  }
+
+  /** Each workspace's changes, and a count for those whose events are all unreadable. */
+  private List<ProcessedBatch.WorkspaceChanges> changesOf(List<LogEntry> batch) {
+    Map<Long, List<LoggedEvent>> byWorkspace = new LinkedHashMap<>();
+    for (LogEntry entry : batch) {
+      if (entry instanceof LoggedEvent event) {
+        byWorkspace.computeIfAbsent(event.workspaceId(), id -> new ArrayList<>()).add(event);
+      }
+    }
+    List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
+    byWorkspace.forEach((workspaceId, events) -> changes.add(computation.of(workspaceId, events)));
+    changes.addAll(countsOnly(batch, changes));
+    return changes;
+  }
+
+  /** The next checkpoint goes to the committer, if there is one. */
+  private void handOver() {
+    if (next == null) {
+      return;
+    }
+    Checkpoint checkpoint = next;
+    next = null;
+    long generation = computation.seal();
+    ProcessedBatch batch = checkpoint.commit();
+    inFlight = new InFlight(checkpoint, generation, committer.submit(() -> commit.record(() -> stateWriter.commit(batch))));
+  }
+
+  /**
+   * Takes the outcome of the checkpoint being committed, waiting up to {@code waitMillis} for it.
+   * When its commit failed, everything computed after the cursor is processed again batch by batch.
+   */
+  private void collect(long waitMillis) throws InterruptedException {
+    if (inFlight == null) {
+      return;
+    }
+    InFlight done = inFlight;
+    try {
+      done.done().get(waitMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return;
+    } catch (ExecutionException e) {
+      inFlight = null;
+      abandon(done.checkpoint().through());
+      Throwable cause = e.getCause();
+      if (cause instanceof Error error && !(cause instanceof StackOverflowError)) {
+        throw error;
+      }
+      if (cause instanceof CursorMovedException moved) {
+        throw moved;
+      }
+      failures.increment();
+      log.warn("committing the {} events after seq {} failed; processing them again batch by batch",
+          done.checkpoint().events(), cursor.get(), cause);
+      return;
+    }
+    inFlight = null;
+    cursor.set(done.checkpoint().through());
+    processed.increment(done.checkpoint().events());
+    checkpointEvents.record(done.checkpoint().events());
+    computation.committed(done.generation());
+  }
+
+  /**
+   * Drops what is computed and not committed: the batches from the cursor up to {@code through}
+   * (or as far as any was computed) are processed again, one commit each, failing events set aside.
+   */
+  private void abandon(long through) {
+    oneByOneThrough = Math.max(oneByOneThrough, Math.max(through, computed));
+    next = null;
+    computation.forget();
+    computed = cursor.get();
+  }
+
+  /** Commits what is computed, and takes the outcome: retries and replays start from the committed state. */
+  private void flush() throws InterruptedException {
+    collect(Long.MAX_VALUE);
+    handOver();
+    collect(Long.MAX_VALUE);
+  }
+
+  /** One batch computed and committed on its own, narrowed down to the events that fail when it fails. */
+  private int processOneByOne() {
+    List<LogEntry> batch = read.record(() -> processingLog.readAfter(cursor.get(), batchSize, BATCH_BYTES));
+    if (batch.isEmpty()) {
+      oneByOneThrough = 0;
       return 0;
     }
     long lastSeq = batch.get(batch.size() - 1).seq();
     settle(batch, lastSeq, false);
     cursor.set(lastSeq);
+    computed = lastSeq;
     processed.increment(batch.size());
     return batch.size();
   }
@@ -233,16 +411,17 @@ public final class Processor implements AutoCloseable {
    * here by the replay, later ones as they come), or the next events of the replay. Returns how
    * many events (or 1 for a start or an end) it did; 0 when no reprocessing waits.
    */
-  int replayStep() {
+  int replayStep() throws InterruptedException {
     if (System.nanoTime() < nextReplayCheck) {
       return 0;
     }
-    Optional<Reprocessing.Job> next = reprocessing.next();
-    if (next.isEmpty()) {
+    Optional<Reprocessing.Job> waiting = reprocessing.next();
+    if (waiting.isEmpty()) {
       nextReplayCheck = System.nanoTime() + REPLAY_CHECK_NANOS;
       return 0;
     }
-    Reprocessing.Job job = next.get();
+    Reprocessing.Job job = waiting.get();
+    flush();
     long at = cursor.get();
     try {
       if (job.waiting()) {
@@ -272,7 +451,7 @@ public final class Processor implements AutoCloseable {
           : List.of(Computation.withoutCount(computation.of(job.workspaceId(), events)));
       stateWriter.commit(new ProcessedBatch(at, changes).with(new ProcessedBatch.Replay.Progress(
           job.workspaceId(), job.requestedAt(), entries.get(entries.size() - 1).seq(), entries.size(), null)));
-      computation.committed(changes);
+      computation.committed();
       return entries.size();
     } catch (RuntimeException | StackOverflowError e) {
       computation.forget(); // the commit may or may not have happened
@@ -320,7 +499,7 @@ public final class Processor implements AutoCloseable {
     List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
     compute.record(() -> byWorkspace.forEach((workspaceId, events) -> changes.add(computation.of(workspaceId, events))));
     commit(entries, changes, cursorAfter, unreadable, retry);
-    computation.committed(changes);
+    computation.committed();
   }
 
   /** Commits one workspace's events without moving the cursor: a step of narrowing down. */
@@ -409,8 +588,10 @@ public final class Processor implements AutoCloseable {
   public void close() {
     running = false;
     thread.interrupt();
+    committer.shutdown();
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
+      committer.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,41 +106,49 @@ public final class StateWrites {
     }
   }
 
-  private static final Comparator<ProcessedBatch.Passed> BY_USER =
-      Comparator.comparingLong(ProcessedBatch.Passed::workspaceId).thenComparing(ProcessedBatch.Passed::userId)
-          .thenComparingLong(ProcessedBatch.Passed::seq);
-  private static final Comparator<ProcessedBatch.Passed> BY_ACCOUNT =
-      Comparator.comparingLong(ProcessedBatch.Passed::workspaceId).thenComparing(ProcessedBatch.Passed::accountId)
-          .thenComparingLong(ProcessedBatch.Passed::seq);
+  /** A user's or an account's events in a commit, in seq order. */
+  private record Indexed(long workspaceId, String id) implements Comparable<Indexed> {
+    @Override
+    public int compareTo(Indexed other) {
+      int byWorkspace = Long.compare(workspaceId, other.workspaceId);
+      return byWorkspace != 0 ? byWorkspace : id.compareTo(other.id);
+    }
+  }
 
   /**
-   * The events API's indexes, sorted first: each user's and account's rows go in together, so a
-   * batch touches each of their pages once. A batch processed again writes nothing new.
+   * The events API's indexes, grouped first and the groups in key order: each user's and account's
+   * rows go in together (the events come in seq order, so each group is too), a commit touches each
+   * of their pages once, and several writers wait for each other rather than deadlock. Sorting the
+   * groups, not the events, costs one comparison chain per user instead of one per event. A batch
+   * processed again writes nothing new.
    */
-  private static void writePassed(Connection connection, List<ProcessedBatch.Passed> passed) throws SQLException {
-    List<ProcessedBatch.Passed> byUser = new ArrayList<>(passed);
-    byUser.sort(BY_USER);
-    List<ProcessedBatch.Passed> byAccount = new ArrayList<>();
-    passed.stream().filter(event -> event.accountId() != null).forEach(byAccount::add);
-    byAccount.sort(BY_ACCOUNT);
-    try (PreparedStatement user = connection.prepareStatement(
-            "INSERT INTO events_by_user (workspace_id, user_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-        PreparedStatement account = connection.prepareStatement(
-            "INSERT INTO events_by_account (workspace_id, account_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (ProcessedBatch.Passed event : byUser) {
-        user.setLong(1, event.workspaceId());
-        user.setString(2, event.userId());
-        user.setLong(3, event.seq());
-        user.addBatch();
+  private void writePassed(Connection connection, List<ProcessedBatch.Passed> passed) throws SQLException {
+    Map<Indexed, List<ProcessedBatch.Passed>> byUser = new HashMap<>();
+    Map<Indexed, List<ProcessedBatch.Passed>> byAccount = new HashMap<>();
+    for (ProcessedBatch.Passed event : passed) {
+      byUser.computeIfAbsent(new Indexed(event.workspaceId(), event.userId()), key -> new ArrayList<>()).add(event);
+      if (event.accountId() != null) {
+        byAccount.computeIfAbsent(new Indexed(event.workspaceId(), event.accountId()), key -> new ArrayList<>()).add(event);
       }
-      user.executeBatch();
-      for (ProcessedBatch.Passed event : byAccount) {
-        account.setLong(1, event.workspaceId());
-        account.setString(2, event.accountId());
-        account.setLong(3, event.seq());
-        account.addBatch();
+    }
+    insertIndexed(connection,
+        "INSERT INTO events_by_user (workspace_id, user_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", byUser);
+    insertIndexed(connection,
+        "INSERT INTO events_by_account (workspace_id, account_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", byAccount);
+  }
+
+  private void insertIndexed(Connection connection, String sql, Map<Indexed, List<ProcessedBatch.Passed>> groups)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
+        for (ProcessedBatch.Passed event : group.getValue()) {
+          insert.setLong(1, group.getKey().workspaceId());
+          insert.setString(2, group.getKey().id());
+          insert.setLong(3, event.seq());
+          insert.addBatch();
+        }
       }
-      account.executeBatch();
+      insert.executeBatch();
     }
   }
 
@@ -350,7 +359,7 @@ public final class StateWrites {
   /** The usage deltas summed per account key, user and day: the rows the accounts list reads. */
   private void writeActivity(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version)
       throws SQLException {
-    Map<Cell, Measures> byDay = new TreeMap<>(CELL_ORDER);
+    Map<Cell, Measures> byDay = dialect.concurrentWriters() ? new TreeMap<>(CELL_ORDER) : new HashMap<>();
     changes.usageDeltas().forEach((cell, measures) ->
         byDay.merge(new Cell(cell.day(), cell.userId(), cell.accountKey(), "", ""), measures, Measures::plus));
     try (PreparedStatement add = connection.prepareStatement(
@@ -387,7 +396,15 @@ public final class StateWrites {
   private static final Comparator<Cell> CELL_ORDER = Comparator.comparing(Cell::accountKey).thenComparing(Cell::day)
       .thenComparing(Cell::userId).thenComparing(Cell::module).thenComparing(Cell::feature);
 
-  private static Map<Cell, Measures> inKeyOrder(Map<Cell, Measures> cells) {
+  /**
+   * Where other processes write too, in key order: commits that touch the same cells then wait for
+   * each other instead of deadlocking. A lone writer (SQLite) takes them as they come; sorting cost
+   * it more than it saved.
+   */
+  private Map<Cell, Measures> inKeyOrder(Map<Cell, Measures> cells) {
+    if (!dialect.concurrentWriters()) {
+      return cells;
+    }
     Map<Cell, Measures> sorted = new TreeMap<>(CELL_ORDER);
     sorted.putAll(cells);
     return sorted;
