@@ -98,6 +98,8 @@ public final class Processor implements AutoCloseable {
   private final DistributionSummary checkpointEvents;
   /** The committed cursor. */
   private final AtomicLong cursor = new AtomicLong();
+  /** Events of the checkpoint being committed, 0 when none is. */
+  private final AtomicLong committing = new AtomicLong();
   private final Thread thread;
   private final ExecutorService committer;
   /** Batches computed, not handed to the committer yet; null when none. */
@@ -146,6 +148,9 @@ public final class Processor implements AutoCloseable {
     this.commit = phase(registry, "commit");
     this.checkpointEvents = DistributionSummary.builder("uptake.processing.checkpoint.events")
         .description("events per checkpoint: one commit of the batches computed while the one before committed")
+        .register(registry);
+    Gauge.builder("uptake.processing.checkpoint.committing", committing, AtomicLong::get)
+        .description("events of the checkpoint being committed now; 0 while none is")
         .register(registry);
     Gauge.builder("uptake.processing.lag", this, Processor::lagEvents)
         .description("events in the log not yet processed")
@@ -250,6 +255,7 @@ public final class Processor implements AutoCloseable {
         // whether it committed or not, the stored cursor says where to go on
       }
       inFlight = null;
+      committing.set(0);
     }
     next = null;
     computation.forget();
@@ -334,6 +340,7 @@ public final class Processor implements AutoCloseable {
     next = null;
     long generation = computation.seal();
     ProcessedBatch batch = checkpoint.commit();
+    committing.set(checkpoint.events());
     inFlight = new InFlight(checkpoint, generation, committer.submit(() -> commit.record(() -> stateWriter.commit(batch))));
   }
 
@@ -352,6 +359,7 @@ public final class Processor implements AutoCloseable {
       return;
     } catch (ExecutionException e) {
       inFlight = null;
+      committing.set(0);
       abandon(done.checkpoint().through());
       Throwable cause = e.getCause();
       if (cause instanceof Error error && !(cause instanceof StackOverflowError)) {
@@ -366,6 +374,7 @@ public final class Processor implements AutoCloseable {
       return;
     }
     inFlight = null;
+    committing.set(0);
     cursor.set(done.checkpoint().through());
     processed.increment(done.checkpoint().events());
     checkpointEvents.record(done.checkpoint().events());

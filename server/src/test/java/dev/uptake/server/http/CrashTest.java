@@ -159,13 +159,13 @@ public class CrashTest {
   }
 
   /** {@code uptake serve} in a child JVM on the test's class path. */
-  record ServerProcess(Process process, int port) {
-    static ServerProcess start(Path dataDir) throws IOException {
+  public record ServerProcess(Process process, int port) {
+    public static ServerProcess start(Path dataDir) throws IOException {
       return start(TestServer.storeArgs(dataDir));
     }
 
     /** A server on the store {@code storeArgs} open ({@code --data DIR} or {@code --database URL}). */
-    static ServerProcess start(List<String> storeArgs) throws IOException {
+    public static ServerProcess start(List<String> storeArgs) throws IOException {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
           "dev.uptake.server.cli.Main", "serve", "--port", "0", "--host", "127.0.0.1"));

@@ -49,9 +49,9 @@ class CheckpointPropertyTest {
     int smallBatch = 1 + random.nextInt(12);
     SimpleMeterRegistry checkpoints = new SimpleMeterRegistry();
 
-    Map<String, List<List<Object>>> oneBatch = processed(backend, dir.resolve("one"), seed, 100_000, 256L << 20,
+    Map<String, List<List<Object>>> oneBatch = processed(backend, dir.resolve("one"), seed, 3_000, 100_000, 256L << 20,
         new SimpleMeterRegistry());
-    Map<String, List<List<Object>>> checkpointed = processed(backend, dir.resolve("many"), seed, smallBatch, 20_000,
+    Map<String, List<List<Object>>> checkpointed = processed(backend, dir.resolve("many"), seed, 3_000, smallBatch, 20_000,
         checkpoints);
 
     assertThat(checkpoints.get("uptake.processing.checkpoint.events").summary().max())
@@ -61,14 +61,10 @@ class CheckpointPropertyTest {
   }
 
   /** Fills a new store's log with the seed's events, processes it to the end, and dumps the state. */
-  static Map<String, List<List<Object>>> processed(
-      Backend backend, Path storeDir, long seed, int batchSize, long sessionBytes, SimpleMeterRegistry registry)
-      throws Exception {
+  static Map<String, List<List<Object>>> processed(Backend backend, Path storeDir, long seed, int events, int batchSize,
+      long sessionBytes, SimpleMeterRegistry registry) throws Exception {
+    long workspace = filled(backend, storeDir, seed, events);
     try (Store store = backend.open(storeDir, new TestClock(NOW))) {
-      long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
-      for (IngestBatch batch : Backlog.of(workspace, seed, 3_000, NOW)) {
-        store.eventLog().append(batch).join();
-      }
       long last = store.processingLog().lastSeq();
       Processor processor = processor(store, batchSize, sessionBytes, registry).start();
       try {
@@ -82,6 +78,17 @@ class CheckpointPropertyTest {
         processor.close();
       }
       return StateDump.of(backend, storeDir, store, workspace);
+    }
+  }
+
+  /** A new store whose log holds the seed's {@code events} events of a workspace "Acme"; returns its id. */
+  static long filled(Backend backend, Path storeDir, long seed, int events) {
+    try (Store store = backend.open(storeDir, new TestClock(NOW))) {
+      long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
+      for (IngestBatch batch : Backlog.of(workspace, seed, events, NOW)) {
+        store.eventLog().append(batch).join();
+      }
+      return workspace;
     }
   }
 

@@ -335,7 +335,7 @@ public final class StateWrites {
             "DELETE FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ? AND"
                 + " module = ? AND feature = ? AND events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0"
                 + " AND measured_ms = 0")) {
-      for (Map.Entry<Cell, Measures> delta : inKeyOrder(changes.usageDeltas()).entrySet()) {
+      for (Map.Entry<Cell, Measures> delta : inKeyOrder(changes.usageDeltas(), CELL_ORDER)) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
         bindCell(add, changes.workspaceId(), cell);
@@ -359,7 +359,7 @@ public final class StateWrites {
   /** The usage deltas summed per account key, user and day: the rows the accounts list reads. */
   private void writeActivity(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version)
       throws SQLException {
-    Map<Cell, Measures> byDay = dialect.concurrentWriters() ? new TreeMap<>(CELL_ORDER) : new HashMap<>();
+    Map<Cell, Measures> byDay = new HashMap<>();
     changes.usageDeltas().forEach((cell, measures) ->
         byDay.merge(new Cell(cell.day(), cell.userId(), cell.accountKey(), "", ""), measures, Measures::plus));
     try (PreparedStatement add = connection.prepareStatement(
@@ -370,7 +370,7 @@ public final class StateWrites {
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM activity_daily WHERE workspace_id = ? AND account_key = ? AND user_id = ? AND day = ?"
                 + " AND events = 0 AND sessions = 0 AND active_ms = 0")) {
-      for (Map.Entry<Cell, Measures> delta : byDay.entrySet()) {
+      for (Map.Entry<Cell, Measures> delta : inKeyOrder(byDay, ACTIVITY_ORDER)) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
         if (measures.events() == 0 && measures.sessions() == 0 && measures.activeMillis() == 0) {
@@ -393,20 +393,29 @@ public final class StateWrites {
   }
 
   /** The order of usage_daily's primary key: (account key, day, user, module, feature). */
-  private static final Comparator<Cell> CELL_ORDER = Comparator.comparing(Cell::accountKey).thenComparing(Cell::day)
-      .thenComparing(Cell::userId).thenComparing(Cell::module).thenComparing(Cell::feature);
+  private static final Comparator<Cell> CELL_ORDER = (a, b) -> {
+    int order = a.accountKey().compareTo(b.accountKey());
+    order = order != 0 ? order : a.day().compareTo(b.day());
+    order = order != 0 ? order : a.userId().compareTo(b.userId());
+    order = order != 0 ? order : a.module().compareTo(b.module());
+    return order != 0 ? order : a.feature().compareTo(b.feature());
+  };
+
+  /** The order of activity_daily's primary key: (account key, user, day). */
+  private static final Comparator<Cell> ACTIVITY_ORDER = (a, b) -> {
+    int order = a.accountKey().compareTo(b.accountKey());
+    order = order != 0 ? order : a.userId().compareTo(b.userId());
+    return order != 0 ? order : a.day().compareTo(b.day());
+  };
 
   /**
-   * Where other processes write too, in key order: commits that touch the same cells then wait for
-   * each other instead of deadlocking. A lone writer (SQLite) takes them as they come; sorting cost
-   * it more than it saved.
+   * Cells in the order of their table's key: a commit then walks each B-tree once from start to
+   * end instead of jumping about it (upserts of random keys cost SQLite half again as much), and
+   * several writers touching the same cells wait for each other rather than deadlock.
    */
-  private Map<Cell, Measures> inKeyOrder(Map<Cell, Measures> cells) {
-    if (!dialect.concurrentWriters()) {
-      return cells;
-    }
-    Map<Cell, Measures> sorted = new TreeMap<>(CELL_ORDER);
-    sorted.putAll(cells);
+  private static List<Map.Entry<Cell, Measures>> inKeyOrder(Map<Cell, Measures> cells, Comparator<Cell> order) {
+    List<Map.Entry<Cell, Measures>> sorted = new ArrayList<>(cells.entrySet());
+    sorted.sort(Map.Entry.comparingByKey(order));
     return sorted;
   }
 
