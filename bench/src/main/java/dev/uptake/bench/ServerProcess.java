@@ -56,6 +56,13 @@ final class ServerProcess implements AutoCloseable {
     throw new IOException("the server did not start:\n" + seen);
   }
 
+  /** A port free now, for a process of the bench's to listen on. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** Resident memory now, and its peak, in MiB (Linux /proc). */
   double[] rssMib() throws IOException {
     double rss = 0;

@@ -108,24 +108,27 @@ final class Suite {
   }
 
   private void ingest() throws Exception {
+    Wrk.require();
     Path dir = work.resolve("durable");
     try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
       Shape.Keys keys = workspace(dir);
       ObjectNode ingest = results.putObject("durableIngest");
       boolean warm = false;
       for (Shape shape : Shape.values()) {
-        Load load = new Load(server.url, keys, shape, plan.accounts);
+        Wrk.Target target = Wrk.Target.uptake(server.url, shape, keys);
         Api api = new Api(server.url, keys.adminToken());
+        warmUp(target, warm ? plan.warmup.dividedBy(3) : plan.warmup);
+        warm = true;
         double appends = api.metric("uptake_ingest_append_seconds_count");
         double appendSeconds = api.metric("uptake_ingest_append_seconds_sum");
-        Load.Result result = load.closedLoop(plan.connections, warm ? plan.measure.dividedBy(4) : plan.warmup, plan.measure);
-        warm = true;
+        Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, shape.name(), plan.accounts);
         ObjectNode run = Api.JSON.valueToTree(result);
         ingest.set(shape.name(), run);
         // Where a request's time goes: waiting for the event log's commit, or elsewhere.
         run.put("appendMsMean", 1000 * (api.metric("uptake_ingest_append_seconds_sum") - appendSeconds)
             / Math.max(1, api.metric("uptake_ingest_append_seconds_count") - appends));
-        log.printf("durable %-10s %,10.0f events/s  p99 %6.1f ms  errors %d%n", shape, result.eventsPerSecond(), result.p99Ms(), result.errors());
+        log.printf("durable %-10s %,10.0f events/s  %,8.0f requests/s  p99 %6.1f ms  errors %d%n", shape,
+            result.eventsPerSecond(), result.requestsPerSecond(), result.p99Ms(), result.errors());
         if (shape == Shape.NDJSON_100) {
           ndjsonEventsPerSecond = result.eventsPerSecond();
         }
@@ -136,6 +139,35 @@ final class Suite {
       memory.put("peakRssMib", rss[1]);
       memory.put("heapMib", new Api(server.url, keys.adminToken()).heapMib());
     }
+    flume();
+  }
+
+  /** Apache Flume on the same 100-event requests, right after Uptake's: durable events/s side by side. */
+  private void flume() throws Exception {
+    try (FlumePeer flume = FlumePeer.start(work.resolve("flume"))) {
+      Wrk.Target target = Wrk.Target.peer(flume.url, Shape.NDJSON_100, FlumePeer.PATH);
+      warmUp(target, plan.warmup);
+      Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "flume", plan.accounts);
+      ObjectNode peer = Api.JSON.valueToTree(result);
+      peer.put("sinkBytes", flume.sinkBytes());
+      peer.put("uptakeRatio", ndjsonEventsPerSecond / Math.max(1, result.eventsPerSecond()));
+      results.set("flume", peer);
+      log.printf("Apache Flume 1.11 (http source, BLOB handler, file channel, file_roll sink), 100-event bodies:"
+              + " %,10.0f events/s  %,8.0f requests/s  p99 %6.1f ms  errors %d; Uptake / Flume = %.2f%n",
+          result.eventsPerSecond(), result.requestsPerSecond(), result.p99Ms(), result.errors(), peer.get("uptakeRatio").asDouble());
+    }
+  }
+
+  /** Load the measurement does not count, so the JIT and the caches are warm; none below a second. */
+  private void warmUp(Wrk.Target target, Duration warmup) throws Exception {
+    if (warmup.toMillis() >= 1_000) {
+      Wrk.run(target, plan.connections, warmup, work, "warm-" + target.shape().name() + "-" + System.nanoTime(), plan.accounts);
+    }
+  }
+
+  /** wrk counts in whole seconds. */
+  private static Duration seconds(Duration duration) {
+    return Duration.ofSeconds(Math.max(1, Math.round(duration.toMillis() / 1000.0)));
   }
 
   /**
@@ -234,17 +266,20 @@ final class Suite {
   }
 
   private void ceilingWithoutStorage() throws Exception {
+    Wrk.require();
     Path dir = work.resolve("discard");
     try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), true)) {
       Shape.Keys keys = workspace(dir);
       ObjectNode ceilings = results.putObject("ceilingWithoutStorage");
       boolean warm = false;
       for (Shape shape : List.of(Shape.NDJSON_100, Shape.TRACK_1)) {
-        Load.Result result = new Load(server.url, keys, shape, plan.accounts)
-            .closedLoop(plan.connections, warm ? plan.measure.dividedBy(4) : plan.warmup, plan.measure);
+        Wrk.Target target = Wrk.Target.uptake(server.url, shape, keys);
+        warmUp(target, warm ? plan.warmup.dividedBy(3) : plan.warmup);
         warm = true;
+        Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "off-" + shape.name(), plan.accounts);
         ceilings.set(shape.name(), Api.JSON.valueToTree(result));
-        log.printf("ceiling: server with storage off, %-10s %,10.0f events/s%n", shape, result.eventsPerSecond());
+        log.printf("ceiling: server with storage off, %-10s %,10.0f events/s  %,8.0f requests/s%n", shape,
+            result.eventsPerSecond(), result.requestsPerSecond());
       }
     }
   }

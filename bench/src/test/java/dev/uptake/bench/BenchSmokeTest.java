@@ -33,6 +33,9 @@ class BenchSmokeTest {
       assertThat(run.get("errors").asLong()).as(shape + " errors").isZero();
       assertThat(run.get("p99Ms").asDouble()).isPositive();
     }
+    assertThat(results.at("/flume/events").asLong()).as("Apache Flume took the same requests").isPositive();
+    assertThat(results.at("/flume/errors").asLong()).isZero();
+    assertThat(results.at("/flume/uptakeRatio").asDouble()).isPositive();
     assertThat(results.at("/ceilingWithoutStorage/NDJSON_100/events").asLong()).isPositive();
     assertThat(results.at("/ceilingWithoutStorage/TRACK_1/events").asLong()).isPositive();
     assertThat(results.at("/ceilingStoreAlone/NDJSON_100/events").asLong()).isPositive();
