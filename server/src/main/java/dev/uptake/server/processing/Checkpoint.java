@@ -66,6 +66,11 @@ final class Checkpoint {
     return through;
   }
 
+  /** Entries of the log this version cannot read: set aside by the commit. */
+  int unreadable() {
+    return unreadable.size();
+  }
+
   /** The one commit of every batch added. */
   ProcessedBatch commit() {
     List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>(workspaces.size());

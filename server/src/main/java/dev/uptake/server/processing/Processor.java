@@ -156,7 +156,11 @@ public final class Processor implements AutoCloseable {
         .description("events in the log not yet processed")
         .register(registry);
     this.thread = new Thread(this::run, "uptake-processor");
-    this.committer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "uptake-committer"));
+    this.committer = Executors.newSingleThreadExecutor(runnable -> {
+      Thread committing = new Thread(runnable, "uptake-committer");
+      committing.setDaemon(true); // never what keeps a process alive: close() waits for its commit
+      return committing;
+    });
   }
 
   /** A checkpoint being committed; its changes were computed in {@code generation}. */
@@ -377,6 +381,7 @@ public final class Processor implements AutoCloseable {
     committing.set(0);
     cursor.set(done.checkpoint().through());
     processed.increment(done.checkpoint().events());
+    setAside.increment(done.checkpoint().unreadable());
     checkpointEvents.record(done.checkpoint().events());
     computation.committed(done.generation());
   }
@@ -597,11 +602,12 @@ public final class Processor implements AutoCloseable {
   public void close() {
     running = false;
     thread.interrupt();
-    committer.shutdown();
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
+      committer.shutdown(); // after the thread: it may hand over a checkpoint until it stops
       committer.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
+      committer.shutdown();
       Thread.currentThread().interrupt();
     }
   }
