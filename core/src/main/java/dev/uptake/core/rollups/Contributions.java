@@ -82,7 +82,12 @@ public final class Contributions {
    */
   public static Map<Cell, Measures> delta(SessionMerge.Change change, long idleMillis, ZoneId zone) {
     Session extended = change.extended();
-    if (extended == null || isMeasured(change.added().get(0).events())) {
+    if (extended == null) {
+      return anyMeasured(change.removed()) || anyMeasured(change.added())
+          ? delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone))
+          : EstimatedDelta.of(change.removed(), change.added(), idleMillis, zone);
+    }
+    if (isMeasured(change.added().get(0).events())) {
       return delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone));
     }
     List<SessionEvent> events = change.added().get(0).events();
@@ -124,6 +129,15 @@ public final class Contributions {
       }
     }
     return NO_MODULE;
+  }
+
+  private static boolean anyMeasured(List<Session> sessions) {
+    for (Session session : sessions) {
+      if (isMeasured(session.events())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a collector reported measured times in these events: then they replace the estimate. */

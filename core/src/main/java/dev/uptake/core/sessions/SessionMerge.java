@@ -88,22 +88,47 @@ public final class SessionMerge {
       }
       for (Session session : added) {
         List<Session> absorbed = new ArrayList<>();
-        Set<String> kept = new HashSet<>();
         for (Session old : removed) {
           if (contains(session, old)) {
             absorbed.add(old);
-            old.events().forEach(event -> kept.add(event.messageId()));
           }
         }
-        List<SessionEvent> newEvents = new ArrayList<>();
-        for (SessionEvent event : session.events()) {
-          if (!kept.contains(event.messageId())) {
-            newEvents.add(event);
-          }
-        }
-        growths.add(new Growth(session, absorbed, newEvents));
+        growths.add(new Growth(session, absorbed, newEvents(session, absorbed)));
       }
       return growths;
+    }
+
+    /**
+     * The events of {@code session} whose messageId none of {@code absorbed} holds. Both are in
+     * {@link SessionEvent#ORDER}, so one merge finds the events stored as they are; only the rest
+     * (few: what arrived) are looked up by messageId, for an arrival that replaced its stored copy.
+     */
+    private static List<SessionEvent> newEvents(Session session, List<Session> absorbed) {
+      List<SessionEvent> stored = new ArrayList<>();
+      absorbed.stream().sorted(Comparator.comparingLong(Session::startMillis)).forEach(old -> stored.addAll(old.events()));
+      List<SessionEvent> unmatched = new ArrayList<>();
+      int at = 0;
+      for (SessionEvent event : session.events()) {
+        while (at < stored.size() && stored.get(at) != event && SessionEvent.ORDER.compare(stored.get(at), event) < 0) {
+          at++;
+        }
+        if (at == stored.size() || stored.get(at) != event && SessionEvent.ORDER.compare(stored.get(at), event) != 0) {
+          unmatched.add(event);
+        }
+      }
+      if (unmatched.isEmpty()) {
+        return unmatched;
+      }
+      Set<String> unmatchedIds = new HashSet<>();
+      unmatched.forEach(event -> unmatchedIds.add(event.messageId()));
+      Set<String> storedIds = new HashSet<>();
+      for (SessionEvent event : stored) {
+        if (unmatchedIds.contains(event.messageId())) {
+          storedIds.add(event.messageId());
+        }
+      }
+      unmatched.removeIf(event -> storedIds.contains(event.messageId()));
+      return unmatched;
     }
 
     /** Removed sessions that no added session wholly contains. */
@@ -168,9 +193,40 @@ public final class SessionMerge {
         return afterAll(latest, formed, timeoutMillis); // the stored events need no sorting again
       }
     }
-    List<SessionEvent> events = new ArrayList<>(arrivals);
-    reached.forEach(session -> events.addAll(session.events()));
-    return new Change(reached, Sessionizer.sessions(sessionKey, events, timeoutMillis));
+    return new Change(reached, Sessionizer.cut(sessionKey, mergedEvents(reached, arrivals), timeoutMillis));
+  }
+
+  /**
+   * The events of the reached sessions and the arrivals in {@link SessionEvent#ORDER}, each
+   * messageId once (an arrival's copy wins, as in {@link Sessionizer#sessions}). The stored events
+   * are in order already (sessions of a key never overlap), so only the arrivals are sorted and
+   * the rest is one merge: a late event costs a pass over its session, not a sort and a hash of it.
+   */
+  private static List<SessionEvent> mergedEvents(List<Session> reached, Collection<SessionEvent> arrivals) {
+    List<SessionEvent> fresh = Sessionizer.ordered(arrivals);
+    Set<String> freshIds = new HashSet<>();
+    fresh.forEach(event -> freshIds.add(event.messageId()));
+    List<Session> stored = new ArrayList<>(reached);
+    stored.sort(Comparator.comparingLong(Session::startMillis));
+    int size = fresh.size();
+    for (Session session : stored) {
+      size += session.events().size();
+    }
+    List<SessionEvent> merged = new ArrayList<>(size);
+    int next = 0;
+    for (Session session : stored) {
+      for (SessionEvent event : session.events()) {
+        if (freshIds.contains(event.messageId())) {
+          continue; // replaced by its arrival
+        }
+        while (next < fresh.size() && SessionEvent.ORDER.compare(fresh.get(next), event) < 0) {
+          merged.add(fresh.get(next++));
+        }
+        merged.add(event);
+      }
+    }
+    merged.addAll(fresh.subList(next, fresh.size()));
+    return merged;
   }
 
   /** Arrivals that all follow the stored sessions: they continue the latest, or start anew. */

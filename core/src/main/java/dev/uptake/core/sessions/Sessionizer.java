@@ -16,23 +16,29 @@ public final class Sessionizer {
   private Sessionizer() {}
 
   public static List<Session> sessions(String sessionKey, Collection<SessionEvent> events, long timeoutMillis) {
+    return cut(sessionKey, ordered(events), timeoutMillis);
+  }
+
+  /** Each messageId once (its first event), in {@link SessionEvent#ORDER}. */
+  static List<SessionEvent> ordered(Collection<SessionEvent> events) {
     Map<String, SessionEvent> unique = new LinkedHashMap<>();
     for (SessionEvent event : events) {
       unique.putIfAbsent(event.messageId(), event);
     }
     List<SessionEvent> ordered = new ArrayList<>(unique.values());
     ordered.sort(SessionEvent.ORDER);
+    return ordered;
+  }
+
+  /** Sessions of events already ordered and unique: a new one at every gap over the timeout. */
+  static List<Session> cut(String sessionKey, List<SessionEvent> ordered, long timeoutMillis) {
     List<Session> sessions = new ArrayList<>();
-    List<SessionEvent> current = new ArrayList<>();
-    for (SessionEvent event : ordered) {
-      if (!current.isEmpty() && event.timeMillis() - current.get(current.size() - 1).timeMillis() > timeoutMillis) {
-        sessions.add(new Session(sessionKey, current));
-        current = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= ordered.size(); i++) {
+      if (i == ordered.size() || ordered.get(i).timeMillis() - ordered.get(i - 1).timeMillis() > timeoutMillis) {
+        sessions.add(new Session(sessionKey, ordered.subList(start, i)));
+        start = i;
       }
-      current.add(event);
-    }
-    if (!current.isEmpty()) {
-      sessions.add(new Session(sessionKey, current));
     }
     return sessions;
   }

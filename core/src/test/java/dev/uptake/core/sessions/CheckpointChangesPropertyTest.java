@@ -28,7 +28,7 @@ class CheckpointChangesPropertyTest {
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
   void composedChangesStoreWhatTheBatchesDid(long seed) {
     Random random = new Random(seed);
-    Map<String, List<SessionEvent>> byKey = IncrementalEqualsBatchPropertyTest.stream(random);
+    Map<String, List<SessionEvent>> byKey = IncrementalEqualsBatchPropertyTest.stream(random, true);
     List<Map.Entry<String, SessionEvent>> arrivals = new ArrayList<>();
     byKey.forEach((key, events) -> events.forEach(e -> arrivals.add(Map.entry(key, e))));
     Collections.shuffle(arrivals, random);

@@ -88,6 +88,17 @@ class SessionRulesTest {
   }
 
   @Test
+  void aRepeatedMessageIdWithAnotherTimeReplacesTheStoredEventButIsNotStoredAgain() {
+    List<Session> stored = sessions(at(0, "a", null), at(5, "b", null), at(10, "c", null));
+    SessionMerge.Change change = SessionMerge.merge("s1", stored, List.of(at(7, "b", null), at(8, "d", null)), TIMEOUT);
+    assertThat(change.added()).singleElement().satisfies(s ->
+        assertThat(s.events()).extracting(SessionEvent::messageId).containsExactly("a", "b", "d", "c"));
+    // The store keeps what it holds of "b"; only "d" is new to it.
+    assertThat(change.growths()).singleElement().satisfies(growth ->
+        assertThat(growth.newEvents()).extracting(SessionEvent::messageId).containsExactly("d"));
+  }
+
+  @Test
   void moduleIsCarriedOverAnIdentifyThatNamesNone() {
     // Reports at 0, an identify (it names no module) at 10, Dashboard at 12, end at 20
     Map<Cell, Measures> cells =
