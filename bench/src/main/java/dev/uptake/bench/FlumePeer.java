@@ -60,9 +60,11 @@ final class FlumePeer implements AutoCloseable {
   private static Path lib() throws IOException {
     try {
       Path jar = Path.of(FlumePeer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path lib = jar.getParent().getParent().getParent().resolve("bench-flume/target/lib");
-      if (!Files.isDirectory(lib)) {
-        throw new IOException("Apache Flume's jars are not at " + lib + ": build them with mvn -pl bench-flume package");
+      Path project = jar.getParent() == null || jar.getParent().getParent() == null ? null : jar.getParent().getParent().getParent();
+      Path lib = project == null ? null : project.resolve("bench-flume/target/lib");
+      if (lib == null || !Files.isDirectory(lib)) {
+        throw new IOException("Apache Flume's jars are not next to " + jar + " (bench-flume/target/lib of the project):"
+            + " run the bench from the project's build, after mvn -pl bench-flume package");
       }
       return lib;
     } catch (URISyntaxException e) {
@@ -92,6 +94,11 @@ final class FlumePeer implements AutoCloseable {
   }
 
   /** Bytes its sink has written so far: what reached the end of its pipeline. */
+  /** Flume's JVM, for what it costs the machine. */
+  Process process() {
+    return process;
+  }
+
   long sinkBytes() throws IOException {
     try (Stream<Path> files = Files.list(sinkDir)) {
       long bytes = 0;

@@ -121,14 +121,17 @@ final class Suite {
         warm = true;
         double appends = api.metric("uptake_ingest_append_seconds_count");
         double appendSeconds = api.metric("uptake_ingest_append_seconds_sum");
+        ThreadCpu before = ThreadCpu.of(server.process);
         Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, shape.name(), plan.accounts);
+        java.util.Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
         ObjectNode run = Api.JSON.valueToTree(result);
+        run.set("serverCores", Api.JSON.valueToTree(cores));
         ingest.set(shape.name(), run);
         // Where a request's time goes: waiting for the event log's commit, or elsewhere.
         run.put("appendMsMean", 1000 * (api.metric("uptake_ingest_append_seconds_sum") - appendSeconds)
             / Math.max(1, api.metric("uptake_ingest_append_seconds_count") - appends));
-        log.printf("durable %-10s %,10.0f events/s  %,8.0f requests/s  p99 %6.1f ms  errors %d%n", shape,
-            result.eventsPerSecond(), result.requestsPerSecond(), result.p99Ms(), result.errors());
+        log.printf("durable %-10s %,10.0f events/s  %,8.0f requests/s  p99 %6.1f ms  errors %d  server cores %s%n", shape,
+            result.eventsPerSecond(), result.requestsPerSecond(), result.p99Ms(), result.errors(), cores);
         if (shape == Shape.NDJSON_100) {
           ndjsonEventsPerSecond = result.eventsPerSecond();
         }
@@ -147,14 +150,18 @@ final class Suite {
     try (FlumePeer flume = FlumePeer.start(work.resolve("flume"))) {
       Wrk.Target target = Wrk.Target.peer(flume.url, Shape.NDJSON_100, FlumePeer.PATH);
       warmUp(target, plan.warmup);
+      ThreadCpu before = ThreadCpu.of(flume.process());
       Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "flume", plan.accounts);
+      double cores = ThreadCpu.of(flume.process()).coresSince(before).values().stream().mapToDouble(Double::doubleValue).sum();
       ObjectNode peer = Api.JSON.valueToTree(result);
+      peer.put("cores", Math.round(cores * 100) / 100.0);
       peer.put("sinkBytes", flume.sinkBytes());
       peer.put("uptakeRatio", ndjsonEventsPerSecond / Math.max(1, result.eventsPerSecond()));
       results.set("flume", peer);
       log.printf("Apache Flume 1.11 (http source, BLOB handler, file channel, file_roll sink), 100-event bodies:"
-              + " %,10.0f events/s  %,8.0f requests/s  p99 %6.1f ms  errors %d; Uptake / Flume = %.2f%n",
-          result.eventsPerSecond(), result.requestsPerSecond(), result.p99Ms(), result.errors(), peer.get("uptakeRatio").asDouble());
+              + " %,10.0f events/s  %,8.0f requests/s  p99 %6.1f ms  errors %d  cores %.2f; Uptake / Flume = %.2f%n",
+          result.eventsPerSecond(), result.requestsPerSecond(), result.p99Ms(), result.errors(), cores,
+          peer.get("uptakeRatio").asDouble());
     }
   }
 
@@ -276,10 +283,14 @@ final class Suite {
         Wrk.Target target = Wrk.Target.uptake(server.url, shape, keys);
         warmUp(target, warm ? plan.warmup.dividedBy(3) : plan.warmup);
         warm = true;
+        ThreadCpu before = ThreadCpu.of(server.process);
         Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "off-" + shape.name(), plan.accounts);
-        ceilings.set(shape.name(), Api.JSON.valueToTree(result));
-        log.printf("ceiling: server with storage off, %-10s %,10.0f events/s  %,8.0f requests/s%n", shape,
-            result.eventsPerSecond(), result.requestsPerSecond());
+        java.util.Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
+        ObjectNode run = Api.JSON.valueToTree(result);
+        run.set("serverCores", Api.JSON.valueToTree(cores));
+        ceilings.set(shape.name(), run);
+        log.printf("ceiling: server with storage off, %-10s %,10.0f events/s  %,8.0f requests/s  server cores %s%n", shape,
+            result.eventsPerSecond(), result.requestsPerSecond(), cores);
       }
     }
   }

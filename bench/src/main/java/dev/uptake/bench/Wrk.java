@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Load from wrk (Debian's package), a load generator in C, far lighter on the shared cores than the
  * JDK's client: the ingest figures, their ceilings and Apache Flume's are measured with it, with the
- * same requests. Bodies are realistic events of one shape whose messageIds a Lua script makes new
- * for every request, so no request is a duplicate that the store could skip. Closed loop: each
+ * same requests. Bodies are realistic events of one shape whose messageIds, times and users a Lua
+ * script fills in for every request ({@link #script}), so no request is a duplicate that the store
+ * could skip and the users' sessions grow as live traffic's do. Closed loop: each
  * connection sends its next request when the last is answered.
  */
 final class Wrk {
@@ -26,7 +29,10 @@ final class Wrk {
   static final String BINARY = "wrk";
   private static final int THREADS = 2;
   private static final int TEMPLATES = 64;
-  private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"[^\"]*\"");
+  /** About how many users the requests come from: the templates' users, copied per pass over them. */
+  private static final int USERS = 10_000;
+  private static final Pattern HOLE =
+      Pattern.compile("\"(messageId|originalTimestamp|userId|anonymousId)\":\"([^\"]*)\"");
 
   private Wrk() {}
 
@@ -76,7 +82,8 @@ final class Wrk {
         "--", run);
     Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!wrk.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
+    // A script error does not stop wrk: it then sends its default request, and every answer would count.
+    if (!wrk.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || wrk.exitValue() != 0 || out.contains(script + ":")) {
       throw new IOException("wrk failed: " + String.join(" ", command) + "\n" + out);
     }
     return parse(target.shape(), connections, out);
@@ -127,29 +134,43 @@ final class Wrk {
     };
   }
 
-  /** The Lua script: request bodies cut at their messageIds, which each request fills in anew. */
+  /**
+   * The Lua script: request bodies cut where each request fills in anew its messageIds (so nothing
+   * is a duplicate), its event times (the time it is sent, as a live SDK's) and its users and
+   * session ids (a copy of the templates' users per pass over them, about {@link #USERS} users in
+   * all). Replaying the templates as they are would instead pile every request onto the same
+   * few users at the same instants: sessions of thousands of events at one time, which no sender
+   * makes.
+   */
   private static String script(Target target, int accounts) {
     Shape shape = target.shape();
     Traffic traffic = new Traffic(3, "wrk", Math.max(1, accounts), 8, Clock.systemUTC());
     StringBuilder lua = new StringBuilder("local templates = {\n");
+    Set<String> users = new HashSet<>();
     for (int t = 0; t < TEMPLATES; t++) {
       String body = shape.body(traffic.next(shape.events), target.keys());
       String path = target.peerPath() != null ? target.peerPath() : shape.path(target.keys(), body);
       lua.append("  { path = \"").append(path).append("\", parts = {");
-      Matcher id = MESSAGE_ID.matcher(body);
+      Matcher hole = HOLE.matcher(body);
       int from = 0;
-      List<String> parts = new ArrayList<>();
-      while (id.find()) {
-        parts.add(body.substring(from, id.start()) + "\"messageId\":\"");
-        from = id.end() - 1;
+      StringBuilder holes = new StringBuilder();
+      while (hole.find()) {
+        lua.append("[==[").append(body, from, hole.start(2)).append("]==],");
+        String kind = switch (hole.group(1)) {
+          case "messageId" -> "m";
+          case "originalTimestamp" -> "t";
+          default -> "c"; // a user or session id, copied per pass
+        };
+        holes.append("{\"").append(kind).append("\",[==[").append(hole.group(2)).append("]==]},");
+        if (hole.group(1).equals("userId")) {
+          users.add(hole.group(2));
+        }
+        from = hole.end(2);
       }
-      parts.add(body.substring(from));
-      for (String part : parts) {
-        lua.append("[==[").append(part).append("]==],");
-      }
-      lua.append("} },\n");
+      lua.append("[==[").append(body.substring(from)).append("]==],}, holes = {").append(holes).append("} },\n");
     }
-    lua.append("}\nlocal headers = { [\"Content-Type\"] = \"application/json\"");
+    lua.append("}\nlocal copies = ").append(Math.max(1, USERS / Math.max(1, users.size()))).append('\n');
+    lua.append("local headers = { [\"Content-Type\"] = \"application/json\"");
     if (target.peerPath() == null && shape.basicAuth()) {
       lua.append(", [\"Authorization\"] = \"Basic ").append(Base64.getEncoder()
           .encodeToString((target.keys().writeKey() + ":").getBytes(StandardCharsets.UTF_8))).append('"');
@@ -165,15 +186,31 @@ final class Wrk {
         function init(args)
           if args[1] then run = args[1] end
         end
+        local second = -1
+        local stamp = ""
         function request()
           n = n + 1
           local t = templates[n % #templates + 1]
           local p = t.parts
           local id = run .. "-" .. tostring(tid) .. "-" .. n .. "-"
+          local copy = "-" .. (math.floor(n / #templates) % copies)
+          local now = os.time()
+          if now ~= second then
+            second = now
+            stamp = os.date("!%Y-%m-%dT%H:%M:%S", now)
+          end
+          local time = stamp .. string.format(".%03dZ", n % 1000)
           local out = {}
           for i = 1, #p - 1 do
             out[2 * i - 1] = p[i]
-            out[2 * i] = id .. i
+            local hole = t.holes[i]
+            if hole[1] == "m" then
+              out[2 * i] = id .. i
+            elseif hole[1] == "t" then
+              out[2 * i] = time
+            else
+              out[2 * i] = hole[2] .. copy
+            end
           end
           out[2 * #p - 1] = p[#p]
           return wrk.format("POST", t.path, headers, table.concat(out))

@@ -36,6 +36,7 @@ class BenchSmokeTest {
       assertThat(run.get("events").asLong()).as(shape + " sent events").isPositive();
       assertThat(run.get("errors").asLong()).as(shape + " errors").isZero();
       assertThat(run.get("p99Ms").asDouble()).isPositive();
+      assertThat(run.at("/serverCores/requests").asDouble()).as(shape + ": CPU of the threads answering").isPositive();
     }
     assertThat(results.at("/flume/events").asLong()).as("Apache Flume took the same requests").isPositive();
     assertThat(results.at("/flume/errors").asLong()).isZero();
