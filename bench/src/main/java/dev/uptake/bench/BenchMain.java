@@ -20,7 +20,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "bench-results.json", description = "Where to write the results (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--work", description = "Directory for the servers' data (default: a new temporary one).")
+  @Option(names = "--work", description = "Directory for the servers' data, kept afterwards (default: a new temporary one, deleted at the end).")
   Path work;
 
   @Option(names = "--replay-events", description = "Events in the pre-filled log the processing replay reads (default: 5,000,000).")
@@ -63,6 +63,17 @@ public final class BenchMain implements Callable<Integer> {
           eventsLog != null ? eventsLog : plan.eventsLog());
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
+    try {
+      run(plan, dir);
+    } finally {
+      if (work == null) {
+        deleteTree(dir); // a full run leaves 5–11 GB of stores: kept only where --work names
+      }
+    }
+    return 0;
+  }
+
+  private void run(Suite.Plan plan, Path dir) throws Exception {
     ObjectNode results;
     if (database == null) {
       results = new Suite(plan, phases, dir, BenchStore.embedded(), System.out).run();
@@ -77,6 +88,13 @@ public final class BenchMain implements Callable<Integer> {
     }
     Suite.write(results, out);
     System.out.println("results written to " + out.toAbsolutePath());
-    return 0;
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 }
