@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -32,25 +36,21 @@ class IncrementalEqualsBatchPropertyTest {
   static final String[] MODULES = {"Reports", "Dashboard", "Admin", null, null};
   static final String[] FEATURES = {"Open", "Export", "Share", null};
 
-  @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 101, 202})
-  void incrementalSessionsAndRollupsEqualBatchRecomputation(long seed) {
-    Random random = new Random(seed);
-    Map<String, List<SessionEvent>> byKey = stream(random, true);
-    List<Map.Entry<String, SessionEvent>> arrivals = withDuplicates(byKey, random);
-    Collections.shuffle(arrivals, random);
-    assertIncrementalEqualsBatch(byKey, arrivals, random);
+  static Stream<Arguments> seedsWithAndWithoutMeasuredTimes() {
+    return LongStream.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 101, 202).boxed()
+        .flatMap(seed -> Stream.of(Arguments.of(seed, true), Arguments.of(seed, false)));
   }
 
   /**
-   * Without measured times a change's delta comes from the events whose part changed: late
-   * events inside sessions, duplicates and bridged gaps must still give the batch's cells.
+   * Shuffled arrivals. Without measured times a change's delta comes from the events whose part
+   * changed (late events inside sessions, duplicates, bridged gaps); with them, from the sessions'
+   * whole cells: both must give the batch's cells.
    */
-  @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 101, 202})
-  void estimatedSessionsWithLateArrivalsEqualBatchRecomputation(long seed) {
+  @ParameterizedTest(name = "seed {0}, measured times {1}")
+  @MethodSource("seedsWithAndWithoutMeasuredTimes")
+  void incrementalSessionsAndRollupsEqualBatchRecomputation(long seed, boolean measured) {
     Random random = new Random(seed);
-    Map<String, List<SessionEvent>> byKey = stream(random, false);
+    Map<String, List<SessionEvent>> byKey = stream(random, measured);
     List<Map.Entry<String, SessionEvent>> arrivals = withDuplicates(byKey, random);
     Collections.shuffle(arrivals, random);
     assertIncrementalEqualsBatch(byKey, arrivals, random);
