@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -124,7 +125,7 @@ final class Suite {
         double appendSeconds = api.metric("uptake_ingest_append_seconds_sum");
         ThreadCpu before = ThreadCpu.of(server.process);
         Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, shape.name(), plan.accounts);
-        java.util.Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
+        Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
         ObjectNode run = Api.JSON.valueToTree(result);
         run.set("serverCores", Api.JSON.valueToTree(cores));
         ingest.set(shape.name(), run);
@@ -287,7 +288,7 @@ final class Suite {
         warm = true;
         ThreadCpu before = ThreadCpu.of(server.process);
         Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "off-" + shape.name(), plan.accounts);
-        java.util.Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
+        Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
         ObjectNode run = Api.JSON.valueToTree(result);
         run.set("serverCores", Api.JSON.valueToTree(cores));
         ceilings.set(shape.name(), run);
