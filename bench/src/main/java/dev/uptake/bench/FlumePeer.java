@@ -93,12 +93,12 @@ final class FlumePeer implements AutoCloseable {
     throw new IOException("Flume did not answer within 60 s");
   }
 
-  /** Bytes its sink has written so far: what reached the end of its pipeline. */
   /** Flume's JVM, for what it costs the machine. */
   Process process() {
     return process;
   }
 
+  /** Bytes its sink has written so far: what reached the end of its pipeline. */
   long sinkBytes() throws IOException {
     try (Stream<Path> files = Files.list(sinkDir)) {
       long bytes = 0;

@@ -123,9 +123,9 @@ final class Suite {
         warm = true;
         double appends = api.metric("uptake_ingest_append_seconds_count");
         double appendSeconds = api.metric("uptake_ingest_append_seconds_sum");
-        ThreadCpu before = ThreadCpu.of(server.process);
-        Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, shape.name(), plan.accounts);
-        Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
+        Measured measured = measure(server.process, target, shape.name());
+        Load.Result result = measured.result();
+        Map<String, Double> cores = measured.cores();
         ObjectNode run = Api.JSON.valueToTree(result);
         run.set("serverCores", Api.JSON.valueToTree(cores));
         ingest.set(shape.name(), run);
@@ -152,11 +152,11 @@ final class Suite {
     try (FlumePeer flume = FlumePeer.start(work.resolve("flume"))) {
       Wrk.Target target = Wrk.Target.peer(flume.url, Shape.NDJSON_100, FlumePeer.PATH);
       warmUp(target, plan.warmup);
-      ThreadCpu before = ThreadCpu.of(flume.process());
-      Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "flume", plan.accounts);
-      double cores = ThreadCpu.of(flume.process()).coresSince(before).values().stream().mapToDouble(Double::doubleValue).sum();
+      Measured measured = measure(flume.process(), target, "flume");
+      Load.Result result = measured.result();
+      double cores = measured.totalCores();
       ObjectNode peer = Api.JSON.valueToTree(result);
-      peer.put("cores", Math.round(cores * 100) / 100.0);
+      peer.put("cores", cores);
       peer.put("sinkBytes", flume.sinkBytes());
       peer.put("uptakeRatio", ndjsonEventsPerSecond / Math.max(1, result.eventsPerSecond()));
       results.set("flume", peer);
@@ -172,6 +172,24 @@ final class Suite {
     if (warmup.toMillis() >= 1_000) {
       Wrk.run(target, plan.connections, warmup, work, "warm-" + target.shape().name() + "-" + System.nanoTime(), plan.accounts);
     }
+  }
+
+  /** A measured wrk run, with the CPU readings of the process under load before and after it. */
+  private record Measured(Load.Result result, ThreadCpu before, ThreadCpu after) {
+    /** Cores used by each kind of the process's threads during the run. */
+    Map<String, Double> cores() {
+      return after.coresSince(before);
+    }
+
+    double totalCores() {
+      return after.totalCoresSince(before);
+    }
+  }
+
+  private Measured measure(Process process, Wrk.Target target, String run) throws Exception {
+    ThreadCpu before = ThreadCpu.of(process);
+    Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, run, plan.accounts);
+    return new Measured(result, before, ThreadCpu.of(process));
   }
 
   /** wrk counts in whole seconds. */
@@ -286,9 +304,9 @@ final class Suite {
         Wrk.Target target = Wrk.Target.uptake(server.url, shape, keys);
         warmUp(target, warm ? plan.warmup.dividedBy(3) : plan.warmup);
         warm = true;
-        ThreadCpu before = ThreadCpu.of(server.process);
-        Load.Result result = Wrk.run(target, plan.connections, seconds(plan.measure), work, "off-" + shape.name(), plan.accounts);
-        Map<String, Double> cores = ThreadCpu.of(server.process).coresSince(before);
+        Measured measured = measure(server.process, target, "off-" + shape.name());
+        Load.Result result = measured.result();
+        Map<String, Double> cores = measured.cores();
         ObjectNode run = Api.JSON.valueToTree(result);
         run.set("serverCores", Api.JSON.valueToTree(cores));
         ceilings.set(shape.name(), run);

@@ -37,7 +37,7 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
     return new ThreadCpu(System.nanoTime(), ticks);
   }
 
-  /** Cores used by each kind of thread from {@code before} to this reading (a thread's name is cut at 15 characters). */
+  /** Cores used by each kind of thread from {@code before} to this reading. */
   Map<String, Double> coresSince(ThreadCpu before) {
     double seconds = (atNanos - before.atNanos) / 1e9;
     Map<String, Double> cores = new TreeMap<>();
@@ -48,6 +48,12 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
     return cores;
   }
 
+  /** Cores used by every thread together from {@code before} to this reading. */
+  double totalCoresSince(ThreadCpu before) {
+    return Math.round(coresSince(before).values().stream().mapToDouble(Double::doubleValue).sum() * 100) / 100.0;
+  }
+
+  /** What a thread does, by its name as Linux keeps it: cut at 15 characters. */
   private static String kind(String thread) {
     if (thread.startsWith("JettyServerThr")) {
       return "requests";

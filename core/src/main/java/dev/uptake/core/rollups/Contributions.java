@@ -78,16 +78,16 @@ public final class Contributions {
   /**
    * What a session change adds to the daily cells. A session extended at its end without measured
    * times changes only from its old last event on: that event gains the interval to the first
-   * appended one, each appended event counts as usual. Anything else is recomputed whole.
+   * appended one, each appended event counts as usual. Any other change without measured times
+   * adds the parts of the events whose part changed ({@link EstimatedDelta}); with measured times,
+   * its sessions are recomputed whole.
    */
   public static Map<Cell, Measures> delta(SessionMerge.Change change, long idleMillis, ZoneId zone) {
     Session extended = change.extended();
-    if (extended == null) {
-      return anyMeasured(change.removed()) || anyMeasured(change.added())
-          ? delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone))
-          : EstimatedDelta.of(change.removed(), change.added(), idleMillis, zone);
+    if (extended == null && !anyMeasured(change.removed()) && !anyMeasured(change.added())) {
+      return EstimatedDelta.of(change.removed(), change.added(), idleMillis, zone);
     }
-    if (isMeasured(change.added().get(0).events())) {
+    if (extended == null || isMeasured(change.added().get(0).events())) {
       return delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone));
     }
     List<SessionEvent> events = change.added().get(0).events();
