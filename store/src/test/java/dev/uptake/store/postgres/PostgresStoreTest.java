@@ -105,6 +105,35 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aLongWriteInAnotherDatabaseOfTheServerDoesNotHoldBackWhatCommitsShow() throws Exception {
+    long before = store.stateWriter().version();
+    try (Connection elsewhere = Backend.POSTGRESQL.connect(dir.resolve("another-application"));
+        Statement write = elsewhere.createStatement()) {
+      elsewhere.setAutoCommit(false);
+      write.execute("SELECT pg_current_xact_id()"); // a write transaction of another database, still running
+
+      store.stateWriter().commit(userChange(named("name", "Ann", 1_000)));
+
+      assertThat(store.profiles().changed(workspace, before, store.stateWriter().version()).users())
+          .extracting(UserState::userId).containsExactly("u1");
+      elsewhere.rollback();
+    }
+  }
+
+  @Test
+  void aProcessingCommitStillRunningHoldsTheVersionBackUntilItEnds() throws Exception {
+    try (Connection running = Backend.POSTGRESQL.connect(dir)) {
+      running.setAutoCommit(false);
+      long id = PostgresStateWriter.transactionId(running);
+      store.stateWriter().commit(userChange(named("name", "Ann", 1_000))); // a later commit, ended first
+
+      assertThat(store.stateWriter().version()).as("rows numbered %d may still appear", id).isLessThan(id);
+      running.commit();
+      assertThat(store.stateWriter().version()).isGreaterThanOrEqualTo(id);
+    }
+  }
+
+  @Test
   void oneProcessAtATimeClaimsProcessingAndAnotherTakesOverWhenItCloses() {
     assertThat(store.stateWriter().claim()).isTrue();
     try (Store other = Backend.POSTGRESQL.open(dir, clock)) {
