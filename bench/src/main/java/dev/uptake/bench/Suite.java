@@ -208,19 +208,20 @@ final class Suite {
     }
     Path dir = work.resolve("freshness");
     try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
-      freshness(server.url, server.url, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events, results, log, plan);
+      freshness(server.process, server.url, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events, results, log, plan);
     }
   }
 
   /**
-   * Sends NDJSON at {@code requestsPerSecond} to {@code ingest} while probing, one event at a time,
-   * how long an acknowledged event takes to show in {@code query}'s usage API.
+   * Sends NDJSON at {@code requestsPerSecond} to {@code server} while probing, one event at a time,
+   * how long an acknowledged event takes to show in its usage API; records what the server's
+   * threads and its writes to disk cost meanwhile.
    */
-  static void freshness(URI ingest, URI query, Shape.Keys keys, double requestsPerSecond, ObjectNode results,
+  static void freshness(Process server, URI url, Shape.Keys keys, double requestsPerSecond, ObjectNode results,
       PrintStream log, Plan plan) throws Exception {
-    Api api = new Api(query, keys.adminToken());
+    Api api = new Api(url, keys.adminToken());
     Duration warmup = plan.warmup.multipliedBy(2); // a fresh server: its JIT still compiles after 15 s
-    Load background = new Load(ingest, keys, Shape.NDJSON_100, plan.accounts);
+    Load background = new Load(url, keys, Shape.NDJSON_100, plan.accounts);
     Thread load = new Thread(() -> {
       try {
         Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, warmup, plan.freshness);
@@ -233,6 +234,9 @@ final class Suite {
     Thread.sleep(warmup.toMillis()); // the background load warms the fresh server up first
     Histogram visible = new Histogram(3);
     long missed = 0;
+    ThreadCpu cpuBefore = ThreadCpu.of(server);
+    DiskWrites writtenBefore = DiskWrites.of(server);
+    long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
     HttpClient http = HttpClient.newHttpClient();
     long end = System.nanoTime() + plan.freshness.toNanos();
     String basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
@@ -242,7 +246,7 @@ final class Suite {
       String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
           + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
           + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
-      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(ingest.resolve("/v1/track")).header("Authorization", basic)
+      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
           .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
       long acked = System.nanoTime();
       if (ack.statusCode() != 200) {
@@ -261,9 +265,14 @@ final class Suite {
       missed += seen ? 0 : 1;
       Thread.sleep(100);
     }
+    ThreadCpu cpuAfter = ThreadCpu.of(server);
+    long written = DiskWrites.of(server).since(writtenBefore);
+    long accepted = api.get("/api/v1/stats").get("accepted").asLong() - acceptedBefore;
     load.join();
     JsonNode stats = api.get("/api/v1/stats");
     ObjectNode freshness = results.putObject("freshness");
+    freshness.set("serverCores", Api.JSON.valueToTree(cpuAfter.coresSince(cpuBefore)));
+    freshness.put("diskBytesWrittenPerEvent", written / (double) Math.max(1, accepted));
     freshness.put("unprocessedAtEnd", stats.get("accepted").asLong() - stats.get("processed").asLong());
     double batches = api.metric("uptake_processing_batch_seconds_count{phase=\"commit\"");
     freshness.put("processingBatches", batches);
@@ -280,9 +289,11 @@ final class Suite {
     freshness.put("maxMs", visible.getMaxValue() / 1000.0);
     freshness.put("backgroundRequestsPerSecond", requestsPerSecond);
     log.printf("freshness p50 %.0f ms  p99 %.0f ms (%d probes, %d not visible within 30 s) at %.0f events/s background;"
-            + " %d events unprocessed at the end%n",
+            + " %d events unprocessed at the end; %,.0f events per commit; server cores %s; %,.0f bytes written per event%n",
         visible.getValueAtPercentile(50) / 1000.0, visible.getValueAtPercentile(99) / 1000.0, visible.getTotalCount(), missed,
-        requestsPerSecond * Shape.NDJSON_100.events, freshness.get("unprocessedAtEnd").asLong());
+        requestsPerSecond * Shape.NDJSON_100.events, freshness.get("unprocessedAtEnd").asLong(),
+        freshness.get("eventsPerProcessingBatch").asDouble(), freshness.get("serverCores"),
+        freshness.get("diskBytesWrittenPerEvent").asDouble());
   }
 
   private static JsonNode probeUsage(Api api, String today) throws InterruptedException {
