@@ -2,25 +2,49 @@ package dev.uptake.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
- * Bytes a process has caused to be written to storage ({@code write_bytes} of {@code /proc/PID/io}):
- * two readings a measurement apart give what each event costs the disk, the figure that shows an
- * embedded database rewriting whole pages for a few changed rows.
+ * Bytes a process's threads have caused to be written to storage, by kind of thread ({@code
+ * write_bytes} of {@code /proc/PID/task/TID/io}): two readings a measurement apart give what each
+ * event costs the disk and which part of the server writes it, the figure that shows an embedded
+ * database rewriting whole pages for a few changed rows.
  */
-record DiskWrites(long bytes) {
+record DiskWrites(Map<String, Long> bytes) {
 
   static DiskWrites of(Process process) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "io"))) {
-      if (line.startsWith("write_bytes:")) {
-        return new DiskWrites(Long.parseLong(line.substring("write_bytes:".length()).strip()));
+    Map<String, Long> bytes = new TreeMap<>();
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        try {
+          String kind = ThreadCpu.kind(Files.readString(thread.resolve("comm")).strip());
+          for (String line : Files.readAllLines(thread.resolve("io"))) {
+            if (line.startsWith("write_bytes:")) {
+              bytes.merge(kind, Long.parseLong(line.substring("write_bytes:".length()).strip()), Long::sum);
+            }
+          }
+        } catch (NoSuchFileException ended) {
+          // the thread ended while being read
+        }
       }
     }
-    throw new IOException("/proc/" + process.pid() + "/io has no write_bytes");
+    return new DiskWrites(bytes);
   }
 
-  long since(DiskWrites before) {
-    return bytes - before.bytes;
+  /** Bytes written by each kind of thread per event, {@code events} of them since {@code before}. */
+  Map<String, Long> perEventSince(DiskWrites before, long events) {
+    Map<String, Long> perEvent = new TreeMap<>();
+    bytes.forEach((kind, now) -> {
+      long written = now - before.bytes.getOrDefault(kind, 0L);
+      if (written > 0) {
+        perEvent.put(kind, written / Math.max(1, events));
+      }
+    });
+    return perEvent;
   }
 }

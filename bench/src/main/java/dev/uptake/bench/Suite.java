@@ -266,13 +266,13 @@ final class Suite {
       Thread.sleep(100);
     }
     ThreadCpu cpuAfter = ThreadCpu.of(server);
-    long written = DiskWrites.of(server).since(writtenBefore);
+    DiskWrites writtenAfter = DiskWrites.of(server);
     long accepted = api.get("/api/v1/stats").get("accepted").asLong() - acceptedBefore;
     load.join();
     JsonNode stats = api.get("/api/v1/stats");
     ObjectNode freshness = results.putObject("freshness");
     freshness.set("serverCores", Api.JSON.valueToTree(cpuAfter.coresSince(cpuBefore)));
-    freshness.put("diskBytesWrittenPerEvent", written / (double) Math.max(1, accepted));
+    freshness.set("diskBytesPerEvent", Api.JSON.valueToTree(writtenAfter.perEventSince(writtenBefore, accepted)));
     freshness.put("unprocessedAtEnd", stats.get("accepted").asLong() - stats.get("processed").asLong());
     double batches = api.metric("uptake_processing_batch_seconds_count{phase=\"commit\"");
     freshness.put("processingBatches", batches);
@@ -289,11 +289,11 @@ final class Suite {
     freshness.put("maxMs", visible.getMaxValue() / 1000.0);
     freshness.put("backgroundRequestsPerSecond", requestsPerSecond);
     log.printf("freshness p50 %.0f ms  p99 %.0f ms (%d probes, %d not visible within 30 s) at %.0f events/s background;"
-            + " %d events unprocessed at the end; %,.0f events per commit; server cores %s; %,.0f bytes written per event%n",
+            + " %d events unprocessed at the end; %,.0f events per commit; server cores %s; bytes written per event %s%n",
         visible.getValueAtPercentile(50) / 1000.0, visible.getValueAtPercentile(99) / 1000.0, visible.getTotalCount(), missed,
         requestsPerSecond * Shape.NDJSON_100.events, freshness.get("unprocessedAtEnd").asLong(),
         freshness.get("eventsPerProcessingBatch").asDouble(), freshness.get("serverCores"),
-        freshness.get("diskBytesWrittenPerEvent").asDouble());
+        freshness.get("diskBytesPerEvent"));
   }
 
   private static JsonNode probeUsage(Api api, String today) throws InterruptedException {

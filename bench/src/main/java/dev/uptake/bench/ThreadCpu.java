@@ -54,7 +54,7 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
   }
 
   /** What a thread does, by its name as Linux keeps it: cut at 15 characters. */
-  private static String kind(String thread) {
+  static String kind(String thread) {
     if (thread.startsWith("JettyServerThr")) {
       return "requests";
     } else if (thread.startsWith("uptake-event-lo")) {
