@@ -236,8 +236,11 @@ public final class StateWrites {
   /**
    * Sessions as summaries plus appended pieces of events: a grown session keeps its stored pieces
    * (moved to its new start when it starts earlier now) and gets one piece with its new events.
-   * Order matters: pieces of dropped sessions go before others move onto their start, and all
-   * summaries are deleted before any is inserted (a replacement may start where its old self did).
+   * A grown session that starts where a stored one it absorbed did keeps that one's summary row,
+   * updated in place: the common case (live traffic extends its sessions) then changes one row
+   * and none of the table's indexes. Order matters: pieces of dropped sessions go before others
+   * move onto their start, and all summaries are deleted before any is inserted (a replacement
+   * may start where its old self did).
    */
   private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
     long workspace = changes.workspaceId();
@@ -253,6 +256,9 @@ public final class StateWrites {
         PreparedStatement insertSummary = connection.prepareStatement(
             "INSERT INTO sessions (workspace_id, session_key, start_ms, end_ms, user_id, account_key)"
                 + " VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement updateSummary = connection.prepareStatement(
+            "UPDATE sessions SET end_ms = ?, user_id = ?, account_key = ? WHERE workspace_id = ? AND session_key = ?"
+                + " AND start_ms = ?");
         PreparedStatement insertPiece = connection.prepareStatement(
             "INSERT INTO session_pieces (workspace_id, session_key, start_ms, events) VALUES (?, ?, ?, ?)")) {
       for (SessionMerge.Change change : changes.sessions()) {
@@ -270,10 +276,15 @@ public final class StateWrites {
         }
       }
       dropPieces.executeBatch();
+      // Kept rows, by identity: the stored sessions not deleted and their successors not inserted.
+      Set<Session> inPlace = Collections.newSetFromMap(new IdentityHashMap<>());
       for (SessionMerge.Growth growth : growths) {
         Session session = growth.session();
         for (Session absorbed : growth.absorbed()) {
-          if (absorbed.startMillis() != session.startMillis()) {
+          if (absorbed.startMillis() == session.startMillis()) {
+            inPlace.add(absorbed);
+            inPlace.add(session);
+          } else {
             movePieces.setLong(1, session.startMillis());
             bindSession(movePieces, 2, workspace, absorbed.sessionKey(), absorbed.startMillis());
             movePieces.addBatch();
@@ -283,7 +294,7 @@ public final class StateWrites {
       movePieces.executeBatch();
       for (SessionMerge.Change change : changes.sessions()) {
         for (Session removed : change.removed()) {
-          if (unchanged.contains(removed)) {
+          if (unchanged.contains(removed) || inPlace.contains(removed)) {
             continue;
           }
           bindSession(deleteSummary, 1, workspace, removed.sessionKey(), removed.startMillis());
@@ -296,13 +307,22 @@ public final class StateWrites {
           if (unchanged.contains(added)) {
             continue;
           }
-          bindSession(insertSummary, 1, workspace, added.sessionKey(), added.startMillis());
-          insertSummary.setLong(4, added.endMillis());
-          insertSummary.setString(5, added.first().userId());
-          insertSummary.setString(6, added.first().accountKey());
-          insertSummary.addBatch();
+          if (inPlace.contains(added)) {
+            updateSummary.setLong(1, added.endMillis());
+            updateSummary.setString(2, added.first().userId());
+            updateSummary.setString(3, added.first().accountKey());
+            bindSession(updateSummary, 4, workspace, added.sessionKey(), added.startMillis());
+            updateSummary.addBatch();
+          } else {
+            bindSession(insertSummary, 1, workspace, added.sessionKey(), added.startMillis());
+            insertSummary.setLong(4, added.endMillis());
+            insertSummary.setString(5, added.first().userId());
+            insertSummary.setString(6, added.first().accountKey());
+            insertSummary.addBatch();
+          }
         }
       }
+      updateSummary.executeBatch();
       insertSummary.executeBatch();
       for (SessionMerge.Growth growth : growths) {
         if (!growth.newEvents().isEmpty()) {
