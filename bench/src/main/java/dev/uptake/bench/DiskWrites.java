@@ -2,11 +2,8 @@ package dev.uptake.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Bytes a process's threads have caused to be written to storage, by kind of thread ({@code
@@ -18,21 +15,13 @@ record DiskWrites(Map<String, Long> bytes) {
 
   static DiskWrites of(Process process) throws IOException {
     Map<String, Long> bytes = new TreeMap<>();
-    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-    try (Stream<Path> threads = Files.list(tasks)) {
-      for (Path thread : (Iterable<Path>) threads::iterator) {
-        try {
-          String kind = ThreadCpu.kind(Files.readString(thread.resolve("comm")).strip());
-          for (String line : Files.readAllLines(thread.resolve("io"))) {
-            if (line.startsWith("write_bytes:")) {
-              bytes.merge(kind, Long.parseLong(line.substring("write_bytes:".length()).strip()), Long::sum);
-            }
-          }
-        } catch (NoSuchFileException ended) {
-          // the thread ended while being read
+    ThreadCpu.eachThread(process, (kind, thread) -> {
+      for (String line : Files.readAllLines(thread.resolve("io"))) {
+        if (line.startsWith("write_bytes:")) {
+          bytes.merge(kind, Long.parseLong(line.substring("write_bytes:".length()).strip()), Long::sum);
         }
       }
-    }
+    });
     return new DiskWrites(bytes);
   }
 

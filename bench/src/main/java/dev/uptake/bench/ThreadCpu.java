@@ -21,20 +21,30 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
 
   static ThreadCpu of(Process process) throws IOException {
     Map<String, Long> ticks = new TreeMap<>();
-    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-    try (Stream<Path> threads = Files.list(tasks)) {
+    eachThread(process, (kind, thread) -> {
+      String stat = Files.readString(thread.resolve("stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after the name, which may hold spaces
+      ticks.merge(kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime + stime
+    });
+    return new ThreadCpu(System.nanoTime(), ticks);
+  }
+
+  /** What reads one thread's counters: its kind, and its directory under {@code /proc/PID/task}. */
+  interface ThreadReader {
+    void read(String kind, Path thread) throws IOException;
+  }
+
+  /** Calls {@code reader} for each thread of {@code process}; one that ends meanwhile is left out. */
+  static void eachThread(Process process, ThreadReader reader) throws IOException {
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
         try {
-          String name = Files.readString(thread.resolve("comm")).strip();
-          String stat = Files.readString(thread.resolve("stat"));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after the name, which may hold spaces
-          ticks.merge(kind(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime + stime
+          reader.read(kind(Files.readString(thread.resolve("comm")).strip()), thread);
         } catch (NoSuchFileException ended) {
           // the thread ended while being read
         }
       }
     }
-    return new ThreadCpu(System.nanoTime(), ticks);
   }
 
   /** Cores used by each kind of thread from {@code before} to this reading. */
@@ -54,7 +64,7 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
   }
 
   /** What a thread does, by its name as Linux keeps it: cut at 15 characters. */
-  static String kind(String thread) {
+  private static String kind(String thread) {
     if (thread.startsWith("JettyServerThr")) {
       return "requests";
     } else if (thread.startsWith("uptake-event-lo")) {

@@ -12,8 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +83,7 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
   public long version() {
     try (Connection connection = pool.getConnection()) {
       long xmax = 0;
-      Set<Long> running = new HashSet<>();
+      Map<Long, Long> running = new HashMap<>(); // by the id's low 32 bits, as pg_locks shows it
       try (Statement statement = connection.createStatement()) {
         try (ResultSet rows = statement.executeQuery("SELECT pg_snapshot_xmax(now.snapshot)::text::bigint,"
             + " xip::text::bigint FROM (SELECT pg_current_snapshot() snapshot) now"
@@ -92,19 +92,14 @@ final class PostgresStateWriter implements StateWriter, AutoCloseable {
             xmax = rows.getLong(1);
             long xid = rows.getLong(2);
             if (!rows.wasNull()) {
-              running.add(xid);
+              running.put(xid & 0xFFFF_FFFFL, xid);
             }
           }
         }
         long oldest = xmax;
         try (ResultSet rows = statement.executeQuery(COMMITS_RUNNING)) {
           while (rows.next()) {
-            long low = rows.getLong(1);
-            for (long xid : running) {
-              if ((xid & 0xFFFF_FFFFL) == low) {
-                oldest = Math.min(oldest, xid);
-              }
-            }
+            oldest = Math.min(oldest, running.getOrDefault(rows.getLong(1), xmax));
           }
         }
         return oldest - 1;
