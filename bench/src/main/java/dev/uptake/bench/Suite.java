@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -232,8 +233,6 @@ final class Suite {
     });
     load.start();
     Thread.sleep(warmup.toMillis()); // the background load warms the fresh server up first
-    Histogram visible = new Histogram(3);
-    long missed = 0;
     ThreadCpu cpuBefore = ThreadCpu.of(server);
     DiskWrites writtenBefore = DiskWrites.of(server);
     long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
@@ -241,39 +240,43 @@ final class Suite {
     long end = System.nanoTime() + plan.freshness.toNanos();
     String basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
     String today = LocalDate.now(ZoneOffset.UTC).toString();
-    for (int probe = 0; System.nanoTime() < end; probe++) {
-      // A user per probe, of 64: on a cluster, probes land in every partition, not in one that may be served first.
-      String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
-          + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
-          + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
-      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
-          .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
-      long acked = System.nanoTime();
-      if (ack.statusCode() != 200) {
-        continue;
-      }
-      boolean seen = false;
-      while (!seen && System.nanoTime() - acked < Duration.ofSeconds(30).toNanos()) {
-        JsonNode usage = probeUsage(api, today);
-        seen = usage != null && usage.get("events").asLong() > probe;
-        if (seen) {
-          visible.recordValue(Math.max(1, (System.nanoTime() - acked) / 1_000));
-        } else {
-          Thread.sleep(5);
+    // A probe every PROBE_EVERY, whether or not the ones before it show yet: a slow second costs
+    // a few figures, not the run's count of them.
+    Probes probes = new Probes();
+    long nextProbe = System.nanoTime();
+    while (System.nanoTime() < end) {
+      if (System.nanoTime() >= nextProbe) {
+        nextProbe += PROBE_EVERY.toNanos();
+        int probe = probes.sent();
+        // A user per probe, of 64: on a cluster, probes land in every partition, not in one that may be served first.
+        String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
+            + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
+            + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
+        HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
+            .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+        if (ack.statusCode() == 200) {
+          probes.acknowledged(System.nanoTime());
         }
       }
-      missed += seen ? 0 : 1;
-      Thread.sleep(100);
+      probes.shown(probeEvents(api, today), System.nanoTime());
+      Thread.sleep(5);
     }
     ThreadCpu cpuAfter = ThreadCpu.of(server);
     DiskWrites writtenAfter = DiskWrites.of(server);
-    long accepted = api.get("/api/v1/stats").get("accepted").asLong() - acceptedBefore;
+    JsonNode statsAtEnd = api.get("/api/v1/stats");
+    long accepted = statsAtEnd.get("accepted").asLong() - acceptedBefore;
+    while (probes.waiting(System.nanoTime())) {
+      probes.shown(probeEvents(api, today), System.nanoTime());
+      Thread.sleep(5);
+    }
+    Histogram visible = probes.visible;
+    long missed = probes.missed();
     load.join();
     JsonNode stats = api.get("/api/v1/stats");
     ObjectNode freshness = results.putObject("freshness");
     freshness.set("serverCores", Api.JSON.valueToTree(cpuAfter.coresSince(cpuBefore)));
     freshness.set("diskBytesPerEvent", Api.JSON.valueToTree(writtenAfter.perEventSince(writtenBefore, accepted)));
-    freshness.put("unprocessedAtEnd", stats.get("accepted").asLong() - stats.get("processed").asLong());
+    freshness.put("unprocessedAtEnd", statsAtEnd.get("accepted").asLong() - statsAtEnd.get("processed").asLong());
     double batches = api.metric("uptake_processing_batch_seconds_count{phase=\"commit\"");
     freshness.put("processingBatches", batches);
     freshness.put("eventsPerProcessingBatch", stats.get("processed").asLong() / Math.max(1, batches));
@@ -296,11 +299,58 @@ final class Suite {
         freshness.get("diskBytesPerEvent"));
   }
 
-  private static JsonNode probeUsage(Api api, String today) throws InterruptedException {
+  /** How often freshness sends a probe event, and how long one may take to show before it counts as missed. */
+  private static final Duration PROBE_EVERY = Duration.ofMillis(200);
+  private static final Duration PROBE_GIVES_UP = Duration.ofSeconds(30);
+
+  /** The probes' account's events today as the usage API shows them. */
+  private static long probeEvents(Api api, String today) throws InterruptedException {
     try {
-      return api.get("/api/v1/accounts/probe/usage?from=" + today + "&to=" + today);
+      return api.get("/api/v1/accounts/probe/usage?from=" + today + "&to=" + today).get("events").asLong();
     } catch (IOException notYetThere) {
-      return null; // 404 until the first probe is processed
+      return 0; // 404 until the first probe is processed
+    }
+  }
+
+  /**
+   * Probe events acknowledged one after another, and how long each took to show. The log is
+   * processed in order, so when the probes' account shows n events, the first n probes show.
+   */
+  private static final class Probes {
+    final Histogram visible = new Histogram(3);
+    private final List<Long> acknowledgedAt = new ArrayList<>();
+    private int seen;
+    private long late;
+
+    /** How many were acknowledged: the next one's number. */
+    int sent() {
+      return acknowledgedAt.size();
+    }
+
+    void acknowledged(long nanos) {
+      acknowledgedAt.add(nanos);
+    }
+
+    /** The probes' account shows {@code events} at {@code nanos}. */
+    void shown(long events, long nanos) {
+      for (; seen < acknowledgedAt.size() && seen < events; seen++) {
+        long waited = nanos - acknowledgedAt.get(seen);
+        if (waited <= PROBE_GIVES_UP.toNanos()) {
+          visible.recordValue(Math.max(1, waited / 1_000));
+        } else {
+          late++;
+        }
+      }
+    }
+
+    /** Whether a probe has yet to show and may still. */
+    boolean waiting(long nanos) {
+      return seen < acknowledgedAt.size() && nanos - acknowledgedAt.get(seen) < PROBE_GIVES_UP.toNanos();
+    }
+
+    /** Probes that did not show within {@link #PROBE_GIVES_UP}. */
+    long missed() {
+      return late + acknowledgedAt.size() - seen;
     }
   }
 
