@@ -214,9 +214,9 @@ final class Suite {
   }
 
   /**
-   * Sends NDJSON at {@code requestsPerSecond} to {@code server} while probing, one event at a time,
-   * how long an acknowledged event takes to show in its usage API; records what the server's
-   * threads and its writes to disk cost meanwhile.
+   * Sends NDJSON at {@code requestsPerSecond} to {@code server} while probing, with a one-event
+   * call every {@link #PROBE_EVERY}, how long an acknowledged event takes to show in its usage API;
+   * records what the server's threads and its writes to disk cost while the load runs.
    */
   static void freshness(Process server, URI url, Shape.Keys keys, double requestsPerSecond, ObjectNode results,
       PrintStream log, Plan plan) throws Exception {
@@ -247,7 +247,7 @@ final class Suite {
     while (System.nanoTime() < end) {
       if (System.nanoTime() >= nextProbe) {
         nextProbe += PROBE_EVERY.toNanos();
-        int probe = probes.sent();
+        int probe = probes.next();
         // A user per probe, of 64: on a cluster, probes land in every partition, not in one that may be served first.
         String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
             + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
@@ -322,8 +322,8 @@ final class Suite {
     private int seen;
     private long late;
 
-    /** How many were acknowledged: the next one's number. */
-    int sent() {
+    /** The next probe's number: how many were acknowledged. */
+    int next() {
       return acknowledgedAt.size();
     }
 
