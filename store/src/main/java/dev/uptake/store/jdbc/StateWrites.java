@@ -238,7 +238,8 @@ public final class StateWrites {
    * (moved to its new start when it starts earlier now) and gets one piece with its new events.
    * A grown session that starts where a stored one it absorbed did keeps that one's summary row,
    * updated in place: the common case (live traffic extends its sessions) then changes one row
-   * and none of the table's indexes. Order matters: pieces of dropped sessions go before others
+   * and none of the table's indexes (which an UPDATE naming an indexed column rewrites, even to
+   * the value it had). Order matters: pieces of dropped sessions go before others
    * move onto their start, and all summaries are deleted before any is inserted (a replacement
    * may start where its old self did).
    */
@@ -259,6 +260,8 @@ public final class StateWrites {
         PreparedStatement updateSummary = connection.prepareStatement(
             "UPDATE sessions SET end_ms = ?, user_id = ?, account_key = ? WHERE workspace_id = ? AND session_key = ?"
                 + " AND start_ms = ?");
+        PreparedStatement updateEnd = connection.prepareStatement(
+            "UPDATE sessions SET end_ms = ? WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
         PreparedStatement insertPiece = connection.prepareStatement(
             "INSERT INTO session_pieces (workspace_id, session_key, start_ms, events) VALUES (?, ?, ?, ?)")) {
       for (SessionMerge.Change change : changes.sessions()) {
@@ -276,14 +279,15 @@ public final class StateWrites {
         }
       }
       dropPieces.executeBatch();
-      // Kept rows, by identity: the stored sessions not deleted and their successors not inserted.
-      Set<Session> inPlace = Collections.newSetFromMap(new IdentityHashMap<>());
+      // Kept rows, by identity: the stored sessions not deleted, and their successors (to what they were).
+      Set<Session> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+      Map<Session, Session> inPlace = new IdentityHashMap<>();
       for (SessionMerge.Growth growth : growths) {
         Session session = growth.session();
         for (Session absorbed : growth.absorbed()) {
           if (absorbed.startMillis() == session.startMillis()) {
-            inPlace.add(absorbed);
-            inPlace.add(session);
+            kept.add(absorbed);
+            inPlace.put(session, absorbed);
           } else {
             movePieces.setLong(1, session.startMillis());
             bindSession(movePieces, 2, workspace, absorbed.sessionKey(), absorbed.startMillis());
@@ -294,7 +298,7 @@ public final class StateWrites {
       movePieces.executeBatch();
       for (SessionMerge.Change change : changes.sessions()) {
         for (Session removed : change.removed()) {
-          if (unchanged.contains(removed) || inPlace.contains(removed)) {
+          if (unchanged.contains(removed) || kept.contains(removed)) {
             continue;
           }
           bindSession(deleteSummary, 1, workspace, removed.sessionKey(), removed.startMillis());
@@ -307,7 +311,12 @@ public final class StateWrites {
           if (unchanged.contains(added)) {
             continue;
           }
-          if (inPlace.contains(added)) {
+          Session before = inPlace.get(added);
+          if (before != null && sameOwner(before, added)) {
+            updateEnd.setLong(1, added.endMillis());
+            bindSession(updateEnd, 2, workspace, added.sessionKey(), added.startMillis());
+            updateEnd.addBatch();
+          } else if (before != null) {
             updateSummary.setLong(1, added.endMillis());
             updateSummary.setString(2, added.first().userId());
             updateSummary.setString(3, added.first().accountKey());
@@ -322,6 +331,7 @@ public final class StateWrites {
           }
         }
       }
+      updateEnd.executeBatch();
       updateSummary.executeBatch();
       insertSummary.executeBatch();
       for (SessionMerge.Growth growth : growths) {
@@ -334,6 +344,12 @@ public final class StateWrites {
       }
       insertPiece.executeBatch();
     }
+  }
+
+  /** Whether the summary row of {@code before} names the user and account that {@code after}'s should. */
+  private static boolean sameOwner(Session before, Session after) {
+    return before.first().userId().equals(after.first().userId())
+        && before.first().accountKey().equals(after.first().accountKey());
   }
 
   private static void bindSession(PreparedStatement statement, int from, long workspaceId, String sessionKey, long startMillis)

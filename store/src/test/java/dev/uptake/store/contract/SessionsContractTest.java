@@ -93,6 +93,31 @@ class SessionsContractTest {
     }
   }
 
+  /**
+   * A late event at the very millisecond a stored session starts, ordered before its first event,
+   * becomes the first: the session keeps its start (its row is updated in place) and now belongs to
+   * that event's account.
+   */
+  @org.junit.jupiter.api.Test
+  void aLateEventThatBecomesTheFirstAtTheSameStartMovesTheSessionToItsAccount() {
+    try (Store store = backend.open(dir, new TestClock(Instant.parse("2024-05-01T00:00:00Z")))) {
+      long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
+      commit(store, workspace, List.of(event(10, "m2", "acme"), event(12, "m3", "acme")), 30 * MINUTE);
+      assertThat(store.usage().accountSessions(workspace, "acme", Long.MIN_VALUE, Long.MAX_VALUE, 10)).hasSize(1);
+
+      commit(store, workspace, List.of(event(10, "m1", "globex"), event(14, "m4", "acme")), 30 * MINUTE);
+
+      assertThat(store.usage().accountSessions(workspace, "acme", Long.MIN_VALUE, Long.MAX_VALUE, 10)).isEmpty();
+      assertThat(store.usage().accountSessions(workspace, "globex", Long.MIN_VALUE, Long.MAX_VALUE, 10))
+          .extracting(session -> session.events().stream().map(SessionEvent::messageId).toList())
+          .containsExactly(List.of("m1", "m2", "m3", "m4"));
+    }
+  }
+
+  private static SessionEvent event(long minute, String messageId, String accountKey) {
+    return new SessionEvent(minute * MINUTE, messageId, "u1", accountKey, "Reports", "Open", null, null);
+  }
+
   private static SessionEvent event(long minute, String messageId) {
     return new SessionEvent(minute * MINUTE, messageId, "u1", "", "Reports", "Open", null, null);
   }
