@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.event.Event;
 import dev.uptake.core.event.EventType;
 import dev.uptake.core.identity.IdentityResolver;
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.ingest.Body;
 import dev.uptake.core.ingest.BodyParser;
 import dev.uptake.core.ingest.Normalizer;
@@ -165,7 +166,7 @@ final class StoreBench {
       long start = System.nanoTime();
       Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
           store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
-          pipeline, new SessionCache(256L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
+          pipeline, new SessionCache(256L << 20), new ProfileCache(64L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
       try {
         while (store.processingLog().cursor() < last) {
           Thread.sleep(100);

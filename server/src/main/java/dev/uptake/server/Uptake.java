@@ -44,6 +44,7 @@ import dev.uptake.server.query.QueryRoutes;
 import dev.uptake.server.query.SettingsRoutes;
 import dev.uptake.server.query.UsageRoutes;
 import dev.uptake.core.identity.IdentityResolver;
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.core.sessions.SessionStage;
@@ -253,9 +254,12 @@ public final class Uptake implements AutoCloseable {
         checks.add(new Health.Check("processor", () -> clusterProcessorHealth(processor, kafka),
             () -> Optional.ofNullable(processor.failure())));
       } else {
+        ProfileCache profileCache = new ProfileCache(config.memory().profileBytes());
+        CacheMetrics.register(
+            registry, "profiles", profileCache, ProfileCache::stats, ProfileCache::bytesHeld, config.memory().profileBytes());
         Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
             store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(), pipeline,
-            sessionCache, registry, clock).start();
+            sessionCache, profileCache, registry, clock).start();
         parts.add(processor);
         checks.add(new Health.Check("processor", () -> processorHealth(processor),
             () -> Optional.ofNullable(processor.failure())));

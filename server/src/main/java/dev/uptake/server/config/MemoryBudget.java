@@ -5,10 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one bound on what this process's caches hold: stored sessions the processor keeps
- * ({@code SessionCache}) and the accounts lists' workspaces ({@code AccountDirectory}), each
- * weighing its entries in estimated bytes and evicting beyond its share, and the store's page
- * caches (SQLite's, outside the Java heap).
+ * The one bound on what this process's caches hold: stored sessions and users and accounts the
+ * processor keeps ({@code SessionCache}, {@code ProfileCache}) and the accounts lists' workspaces
+ * ({@code AccountDirectory}), each weighing its entries in estimated bytes and evicting beyond its
+ * share, and the store's page caches (SQLite's, outside the Java heap).
  *
  * @param cacheBytes estimated bytes all caches together may hold
  */
@@ -52,9 +52,14 @@ public record MemoryBudget(long cacheBytes) {
     return new MemoryBudget(Long.parseLong(matcher.group(1)) << shift);
   }
 
-  /** The processor's session cache: three eighths. */
+  /** The processor's session cache: a quarter. */
   public long sessionBytes() {
-    return cacheBytes / 8 * 3;
+    return cacheBytes / 4;
+  }
+
+  /** The processor's users and accounts: an eighth. */
+  public long profileBytes() {
+    return cacheBytes / 8;
   }
 
   /** The accounts lists' workspaces: three eighths. */
@@ -64,6 +69,6 @@ public record MemoryBudget(long cacheBytes) {
 
   /** The store's page caches: the rest, a quarter. */
   public long storeBytes() {
-    return cacheBytes - sessionBytes() - directoryBytes();
+    return cacheBytes - sessionBytes() - profileBytes() - directoryBytes();
   }
 }

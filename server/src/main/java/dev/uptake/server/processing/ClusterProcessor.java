@@ -3,6 +3,7 @@ package dev.uptake.server.processing;
 import dev.uptake.cluster.EventRecords;
 import dev.uptake.cluster.EventTopic;
 import dev.uptake.cluster.TopicReader;
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.store.ClusterBatch;
@@ -116,7 +117,10 @@ public final class ClusterProcessor implements AutoCloseable {
     this.clientId = clientId;
     this.state = state;
     this.retries = retries;
-    this.computation = new Computation(stores.profiles(), stores.settings(), stores.usage(), pipeline, sessionCache);
+    // No ProfileCache: other processors write the same accounts (and users, as links move), so a
+    // state held here could lack their changes; each batch reads the stored ones.
+    this.computation = new Computation(
+        stores.profiles(), stores.settings(), stores.usage(), pipeline, sessionCache, new ProfileCache(0));
     this.clock = clock;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
     this.duplicates = Counter.builder("uptake.processing.duplicates")

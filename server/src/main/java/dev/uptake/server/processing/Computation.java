@@ -2,6 +2,7 @@ package dev.uptake.server.processing;
 
 import dev.uptake.core.event.Event;
 import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.identity.UserState;
 import dev.uptake.core.identity.WorkingSet;
 import dev.uptake.core.ingest.Warning;
@@ -29,8 +30,9 @@ import java.util.function.BiFunction;
  * one reading the store's log, the cluster one reading Kafka.
  *
  * <p>Each batch is computed in a <em>generation</em>; what it changes is held (pinned) until
- * {@link #committed(long)} says its generation is in the store. After a commit that failed, or
- * another process's, {@link #forget} drops everything held. Used by one thread.
+ * {@link #committed(long)} says its generation is in the store, and then, where this process is
+ * the store's only writer, in the {@link ProfileCache}. After a commit that failed, or another
+ * process's, {@link #forget} drops everything held. Used by one thread.
  */
 final class Computation {
 
@@ -44,16 +46,19 @@ final class Computation {
   private final Usage usage;
   private final Pipeline pipeline;
   private final SessionCache sessionCache;
+  private final ProfileCache profileCache;
   private final Map<Key, Pinned<UserState>> users = new HashMap<>();
   private final Map<Key, Pinned<AccountState>> accounts = new HashMap<>();
   private long generation = 1;
 
-  Computation(Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache) {
+  Computation(Profiles profiles, SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache,
+      ProfileCache profileCache) {
     this.profiles = profiles;
     this.settings = settings;
     this.usage = usage;
     this.pipeline = pipeline;
     this.sessionCache = sessionCache;
+    this.profileCache = profileCache;
   }
 
   /** The changes {@code logged} (events of {@code workspaceId}) make, counting them as processed. */
@@ -73,7 +78,8 @@ final class Computation {
       }
     }
     WorkingSet working = new WorkingSet(
-        current(workspaceId, userIds, users, profiles::users), current(workspaceId, accountIds, accounts, profiles::accounts));
+        current(workspaceId, userIds, users, (id, ids) -> profileCache.users(id, ids, profiles::users)),
+        current(workspaceId, accountIds, accounts, (id, ids) -> profileCache.accounts(id, ids, profiles::accounts)));
     Pipeline.Result result = pipeline.process(
         events, workspaceSettings, working, sessionCache.over(workspaceId, generation, usage.sessions(workspaceId)));
     sessionCache.applied(workspaceId, generation, result.sessions().changes());
@@ -91,7 +97,7 @@ final class Computation {
         warnings, result.sessions().changes(), result.sessions().deltas());
   }
 
-  /** The states of {@code ids}: those changed and not committed yet, the store's for the rest. */
+  /** The states of {@code ids}: those changed and not committed yet, the stored ones for the rest. */
   private static <T> Map<String, T> current(long workspaceId, Collection<String> ids, Map<Key, Pinned<T>> pinned,
       BiFunction<Long, Collection<String>, Map<String, T>> stored) {
     Map<String, T> states = new HashMap<>();
@@ -118,8 +124,20 @@ final class Computation {
   /** What the batches of {@code sealed} and every generation before it changed is in the store now. */
   void committed(long sealed) {
     sessionCache.committed(sealed);
-    users.values().removeIf(user -> user.generation() <= sealed);
-    accounts.values().removeIf(account -> account.generation() <= sealed);
+    users.entrySet().removeIf(user -> {
+      boolean stored = user.getValue().generation() <= sealed;
+      if (stored) {
+        profileCache.committed(user.getKey().workspaceId(), user.getValue().state());
+      }
+      return stored;
+    });
+    accounts.entrySet().removeIf(account -> {
+      boolean stored = account.getValue().generation() <= sealed;
+      if (stored) {
+        profileCache.committed(account.getKey().workspaceId(), account.getValue().state());
+      }
+      return stored;
+    });
   }
 
   /** Everything computed so far is committed: for a processor that commits each batch before the next. */
@@ -130,6 +148,7 @@ final class Computation {
   /** Forgets what is held: a commit may or may not have happened, or another process wrote. */
   void forget() {
     sessionCache.clear();
+    profileCache.clear();
     users.clear();
     accounts.clear();
   }

@@ -1,5 +1,6 @@
 package dev.uptake.server.processing;
 
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
 import dev.uptake.store.LogEntry;
@@ -119,22 +120,22 @@ public final class Processor implements AutoCloseable {
 
   public Processor(
       ProcessingLog processingLog, StateWriter stateWriter, Reprocessing reprocessing, Profiles profiles,
-      SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry,
-      Clock clock) {
-    this(processingLog, stateWriter, reprocessing, profiles, settings, usage, pipeline, sessionCache, registry, clock,
-        BATCH_SIZE);
+      SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, ProfileCache profileCache,
+      MeterRegistry registry, Clock clock) {
+    this(processingLog, stateWriter, reprocessing, profiles, settings, usage, pipeline, sessionCache, profileCache, registry,
+        clock, BATCH_SIZE);
   }
 
   /** @param batchSize events read and computed at a time (a checkpoint merges several batches) */
   Processor(
       ProcessingLog processingLog, StateWriter stateWriter, Reprocessing reprocessing, Profiles profiles,
-      SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, MeterRegistry registry,
-      Clock clock, int batchSize) {
+      SettingsStore settings, Usage usage, Pipeline pipeline, SessionCache sessionCache, ProfileCache profileCache,
+      MeterRegistry registry, Clock clock, int batchSize) {
     this.batchSize = batchSize;
     this.processingLog = processingLog;
     this.stateWriter = stateWriter;
     this.reprocessing = reprocessing;
-    this.computation = new Computation(profiles, settings, usage, pipeline, sessionCache);
+    this.computation = new Computation(profiles, settings, usage, pipeline, sessionCache, profileCache);
     this.clock = clock;
     this.processed = Counter.builder("uptake.processing.events").description("events processed").register(registry);
     this.failures = Counter.builder("uptake.processing.failures")

@@ -39,7 +39,8 @@ class MemoryBudgetTest {
   @Test
   void theSharesAddUpToTheBudget() {
     MemoryBudget budget = MemoryBudget.parse("301m");
-    assertThat(budget.sessionBytes() + budget.directoryBytes() + budget.storeBytes()).isEqualTo(budget.cacheBytes());
+    assertThat(budget.sessionBytes() + budget.profileBytes() + budget.directoryBytes() + budget.storeBytes())
+        .isEqualTo(budget.cacheBytes());
     assertThat(budget.storeBytes()).isBetween(budget.cacheBytes() / 4 - 8, budget.cacheBytes() / 4 + 8);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.fixtures.TestClock;
 import dev.uptake.core.identity.IdentityResolver;
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.keys.Region;
 import dev.uptake.core.pipeline.Pipeline;
 import dev.uptake.core.sessions.SessionCache;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The same log processed in checkpoints that merge many small batches (computed while the
- * checkpoint before them commits, with a session cache small enough to forget keys) leaves every
+ * checkpoint before them commits, with session and profile caches small enough to forget keys) leaves every
  * user, account, session, usage cell, day of activity and index of the events API exactly as
  * processing it in one batch does, on both stores.
  */
@@ -95,7 +96,7 @@ class CheckpointPropertyTest {
   static Processor processor(Store store, int batchSize, long sessionBytes, SimpleMeterRegistry registry) {
     Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON);
     return new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(), store.forProcessor().profiles(),
-        store.forProcessor().settings(), store.forProcessor().usage(), pipeline, new SessionCache(sessionBytes), registry,
-        new TestClock(NOW), batchSize);
+        store.forProcessor().settings(), store.forProcessor().usage(), pipeline, new SessionCache(sessionBytes),
+        new ProfileCache(sessionBytes), registry, new TestClock(NOW), batchSize);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.store.fixtures.Backend;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.identity.IdentityResolver;
+import dev.uptake.core.identity.ProfileCache;
 import dev.uptake.core.ingest.Normalizer;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.keys.Region;
@@ -79,7 +80,7 @@ class ProcessorErrorTest {
   Processor start(ProcessingLog log, StateWriter writer) {
     processor = new Processor(log, writer, store.reprocessing(), store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
         new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON), new SessionCache(64L << 20),
-        new SimpleMeterRegistry(), Clock.systemUTC())
+        new ProfileCache(64L << 20), new SimpleMeterRegistry(), Clock.systemUTC())
         .start();
     return processor;
   }
