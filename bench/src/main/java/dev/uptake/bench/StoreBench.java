@@ -22,9 +22,13 @@ import dev.uptake.store.Store;
 import dev.uptake.store.StoreConfig;
 import dev.uptake.store.Stores;
 import dev.uptake.store.Workspace;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.HdrHistogram.Histogram;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The store without HTTP: the append ceiling, and the processing replay of a pre-filled log. */
@@ -176,6 +181,82 @@ final class StoreBench {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Replay(last, fillSeconds, seconds, last / seconds);
+    }
+  }
+
+  /** Processing cost per event over {@code events} events of live traffic, as the state grows. */
+  record Live(int chunkEvents, List<LiveWindow> windows) {}
+
+  /**
+   * One stretch of {@link #liveCommits}: the processor's compute and commit time per event in it,
+   * and the size of state.db at its end (-1 on PostgreSQL).
+   */
+  record LiveWindow(long eventsSoFar, long commits, double computeMicrosPerEvent, double commitMicrosPerEvent,
+      long stateBytes) {}
+
+  /** A chunk is what a second and a half of traffic at 8,000 events/s brings: one commit's worth in FRESHNESS. */
+  static final int LIVE_CHUNK_EVENTS = 12_000;
+  private static final int LIVE_WINDOWS = 5;
+
+  /**
+   * Live traffic processed chunk by chunk, each processed before the next is appended, with no
+   * other load on the machine: what a commit costs per event as the state grows, without the
+   * noise of HTTP traffic and a fresh server's JIT that FRESHNESS carries. The events are
+   * FRESHNESS's ({@code accounts} accounts of 8 users, their sessions spread over the last week).
+   */
+  static Live liveCommits(StoreConfig config, long events, int accounts) throws InterruptedException {
+    int chunk = (int) Math.max(1, Math.min(LIVE_CHUNK_EVENTS, events / (LIVE_WINDOWS * 2)));
+    long chunks = Math.max(LIVE_WINDOWS, events / chunk);
+    List<LiveWindow> windows = new ArrayList<>();
+    try (Store store = Stores.open(config, Clock.systemUTC())) {
+      Workspace workspace = store.workspaces().create("live", Region.US).workspace();
+      Traffic traffic = new Traffic(3, "live", accounts, USERS_PER_ACCOUNT, Clock.systemUTC());
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON);
+      Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
+          store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
+          pipeline, new SessionCache(256L << 20), new ProfileCache(64L << 20), registry, Clock.systemUTC()).start();
+      try {
+        Timer commit = registry.find("uptake.processing.batch").tag("phase", "commit").timer();
+        Timer compute = registry.find("uptake.processing.batch").tag("phase", "compute").timer();
+        double commitBefore = 0;
+        double computeBefore = 0;
+        long commitsBefore = 0;
+        long windowEvents = 0;
+        for (long c = 1; c <= chunks; c++) {
+          for (int sent = 0; sent < chunk; sent += 1_000) {
+            store.eventLog().append(new IngestBatch(workspace.id(), Instant.now(),
+                normalized(traffic, Math.min(1_000, chunk - sent)), List.of())).join();
+          }
+          long last = store.processingLog().lastSeq();
+          while (store.processingLog().cursor() < last) {
+            Thread.sleep(2);
+          }
+          windowEvents += chunk;
+          if (c % Math.max(1, chunks / LIVE_WINDOWS) == 0 || c == chunks) {
+            double commitNow = commit.totalTime(TimeUnit.MICROSECONDS);
+            double computeNow = compute.totalTime(TimeUnit.MICROSECONDS);
+            Path state = config.dataDir() == null ? null : config.dataDir().resolve("state.db");
+            windows.add(new LiveWindow(c * chunk, commit.count() - commitsBefore, (computeNow - computeBefore) / windowEvents,
+                (commitNow - commitBefore) / windowEvents, state != null && Files.exists(state) ? sizeOf(state) : -1));
+            commitBefore = commitNow;
+            computeBefore = computeNow;
+            commitsBefore = commit.count();
+            windowEvents = 0;
+          }
+        }
+      } finally {
+        processor.close();
+      }
+    }
+    return new Live(chunk, windows);
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
     }
   }
 

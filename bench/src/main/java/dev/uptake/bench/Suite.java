@@ -45,7 +45,7 @@ final class Suite {
   static final double HALF_OF_MAX = 0;
 
   /** The parts of the suite, each runnable alone. */
-  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, MEMORY, ACCOUNTS, EVENTS, IMPORT, CLUSTER }
+  enum Phase { INGEST, FRESHNESS, CEILINGS, REPLAY, LIVE, MEMORY, ACCOUNTS, EVENTS, IMPORT, CLUSTER }
 
   private final Plan plan;
   private final java.util.Set<Phase> phases;
@@ -86,6 +86,9 @@ final class Suite {
     }
     if (phases.contains(Phase.REPLAY)) {
       replay();
+    }
+    if (phases.contains(Phase.LIVE)) {
+      live();
     }
     if (phases.contains(Phase.MEMORY)) {
       openSessionsMemory();
@@ -391,6 +394,18 @@ final class Suite {
     StoreBench.Replay replay = StoreBench.processingReplay(store.config(work.resolve("replay")), plan.replayEvents);
     results.set("processingReplay", Api.JSON.valueToTree(replay));
     log.printf("processing replay: %,d events in %.1f s = %,10.0f events/s%n", replay.events(), replay.replaySeconds(), replay.eventsPerSecond());
+  }
+
+  /** A tenth of the replay's events as FRESHNESS's live traffic, in chunks each processed before the next comes. */
+  private void live() throws Exception {
+    StoreBench.Live live = StoreBench.liveCommits(store.config(work.resolve("live")), Math.max(1, plan.replayEvents / 10),
+        plan.accounts);
+    results.set("live", Api.JSON.valueToTree(live));
+    for (StoreBench.LiveWindow window : live.windows()) {
+      log.printf("live: %,9d events, %,d-event chunks: compute %5.1f us/event, commit %5.1f us/event (%d commits), state.db %,d MB%n",
+          window.eventsSoFar(), live.chunkEvents(), window.computeMicrosPerEvent(), window.commitMicrosPerEvent(),
+          window.commits(), window.stateBytes() < 0 ? -1 : window.stateBytes() >> 20);
+    }
   }
 
   /**

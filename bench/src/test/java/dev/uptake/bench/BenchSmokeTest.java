@@ -47,6 +47,8 @@ class BenchSmokeTest {
     assertThat(results.at("/ceilingStoreAlone/TRACK_1/events").asLong()).isPositive();
     assertThat(results.at("/freshness/probes").asLong()).isPositive();
     assertThat(results.at("/processingReplay/events").asLong()).isPositive();
+    assertThat(results.at("/live/windows").size()).as("live traffic's windows").isPositive();
+    assertThat(results.at("/live/windows/0/commitMicrosPerEvent").asDouble()).isPositive();
     assertThat(results.at("/memory/peakRssMib").asDouble()).isPositive();
     assertThat(results.at("/memoryBound/openSessions").asInt()).isEqualTo(Suite.Plan.SMOKE.openSessions());
     assertThat(results.at("/memoryBound/workspaces").asInt()).isEqualTo(Suite.Plan.SMOKE.memoryWorkspaces());
