@@ -109,10 +109,16 @@ public final class ProfileCache {
   }
 
   private static int bytes(Key key, Object state) {
-    int fields = state instanceof UserState user
-        ? user.fields().values().size() + user.traits().values().size() + user.dimensions().values().size()
-        : ((AccountState) state).fields().values().size() + ((AccountState) state).traits().values().size()
-            + ((AccountState) state).dimensions().values().size();
+    int fields = state instanceof UserState user ? count(user.fields(), user.traits(), user.dimensions())
+        : state instanceof AccountState account ? count(account.fields(), account.traits(), account.dimensions()) : 0;
     return STATE_BYTES + 2 * key.id().length() + FIELD_BYTES * fields;
+  }
+
+  private static int count(Fields... all) {
+    int count = 0;
+    for (Fields fields : all) {
+      count += fields.values().size();
+    }
+    return count;
   }
 }
