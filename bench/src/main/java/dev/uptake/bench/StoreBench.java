@@ -167,11 +167,8 @@ final class StoreBench {
     double fillSeconds = 0;
     try (Store store = Stores.open(config, Clock.systemUTC())) {
       long last = store.processingLog().lastSeq();
-      Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON);
       long start = System.nanoTime();
-      Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
-          store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
-          pipeline, new SessionCache(256L << 20), new ProfileCache(64L << 20), new SimpleMeterRegistry(), Clock.systemUTC()).start();
+      Processor processor = processor(store, new SimpleMeterRegistry());
       try {
         while (store.processingLog().cursor() < last) {
           Thread.sleep(100);
@@ -212,10 +209,7 @@ final class StoreBench {
       Workspace workspace = store.workspaces().create("live", Region.US).workspace();
       Traffic traffic = new Traffic(3, "live", accounts, USERS_PER_ACCOUNT, Clock.systemUTC());
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON);
-      Processor processor = new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
-          store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
-          pipeline, new SessionCache(256L << 20), new ProfileCache(64L << 20), registry, Clock.systemUTC()).start();
+      Processor processor = processor(store, registry);
       try {
         Timer commit = registry.find("uptake.processing.batch").tag("phase", "commit").timer();
         Timer compute = registry.find("uptake.processing.batch").tag("phase", "compute").timer();
@@ -250,6 +244,14 @@ final class StoreBench {
       }
     }
     return new Live(chunk, windows);
+  }
+
+  /** The embedded processor on {@code store}, started, holding up to 256 MiB of sessions and 64 MiB of users and accounts. */
+  private static Processor processor(Store store, SimpleMeterRegistry registry) {
+    Pipeline pipeline = new Pipeline(new IdentityResolver(JSON), new SessionStage(JSON), JSON);
+    return new Processor(store.processingLog(), store.stateWriter(), store.reprocessing(),
+        store.forProcessor().profiles(), store.forProcessor().settings(), store.forProcessor().usage(),
+        pipeline, new SessionCache(256L << 20), new ProfileCache(64L << 20), registry, Clock.systemUTC()).start();
   }
 
   private static long sizeOf(Path file) {
