@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
@@ -124,19 +125,18 @@ final class Computation {
   /** What the batches of {@code sealed} and every generation before it changed is in the store now. */
   void committed(long sealed) {
     sessionCache.committed(sealed);
-    users.entrySet().removeIf(user -> {
-      boolean stored = user.getValue().generation() <= sealed;
-      if (stored) {
-        profileCache.committed(user.getKey().workspaceId(), user.getValue().state());
+    release(users, sealed, profileCache::committed);
+    release(accounts, sealed, profileCache::committed);
+  }
+
+  /** Unpins the states of {@code sealed} and before, handing each to {@code stored}: they are the store's now. */
+  private static <T> void release(Map<Key, Pinned<T>> pinned, long sealed, BiConsumer<Long, T> stored) {
+    pinned.entrySet().removeIf(entry -> {
+      boolean committed = entry.getValue().generation() <= sealed;
+      if (committed) {
+        stored.accept(entry.getKey().workspaceId(), entry.getValue().state());
       }
-      return stored;
-    });
-    accounts.entrySet().removeIf(account -> {
-      boolean stored = account.getValue().generation() <= sealed;
-      if (stored) {
-        profileCache.committed(account.getKey().workspaceId(), account.getValue().state());
-      }
-      return stored;
+      return committed;
     });
   }
 

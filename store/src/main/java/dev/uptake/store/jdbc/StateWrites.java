@@ -239,9 +239,9 @@ public final class StateWrites {
    * A grown session that starts where a stored one it absorbed did keeps that one's summary row,
    * updated in place: the common case (live traffic extends its sessions) then changes one row
    * and none of the table's indexes (which an UPDATE naming an indexed column rewrites, even to
-   * the value it had). Order matters: pieces of dropped sessions go before others
-   * move onto their start, and all summaries are deleted before any is inserted (a replacement
-   * may start where its old self did).
+   * the value it had). Order matters: pieces of dropped sessions go before others move onto
+   * their start, and all summaries are deleted before any is inserted (a replacement may start
+   * where its old self did).
    */
   private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
     long workspace = changes.workspaceId();
