@@ -16,13 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /** Sessions and daily usage cells. */
@@ -54,14 +52,19 @@ public final class JdbcUsage implements Usage {
               + " AND account_key = '' AND day BETWEEN ? AND ? AND user_id IN (" + linkedUsers + ")",
           "SELECT " + CELL_COLUMNS + " FROM usage_daily" + byUser + " WHERE workspace_id = ? AND user_id = ?"
               + " AND day BETWEEN ? AND ?",
-          "SELECT session_key, start_ms FROM sessions" + dialect.indexedBy("sessions_by_account") + " WHERE workspace_id = ?"
-              + " AND account_key = ? AND start_ms >= ? AND start_ms < ? UNION ALL SELECT session_key, start_ms FROM sessions"
-              + sessionsByUser + " WHERE workspace_id = ? AND account_key = '' AND start_ms >= ? AND start_ms < ?"
-              + " AND user_id IN (" + linkedUsers + ") ORDER BY start_ms DESC LIMIT ?",
-          "SELECT session_key, start_ms FROM sessions" + sessionsByUser
-              + " WHERE workspace_id = ? AND user_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT ?",
+          newestFirst("SELECT session_key, start_ms, last_piece FROM sessions" + dialect.indexedBy("sessions_by_account")
+              + " WHERE workspace_id = ? AND account_key = ? AND start_ms >= ? AND start_ms < ? UNION ALL SELECT session_key,"
+              + " start_ms, last_piece FROM sessions" + sessionsByUser + " WHERE workspace_id = ? AND account_key = ''"
+              + " AND start_ms >= ? AND start_ms < ? AND user_id IN (" + linkedUsers + ") ORDER BY start_ms DESC LIMIT ?"),
+          newestFirst("SELECT session_key, start_ms, last_piece FROM sessions" + sessionsByUser
+              + " WHERE workspace_id = ? AND user_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT ?"),
           ACTIVITY + " WHERE workspace_id = ?" + days + "account_key IN ",
           ACTIVITY + " WHERE workspace_id = ? AND account_key = ''" + days + "user_id IN ");
+    }
+
+    /** The sessions {@code summaries} selects with their events, one row per piece, newest session first. */
+    private static String newestFirst(String summaries) {
+      return SessionRows.withEvents(summaries) + " ORDER BY start_ms DESC, session_key";
     }
   }
 
@@ -87,19 +90,17 @@ public final class JdbcUsage implements Usage {
    * What {@link #reached} finds, in one query for every key of the batch: over a network, a
    * round trip per key (thousands per batch) costs more than the rest of processing.
    */
-  private static final String REACHED_AT_ONCE =
-      "WITH r AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS r (session_key, from_ms, to_ms)),"
-          + " b AS (SELECT r.session_key, s.start_ms FROM r CROSS JOIN LATERAL (SELECT start_ms, end_ms FROM sessions"
-          + " WHERE workspace_id = ? AND session_key = r.session_key AND start_ms < r.from_ms ORDER BY start_ms DESC LIMIT 1) s"
-          + " WHERE s.end_ms >= r.from_ms)"
-          + " SELECT p.session_key, p.start_ms, p.events FROM r JOIN session_pieces p ON p.workspace_id = ?"
-          + " AND p.session_key = r.session_key AND p.start_ms >= r.from_ms AND p.start_ms <= r.to_ms"
-          + " UNION ALL SELECT p.session_key, p.start_ms, p.events FROM b JOIN session_pieces p ON p.workspace_id = ?"
-          + " AND p.session_key = b.session_key AND p.start_ms = b.start_ms";
+  private static final String REACHED_AT_ONCE = SessionRows.withEvents(
+      "WITH r AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS r (session_key, from_ms, to_ms))"
+          + " SELECT r.session_key, s.start_ms, s.last_piece FROM r CROSS JOIN LATERAL (SELECT start_ms, end_ms, last_piece"
+          + " FROM sessions WHERE workspace_id = ? AND session_key = r.session_key AND start_ms < r.from_ms"
+          + " ORDER BY start_ms DESC LIMIT 1) s WHERE s.end_ms >= r.from_ms"
+          + " UNION ALL SELECT s.session_key, s.start_ms, s.last_piece FROM r JOIN sessions s ON s.workspace_id = ?"
+          + " AND s.session_key = r.session_key AND s.start_ms >= r.from_ms AND s.start_ms <= r.to_ms");
 
   private Map<String, List<Session>> reachedAtOnce(long workspaceId, Map<String, SessionMerge.Reach> reaches) {
     List<String> keys = new ArrayList<>(reaches.keySet());
-    Map<String, Map<Long, List<String>>> pieces = new HashMap<>();
+    SessionRows.Pieces pieces = new SessionRows.Pieces();
     try (Connection connection = pool.getConnection();
         PreparedStatement query = connection.prepareStatement(REACHED_AT_ONCE)) {
       query.setArray(1, connection.createArrayOf("text", keys.toArray()));
@@ -107,69 +108,58 @@ public final class JdbcUsage implements Usage {
       query.setArray(3, connection.createArrayOf("bigint", keys.stream().map(key -> reaches.get(key).toMillis()).toArray()));
       query.setLong(4, workspaceId);
       query.setLong(5, workspaceId);
-      query.setLong(6, workspaceId);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          pieces.computeIfAbsent(rows.getString(1), key -> new TreeMap<>())
-              .computeIfAbsent(rows.getLong(2), start -> new ArrayList<>()).add(rows.getString(3));
+          pieces.add(rows);
         }
       }
     } catch (SQLException e) {
       throw Sql.unavailable(e);
     }
     Map<String, List<Session>> found = new HashMap<>();
-    pieces.forEach((key, byStart) -> {
-      List<Session> sessionsOfKey = new ArrayList<>(byStart.size());
-      byStart.values().forEach(piecesOfSession -> sessionsOfKey.add(sessions.session(key, piecesOfSession)));
-      found.put(key, sessionsOfKey);
-    });
+    for (Session session : pieces.sessions(sessions)) {
+      found.computeIfAbsent(session.sessionKey(), key -> new ArrayList<>()).add(session);
+    }
+    found.values().forEach(JdbcUsage::byStart);
     return found;
   }
 
   /**
-   * Sessions of one key never overlap, so the only one starting before a reach that can extend
-   * into it is the latest such; the rest start inside it. One connection and three prepared
-   * statements serve every key of the batch.
+   * The stored sessions of one key that a reach touches. Sessions of one key never overlap, so the
+   * only one starting before the reach that can extend into it is the latest such; the rest start
+   * inside it. Both parts read by the primary key (HotQueryPlansTest).
    */
+  public static final String REACHED = SessionRows.withEvents(
+      "SELECT session_key, start_ms, last_piece FROM (SELECT session_key, start_ms, end_ms, last_piece FROM sessions"
+          + " WHERE workspace_id = ? AND session_key = ? AND start_ms < ? ORDER BY start_ms DESC LIMIT 1) WHERE end_ms >= ?"
+          + " UNION ALL SELECT session_key, start_ms, last_piece FROM sessions WHERE workspace_id = ? AND session_key = ?"
+          + " AND start_ms >= ? AND start_ms <= ?");
+
+  /** One connection and one prepared statement serve every key of the batch. */
   private Map<String, List<Session>> reached(long workspaceId, Map<String, SessionMerge.Reach> reaches) {
     Map<String, List<Session>> found = new HashMap<>();
     try (Connection connection = pool.getConnection();
-        PreparedStatement before = connection.prepareStatement(
-            "SELECT start_ms, end_ms FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms < ?"
-                + " ORDER BY start_ms DESC LIMIT 1");
-        PreparedStatement piecesOfOne = connection.prepareStatement(
-            "SELECT start_ms, events FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
-        PreparedStatement piecesInside = connection.prepareStatement(
-            "SELECT start_ms, events FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms >= ?"
-                + " AND start_ms <= ?")) {
+        PreparedStatement query = connection.prepareStatement(REACHED)) {
       for (Map.Entry<String, SessionMerge.Reach> entry : reaches.entrySet()) {
         String key = entry.getKey();
         SessionMerge.Reach reach = entry.getValue();
-        Map<Long, List<String>> pieces = new TreeMap<>();
-        before.setLong(1, workspaceId);
-        before.setString(2, key);
-        before.setLong(3, reach.fromMillis());
-        long latestBefore = Long.MIN_VALUE;
-        try (ResultSet rows = before.executeQuery()) {
-          if (rows.next() && rows.getLong(2) >= reach.fromMillis()) {
-            latestBefore = rows.getLong(1);
+        query.setLong(1, workspaceId);
+        query.setString(2, key);
+        query.setLong(3, reach.fromMillis());
+        query.setLong(4, reach.fromMillis());
+        query.setLong(5, workspaceId);
+        query.setString(6, key);
+        query.setLong(7, reach.fromMillis());
+        query.setLong(8, reach.toMillis());
+        SessionRows.Pieces pieces = new SessionRows.Pieces();
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            pieces.add(rows);
           }
         }
-        if (latestBefore != Long.MIN_VALUE) {
-          piecesOfOne.setLong(1, workspaceId);
-          piecesOfOne.setString(2, key);
-          piecesOfOne.setLong(3, latestBefore);
-          collect(piecesOfOne, pieces);
-        }
-        piecesInside.setLong(1, workspaceId);
-        piecesInside.setString(2, key);
-        piecesInside.setLong(3, reach.fromMillis());
-        piecesInside.setLong(4, reach.toMillis());
-        collect(piecesInside, pieces);
-        if (!pieces.isEmpty()) {
-          List<Session> sessionsOfKey = new ArrayList<>(pieces.size());
-          pieces.values().forEach(piecesOfSession -> sessionsOfKey.add(sessions.session(key, piecesOfSession)));
-          found.put(key, sessionsOfKey);
+        List<Session> sessionsOfKey = pieces.sessions(sessions);
+        if (!sessionsOfKey.isEmpty()) {
+          found.put(key, byStart(sessionsOfKey));
         }
       }
     } catch (SQLException e) {
@@ -178,13 +168,9 @@ public final class JdbcUsage implements Usage {
     return found;
   }
 
-  /** Adds each piece the query finds to its session's list, by start. */
-  private static void collect(PreparedStatement query, Map<Long, List<String>> pieces) throws SQLException {
-    try (ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        pieces.computeIfAbsent(rows.getLong(1), start -> new ArrayList<>()).add(rows.getString(2));
-      }
-    }
+  private static List<Session> byStart(List<Session> sessions) {
+    sessions.sort(Comparator.comparingLong(Session::startMillis));
+    return sessions;
   }
 
   @Override
@@ -213,7 +199,6 @@ public final class JdbcUsage implements Usage {
   @Override
   public List<Session> accountSessions(long workspaceId, String accountId, long from, long to, int limit) {
     return withPieces(
-        workspaceId,
         sql.accountSessions(),
         workspaceId, accountId, from, to, workspaceId, from, to, workspaceId, accountId, limit);
   }
@@ -221,28 +206,15 @@ public final class JdbcUsage implements Usage {
   @Override
   public List<Session> userSessions(long workspaceId, String userId, long from, long to, int limit) {
     return withPieces(
-        workspaceId,
         sql.userSessions(),
         workspaceId, userId, from, to, limit);
   }
 
-  /** The sessions {@code sessionsSql} selects (session_key, start_ms), newest first, with their events. */
-  private List<Session> withPieces(long workspaceId, String sessionsSql, Object... parameters) {
-    Map<String, List<String>> pieces = new LinkedHashMap<>();
-    Object[] all = Arrays.copyOf(parameters, parameters.length + 1);
-    all[parameters.length] = workspaceId;
-    Sql.query(
-        pool,
-        "SELECT s.session_key, s.start_ms, p.events FROM (" + sessionsSql + ") s JOIN session_pieces p"
-            + " ON p.workspace_id = ? AND p.session_key = s.session_key AND p.start_ms = s.start_ms"
-            + " ORDER BY s.start_ms DESC, s.session_key",
-        rows -> pieces.computeIfAbsent(rows.getString(1) + "\n" + rows.getLong(2), id -> new ArrayList<>())
-            .add(rows.getString(3)),
-        all);
-    List<Session> found = new ArrayList<>(pieces.size());
-    pieces.forEach((id, piecesOfSession) ->
-        found.add(sessions.session(id.substring(0, id.lastIndexOf('\n')), piecesOfSession)));
-    return found;
+  /** The sessions a {@link HotSql} sessions query selects, newest first, with their events. */
+  private List<Session> withPieces(String sql, Object... parameters) {
+    SessionRows.Pieces pieces = new SessionRows.Pieces();
+    Sql.query(pool, sql, pieces::add, parameters);
+    return pieces.sessions(sessions);
   }
 
   @Override

@@ -7,9 +7,7 @@ import dev.uptake.core.identity.UserState;
 import dev.uptake.core.ingest.Warning;
 import dev.uptake.core.rollups.Cell;
 import dev.uptake.core.rollups.Measures;
-import dev.uptake.core.sessions.Session;
 import dev.uptake.core.sessions.SessionJson;
-import dev.uptake.core.sessions.SessionMerge;
 import dev.uptake.store.CursorMovedException;
 import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.Quarantined;
@@ -18,18 +16,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Writes one processing commit inside the caller's transaction: each workspace's users, accounts,
- * warnings, sessions, usage and activity, the events set aside or released, the events API's
+ * warnings, sessions ({@link SessionRows}), usage and activity, the events set aside or released, the events API's
  * indexes, and last the cursor, which must still be where the batch started. Rows are written in
  * key order, so commits of several processes that touch the same rows wait for each other instead
  * of deadlocking.
@@ -37,12 +32,12 @@ import java.util.TreeMap;
 public final class StateWrites {
 
   private final ProfileJson profiles;
-  private final SessionJson sessions;
+  private final SessionRows sessionRows;
   private final Dialect dialect;
 
   public StateWrites(ObjectMapper json, Dialect dialect) {
     this.profiles = new ProfileJson(json);
-    this.sessions = new SessionJson(json);
+    this.sessionRows = new SessionRows(new SessionJson(json), dialect);
     this.dialect = dialect;
   }
 
@@ -76,12 +71,16 @@ public final class StateWrites {
     }
   }
 
-  /** Tables that hold what processing derived from a workspace's events, all keyed by workspace first. */
+  /**
+   * Tables that hold what processing derived from a workspace's events, all keyed by workspace
+   * first; and session_pieces, reached from the workspace's sessions.
+   */
   private static final List<String> DERIVED = List.of(
-      "users", "accounts", "session_pieces", "sessions", "usage_daily", "activity_daily", "event_warnings");
+      "users", "accounts", "sessions", "usage_daily", "activity_daily", "event_warnings");
 
   /** A reprocessing starts: the workspace's derived state goes, to be replayed from its events. */
   private static void clear(Connection connection, ProcessedBatch.Replay.Start start) throws SQLException {
+    SessionRows.clear(connection, start.workspaceId());
     for (String table : DERIVED) {
       Sql.update(connection, "DELETE FROM " + table + " WHERE workspace_id = ?", start.workspaceId());
     }
@@ -221,7 +220,7 @@ public final class StateWrites {
       }
       warnings.executeBatch();
     }
-    writeSessions(connection, changes);
+    sessionRows.write(connection, changes.workspaceId(), changes.sessions());
     writeUsage(connection, changes);
     writeActivity(connection, changes, version);
     int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
@@ -231,132 +230,6 @@ public final class StateWrites {
             + " (workspace_id) DO UPDATE SET processed = processing_stats.processed + excluded.processed,"
             + " warnings = processing_stats.warnings + excluded.warnings",
         changes.workspaceId(), changes.processed(), warningCount);
-  }
-
-  /**
-   * Sessions as summaries plus appended pieces of events: a grown session keeps its stored pieces
-   * (moved to its new start when it starts earlier now) and gets one piece with its new events.
-   * A grown session that starts where a stored one it absorbed did keeps that one's summary row,
-   * updated in place: the common case (live traffic extends its sessions) then changes one row
-   * and none of the table's indexes (which an UPDATE naming an indexed column rewrites, even to
-   * the value it had). Order matters: pieces of dropped sessions go before others move onto
-   * their start, and all summaries are deleted before any is inserted (a replacement may start
-   * where its old self did).
-   */
-  private void writeSessions(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
-    long workspace = changes.workspaceId();
-    List<SessionMerge.Growth> growths = new ArrayList<>();
-    // Re-formed exactly as stored: written not at all. By identity: equality would hash every event.
-    Set<Session> unchanged = Collections.newSetFromMap(new IdentityHashMap<>());
-    try (PreparedStatement dropPieces = connection.prepareStatement(
-            "DELETE FROM session_pieces WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
-        PreparedStatement movePieces = connection.prepareStatement(
-            "UPDATE session_pieces SET start_ms = ? WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
-        PreparedStatement deleteSummary = connection.prepareStatement(
-            "DELETE FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
-        PreparedStatement insertSummary = connection.prepareStatement(
-            "INSERT INTO sessions (workspace_id, session_key, start_ms, end_ms, user_id, account_key)"
-                + " VALUES (?, ?, ?, ?, ?, ?)");
-        PreparedStatement updateSummary = connection.prepareStatement(
-            "UPDATE sessions SET end_ms = ?, user_id = ?, account_key = ? WHERE workspace_id = ? AND session_key = ?"
-                + " AND start_ms = ?");
-        PreparedStatement updateEnd = connection.prepareStatement(
-            "UPDATE sessions SET end_ms = ? WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
-        PreparedStatement insertPiece = connection.prepareStatement(
-            "INSERT INTO session_pieces (workspace_id, session_key, start_ms, events) VALUES (?, ?, ?, ?)")) {
-      for (SessionMerge.Change change : changes.sessions()) {
-        for (Session dropped : change.dropped()) {
-          bindSession(dropPieces, 1, workspace, dropped.sessionKey(), dropped.startMillis());
-          dropPieces.addBatch();
-        }
-        for (SessionMerge.Growth growth : change.growths()) {
-          if (growth.unchanged()) {
-            unchanged.add(growth.session());
-            unchanged.add(growth.absorbed().get(0));
-          } else {
-            growths.add(growth);
-          }
-        }
-      }
-      dropPieces.executeBatch();
-      // Kept rows, by identity: the stored sessions not deleted, and their successors (to what they were).
-      Set<Session> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-      Map<Session, Session> inPlace = new IdentityHashMap<>();
-      for (SessionMerge.Growth growth : growths) {
-        Session session = growth.session();
-        for (Session absorbed : growth.absorbed()) {
-          if (absorbed.startMillis() == session.startMillis()) {
-            kept.add(absorbed);
-            inPlace.put(session, absorbed);
-          } else {
-            movePieces.setLong(1, session.startMillis());
-            bindSession(movePieces, 2, workspace, absorbed.sessionKey(), absorbed.startMillis());
-            movePieces.addBatch();
-          }
-        }
-      }
-      movePieces.executeBatch();
-      for (SessionMerge.Change change : changes.sessions()) {
-        for (Session removed : change.removed()) {
-          if (unchanged.contains(removed) || kept.contains(removed)) {
-            continue;
-          }
-          bindSession(deleteSummary, 1, workspace, removed.sessionKey(), removed.startMillis());
-          deleteSummary.addBatch();
-        }
-      }
-      deleteSummary.executeBatch();
-      for (SessionMerge.Change change : changes.sessions()) {
-        for (Session added : change.added()) {
-          if (unchanged.contains(added)) {
-            continue;
-          }
-          Session before = inPlace.get(added);
-          if (before != null && sameOwner(before, added)) {
-            updateEnd.setLong(1, added.endMillis());
-            bindSession(updateEnd, 2, workspace, added.sessionKey(), added.startMillis());
-            updateEnd.addBatch();
-          } else if (before != null) {
-            updateSummary.setLong(1, added.endMillis());
-            updateSummary.setString(2, added.first().userId());
-            updateSummary.setString(3, added.first().accountKey());
-            bindSession(updateSummary, 4, workspace, added.sessionKey(), added.startMillis());
-            updateSummary.addBatch();
-          } else {
-            bindSession(insertSummary, 1, workspace, added.sessionKey(), added.startMillis());
-            insertSummary.setLong(4, added.endMillis());
-            insertSummary.setString(5, added.first().userId());
-            insertSummary.setString(6, added.first().accountKey());
-            insertSummary.addBatch();
-          }
-        }
-      }
-      updateEnd.executeBatch();
-      updateSummary.executeBatch();
-      insertSummary.executeBatch();
-      for (SessionMerge.Growth growth : growths) {
-        if (!growth.newEvents().isEmpty()) {
-          Session session = growth.session();
-          bindSession(insertPiece, 1, workspace, session.sessionKey(), session.startMillis());
-          insertPiece.setString(4, sessions.write(growth.newEvents()));
-          insertPiece.addBatch();
-        }
-      }
-      insertPiece.executeBatch();
-    }
-  }
-
-  /** Whether the summary row of {@code before} names the user and account that {@code after}'s should. */
-  private static boolean sameOwner(Session before, Session after) {
-    return before.first().userId().equals(after.first().userId())
-        && before.first().accountKey().equals(after.first().accountKey());
-  }
-
-  private static void bindSession(PreparedStatement statement, int from, long workspaceId, String sessionKey, long startMillis)
-      throws SQLException {
-    statement.setLong(from, workspaceId);
-    statement.setString(from + 1, sessionKey);
-    statement.setLong(from + 2, startMillis);
   }
 
   private void writeUsage(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {

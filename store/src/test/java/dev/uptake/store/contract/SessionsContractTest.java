@@ -12,6 +12,10 @@ import dev.uptake.store.ProcessedBatch;
 import dev.uptake.store.Store;
 import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -44,7 +49,7 @@ class SessionsContractTest {
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
-  void storedSessionsEqualBatchRecomputation(long seed) {
+  void storedSessionsEqualBatchRecomputation(long seed) throws SQLException {
     Random random = new Random(seed);
     try (Store store = backend.open(dir, new TestClock(Instant.parse("2024-05-01T00:00:00Z")))) {
       long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
@@ -75,10 +80,11 @@ class SessionsContractTest {
             .isEqualTo(expected);
       }
     }
+    assertEveryPieceIsInOneChain();
   }
 
   @org.junit.jupiter.api.Test
-  void aSessionThatAShorterTimeoutSplitsIsStoredAsItsParts() {
+  void aSessionThatAShorterTimeoutSplitsIsStoredAsItsParts() throws SQLException {
     try (Store store = backend.open(dir, new TestClock(Instant.parse("2024-05-01T00:00:00Z")))) {
       long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
       List<SessionEvent> first = List.of(event(0, "a"), event(40, "b"), event(80, "c"));
@@ -91,6 +97,7 @@ class SessionsContractTest {
           .extracting(session -> session.events().stream().map(SessionEvent::messageId).toList())
           .containsExactly(List.of("c", "d"), List.of("b"), List.of("a"));
     }
+    assertEveryPieceIsInOneChain();
   }
 
   /**
@@ -111,6 +118,40 @@ class SessionsContractTest {
       assertThat(store.usage().accountSessions(workspace, "globex", Long.MIN_VALUE, Long.MAX_VALUE, 10))
           .extracting(session -> session.events().stream().map(SessionEvent::messageId).toList())
           .containsExactly(List.of("m1", "m2", "m3", "m4"));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aReprocessingClearsItsWorkspacesSessionsWithTheirPiecesAndNoOtherWorkspaces() throws SQLException {
+    try (Store store = backend.open(dir, new TestClock(Instant.parse("2024-05-01T00:00:00Z")))) {
+      long acme = store.workspaces().create("Acme", Region.US).workspace().id();
+      long globex = store.workspaces().create("Globex", Region.US).workspace().id();
+      commit(store, acme, List.of(event(0, "a"), event(10, "b")), 30 * MINUTE);
+      commit(store, acme, List.of(event(20, "c")), 30 * MINUTE);
+      commit(store, globex, List.of(event(0, "g")), 30 * MINUTE);
+
+      store.stateWriter().commit(new ProcessedBatch(0, 0, List.of(), List.of(), Set.of(), List.of(),
+          new ProcessedBatch.Replay.Start(acme, Instant.parse("2024-05-01T00:00:00Z"), 0, 0)));
+
+      assertThat(store.usage().userSessions(acme, "u1", Long.MIN_VALUE, Long.MAX_VALUE, 10)).isEmpty();
+      assertThat(store.usage().userSessions(globex, "u1", Long.MIN_VALUE, Long.MAX_VALUE, 10))
+          .extracting(session -> session.events().stream().map(SessionEvent::messageId).toList())
+          .containsExactly(List.of("g"));
+    }
+    assertEveryPieceIsInOneChain();
+  }
+
+  /** No piece of events is left behind when its session goes, and no chain names a piece that went. */
+  private void assertEveryPieceIsInOneChain() throws SQLException {
+    try (Connection connection = backend.connect(dir); Statement statement = connection.createStatement();
+        ResultSet counts = statement.executeQuery("WITH RECURSIVE chain (id) AS (SELECT last_piece FROM sessions"
+            + " UNION ALL SELECT p.prev FROM chain c JOIN session_pieces p ON p.id = c.id WHERE p.prev IS NOT NULL)"
+            + " SELECT (SELECT count(*) FROM session_pieces), (SELECT count(*) FROM chain),"
+            + " (SELECT count(DISTINCT p.id) FROM chain c JOIN session_pieces p ON p.id = c.id)")) {
+      counts.next();
+      assertThat(counts.getLong(1)).as("pieces stored").isPositive();
+      assertThat(List.of(counts.getLong(2), counts.getLong(3))).as("links of all chains, distinct pieces they reach")
+          .containsOnly(counts.getLong(1));
     }
   }
 
