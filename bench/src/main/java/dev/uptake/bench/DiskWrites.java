@@ -13,9 +13,10 @@ import java.util.TreeMap;
  */
 record DiskWrites(Map<String, Long> bytes) {
 
-  static DiskWrites of(Process process) throws IOException {
+  /** A reading of process {@code pid}: a server's, or this JVM's ({@code ProcessHandle.current().pid()}). */
+  static DiskWrites of(long pid) throws IOException {
     Map<String, Long> bytes = new TreeMap<>();
-    ThreadCpu.eachThread(process, (kind, thread) -> {
+    ThreadCpu.eachThread(pid, (kind, thread) -> {
       for (String line : Files.readAllLines(thread.resolve("io"))) {
         if (line.startsWith("write_bytes:")) {
           bytes.merge(kind, Long.parseLong(line.substring("write_bytes:".length()).strip()), Long::sum);

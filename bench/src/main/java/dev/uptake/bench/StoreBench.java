@@ -186,10 +186,12 @@ final class StoreBench {
 
   /**
    * One stretch of {@link #liveCommits}: the processor's compute and commit time per event in it,
-   * and the size of state.db at its end (-1 on PostgreSQL).
+   * the bytes its committing thread wrote per event (SQLite's WAL and checkpoints: whole pages, so
+   * the figure counts the pages an event dirties, without the noise of timing), and the size of
+   * state.db at its end (-1 on PostgreSQL).
    */
   record LiveWindow(long eventsSoFar, long commits, double computeMicrosPerEvent, double commitMicrosPerEvent,
-      long stateBytes) {}
+      long committerBytesPerEvent, long stateBytes) {}
 
   /** A chunk is what a second and a half of traffic at 8,000 events/s brings: one commit's worth in FRESHNESS. */
   static final int LIVE_CHUNK_EVENTS = 12_000;
@@ -201,7 +203,7 @@ final class StoreBench {
    * noise of HTTP traffic and a fresh server's JIT that FRESHNESS carries. The events are
    * FRESHNESS's ({@code accounts} accounts of 8 users, their sessions spread over the last week).
    */
-  static Live liveCommits(StoreConfig config, long events, int accounts) throws InterruptedException {
+  static Live liveCommits(StoreConfig config, long events, int accounts) throws InterruptedException, IOException {
     int chunk = (int) Math.max(1, Math.min(LIVE_CHUNK_EVENTS, events / (LIVE_WINDOWS * 2)));
     long chunks = Math.max(LIVE_WINDOWS, events / chunk);
     List<LiveWindow> windows = new ArrayList<>();
@@ -217,6 +219,8 @@ final class StoreBench {
         double computeBefore = 0;
         long commitsBefore = 0;
         long windowEvents = 0;
+        long pid = ProcessHandle.current().pid();
+        DiskWrites writtenBefore = DiskWrites.of(pid);
         for (long c = 1; c <= chunks; c++) {
           for (int sent = 0; sent < chunk; sent += 1_000) {
             store.eventLog().append(new IngestBatch(workspace.id(), Instant.now(),
@@ -230,9 +234,13 @@ final class StoreBench {
           if (c % Math.max(1, chunks / LIVE_WINDOWS) == 0 || c == chunks) {
             double commitNow = commit.totalTime(TimeUnit.MICROSECONDS);
             double computeNow = compute.totalTime(TimeUnit.MICROSECONDS);
+            DiskWrites writtenNow = DiskWrites.of(pid);
             Path state = config.dataDir() == null ? null : config.dataDir().resolve("state.db");
             windows.add(new LiveWindow(c * chunk, commit.count() - commitsBefore, (computeNow - computeBefore) / windowEvents,
-                (commitNow - commitBefore) / windowEvents, state != null && Files.exists(state) ? sizeOf(state) : -1));
+                (commitNow - commitBefore) / windowEvents,
+                writtenNow.perEventSince(writtenBefore, windowEvents).getOrDefault("committer", 0L),
+                state != null && Files.exists(state) ? sizeOf(state) : -1));
+            writtenBefore = writtenNow;
             commitBefore = commitNow;
             computeBefore = computeNow;
             commitsBefore = commit.count();

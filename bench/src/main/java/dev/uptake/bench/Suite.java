@@ -237,7 +237,7 @@ final class Suite {
     load.start();
     Thread.sleep(warmup.toMillis()); // the background load warms the fresh server up first
     ThreadCpu cpuBefore = ThreadCpu.of(server);
-    DiskWrites writtenBefore = DiskWrites.of(server);
+    DiskWrites writtenBefore = DiskWrites.of(server.pid());
     long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
     HttpClient http = HttpClient.newHttpClient();
     long end = System.nanoTime() + plan.freshness.toNanos();
@@ -265,7 +265,7 @@ final class Suite {
       Thread.sleep(5);
     }
     ThreadCpu cpuAfter = ThreadCpu.of(server);
-    DiskWrites writtenAfter = DiskWrites.of(server);
+    DiskWrites writtenAfter = DiskWrites.of(server.pid());
     JsonNode statsAtEnd = api.get("/api/v1/stats");
     long accepted = statsAtEnd.get("accepted").asLong() - acceptedBefore;
     while (probes.waiting(System.nanoTime())) {
@@ -402,9 +402,10 @@ final class Suite {
         plan.accounts);
     results.set("live", Api.JSON.valueToTree(live));
     for (StoreBench.LiveWindow window : live.windows()) {
-      log.printf("live: %,9d events, %,d-event chunks: compute %5.1f us/event, commit %5.1f us/event (%d commits), state.db %,d MB%n",
+      log.printf("live: %,9d events, %,d-event chunks: compute %5.1f us/event, commit %5.1f us/event (%d commits),"
+              + " committer wrote %,d B/event, state.db %,d MB%n",
           window.eventsSoFar(), live.chunkEvents(), window.computeMicrosPerEvent(), window.commitMicrosPerEvent(),
-          window.commits(), window.stateBytes() < 0 ? -1 : window.stateBytes() >> 20);
+          window.commits(), window.committerBytesPerEvent(), window.stateBytes() < 0 ? -1 : window.stateBytes() >> 20);
     }
   }
 

@@ -21,7 +21,7 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
 
   static ThreadCpu of(Process process) throws IOException {
     Map<String, Long> ticks = new TreeMap<>();
-    eachThread(process, (kind, thread) -> {
+    eachThread(process.pid(), (kind, thread) -> {
       String stat = Files.readString(thread.resolve("stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after the name, which may hold spaces
       ticks.merge(kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime + stime
@@ -34,9 +34,9 @@ record ThreadCpu(long atNanos, Map<String, Long> ticks) {
     void read(String kind, Path thread) throws IOException;
   }
 
-  /** Calls {@code reader} for each thread of {@code process}; one that ends meanwhile is left out. */
-  static void eachThread(Process process, ThreadReader reader) throws IOException {
-    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+  /** Calls {@code reader} for each thread of process {@code pid}; one that ends meanwhile is left out. */
+  static void eachThread(long pid, ThreadReader reader) throws IOException {
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
         try {
           reader.read(kind(Files.readString(thread.resolve("comm")).strip()), thread);
