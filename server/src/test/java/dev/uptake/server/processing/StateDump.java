@@ -35,9 +35,11 @@ final class StateDump {
         + " active_ms, measured_ms FROM usage_daily WHERE workspace_id = ? ORDER BY account_key, day, user_id, module, feature");
     TABLES.put("activity_daily", "SELECT account_key, user_id, day, events, sessions, active_ms FROM activity_daily"
         + " WHERE workspace_id = ? ORDER BY account_key, user_id, day");
-    TABLES.put("events_by_user", "SELECT user_id, seq FROM events_by_user WHERE workspace_id = ? ORDER BY user_id, seq");
-    TABLES.put("events_by_account",
-        "SELECT account_id, seq FROM events_by_account WHERE workspace_id = ? ORDER BY account_id, seq");
+    // Recent rows and moved ones together: when they moved depends on how the commits fell.
+    TABLES.put("events_by_user", "SELECT user_id, seq FROM (SELECT * FROM events_by_user UNION ALL SELECT * FROM"
+        + " events_by_user_recent) r WHERE workspace_id = ? ORDER BY user_id, seq");
+    TABLES.put("events_by_account", "SELECT account_id, seq FROM (SELECT * FROM events_by_account UNION ALL SELECT * FROM"
+        + " events_by_account_recent) r WHERE workspace_id = ? ORDER BY account_id, seq");
     TABLES.put("event_warnings", "SELECT seq, warnings FROM event_warnings WHERE workspace_id = ? ORDER BY seq");
     TABLES.put("processing_stats", "SELECT processed, warnings FROM processing_stats WHERE workspace_id = ?");
     TABLES.put("quarantine", "SELECT seq, error FROM quarantine WHERE workspace_id = ? ORDER BY seq");

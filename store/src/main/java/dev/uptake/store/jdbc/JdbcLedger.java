@@ -184,7 +184,8 @@ public final class JdbcLedger implements IngestLedger {
 
   /**
    * The newest events matching a filter, never by scanning the log: by user or by account through
-   * the indexes processing writes for the events it has passed (events_by_user, events_by_account),
+   * the indexes processing writes for the events it has passed (events_by_user, events_by_account,
+   * each with its recent rows),
    * plus the log's unprocessed tail (events_by_workspace after the cursor: as long as processing
    * lags); with neither, the workspace's log (events_by_workspace).
    */
@@ -221,8 +222,19 @@ public final class JdbcLedger implements IngestLedger {
       return new EventsQuery(sql.append(" ORDER BY seq DESC LIMIT ?").toString(), parameters);
     }
 
-    /** The events an index of processing lists (up to the cursor), joined to the log for their columns. */
+    /**
+     * The events an index of processing lists (up to the cursor), joined to the log for their
+     * columns: from its recent rows and from those moved into its big table ({@link EventIndexes}).
+     */
     private static void indexed(
+        StringBuilder sql, List<Object> parameters, String index, String condition, List<Object> values,
+        long workspaceId, long beforeSeq, EventFilter filter) {
+      indexedIn(sql, parameters, index + "_recent", condition, values, workspaceId, beforeSeq, filter);
+      sql.append(" UNION ALL ");
+      indexedIn(sql, parameters, index, condition, values, workspaceId, beforeSeq, filter);
+    }
+
+    private static void indexedIn(
         StringBuilder sql, List<Object> parameters, String index, String condition, List<Object> values,
         long workspaceId, long beforeSeq, EventFilter filter) {
       sql.append(JdbcProcessingLog.eventColumns("e"))

@@ -24,20 +24,22 @@ import java.util.TreeMap;
 
 /**
  * Writes one processing commit inside the caller's transaction: each workspace's users, accounts,
- * warnings, sessions ({@link SessionRows}), usage and activity, the events set aside or released, the events API's
- * indexes, and last the cursor, which must still be where the batch started. Rows are written in
- * key order, so commits of several processes that touch the same rows wait for each other instead
- * of deadlocking.
+ * warnings, sessions ({@link SessionRows}), usage and activity, the events set aside or released,
+ * the events API's indexes ({@link EventIndexes}), and last the cursor, which must still be where
+ * the batch started. Rows are written in key order, so commits of several processes that touch the
+ * same rows wait for each other instead of deadlocking.
  */
 public final class StateWrites {
 
   private final ProfileJson profiles;
   private final SessionRows sessionRows;
+  private final EventIndexes eventIndexes;
   private final Dialect dialect;
 
   public StateWrites(ObjectMapper json, Dialect dialect) {
     this.profiles = new ProfileJson(json);
     this.sessionRows = new SessionRows(new SessionJson(json), dialect);
+    this.eventIndexes = new EventIndexes(dialect);
     this.dialect = dialect;
   }
 
@@ -62,7 +64,7 @@ public final class StateWrites {
       write(connection, changes, version);
     }
     writeQuarantine(connection, batch);
-    writePassed(connection, batch.passed());
+    eventIndexes.write(connection, batch.passed());
     if (batch.replay() instanceof ProcessedBatch.Replay.Progress progress) {
       Sql.update(connection, "UPDATE reprocess SET next_seq = ?, done = done + ?, finished_at = ?"
               + " WHERE workspace_id = ? AND started_at = ?", progress.nextSeq(), progress.done(),
@@ -102,52 +104,6 @@ public final class StateWrites {
         }
       }
       throw new CursorMovedException(batch.from(), found[0]);
-    }
-  }
-
-  /** A user's or an account's events in a commit, in seq order. */
-  private record Indexed(long workspaceId, String id) implements Comparable<Indexed> {
-    @Override
-    public int compareTo(Indexed other) {
-      int byWorkspace = Long.compare(workspaceId, other.workspaceId);
-      return byWorkspace != 0 ? byWorkspace : id.compareTo(other.id);
-    }
-  }
-
-  /**
-   * The events API's indexes, grouped first and the groups in key order: each user's and account's
-   * rows go in together (the events come in seq order, so each group is too), a commit touches each
-   * of their pages once, and several writers wait for each other rather than deadlock. Sorting the
-   * groups, not the events, costs one comparison chain per user instead of one per event. A batch
-   * processed again writes nothing new.
-   */
-  private void writePassed(Connection connection, List<ProcessedBatch.Passed> passed) throws SQLException {
-    Map<Indexed, List<ProcessedBatch.Passed>> byUser = new HashMap<>();
-    Map<Indexed, List<ProcessedBatch.Passed>> byAccount = new HashMap<>();
-    for (ProcessedBatch.Passed event : passed) {
-      byUser.computeIfAbsent(new Indexed(event.workspaceId(), event.userId()), key -> new ArrayList<>()).add(event);
-      if (event.accountId() != null) {
-        byAccount.computeIfAbsent(new Indexed(event.workspaceId(), event.accountId()), key -> new ArrayList<>()).add(event);
-      }
-    }
-    insertIndexed(connection,
-        "INSERT INTO events_by_user (workspace_id, user_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", byUser);
-    insertIndexed(connection,
-        "INSERT INTO events_by_account (workspace_id, account_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", byAccount);
-  }
-
-  private void insertIndexed(Connection connection, String sql, Map<Indexed, List<ProcessedBatch.Passed>> groups)
-      throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
-        for (ProcessedBatch.Passed event : group.getValue()) {
-          insert.setLong(1, group.getKey().workspaceId());
-          insert.setString(2, group.getKey().id());
-          insert.setLong(3, event.seq());
-          insert.addBatch();
-        }
-      }
-      insert.executeBatch();
     }
   }
 

@@ -180,7 +180,9 @@ public final class SqliteStore extends JdbcStore {
       // The events processed before the indexes by user and account existed: once, when processing has
       // passed events but neither index has a row (from then on the processor writes them).
       try (ResultSet unfilled = fill.executeQuery("SELECT (SELECT seq FROM state.processing_cursor WHERE id = 1) > 0"
-          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_user) AND NOT EXISTS (SELECT 1 FROM state.events_by_account)")) {
+          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_user) AND NOT EXISTS (SELECT 1 FROM state.events_by_account)"
+          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_user_recent)"
+          + " AND NOT EXISTS (SELECT 1 FROM state.events_by_account_recent)")) {
         if (unfilled.next() && unfilled.getBoolean(1)) {
           fill.executeUpdate("INSERT INTO state.events_by_user (workspace_id, user_id, seq) SELECT workspace_id, user_id,"
               + " seq FROM main.events WHERE seq <= (SELECT seq FROM state.processing_cursor WHERE id = 1)");

@@ -20,6 +20,9 @@ import dev.uptake.store.Store;
 import dev.uptake.store.Workspace;
 import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,6 +211,56 @@ class EventLogContractTest {
     assertThat(messageIds(byAccount)).containsExactly("m3", "m1");
     assertThat(store.ledger().events(workspace.id(), byUser, 4, 1)).extracting(e -> e.event().messageId())
         .as("a page before seq 4").containsExactly("m3");
+  }
+
+  /**
+   * More events than the events API's recent index rows take before they move into the big tables
+   * (65,536), passed in several commits: every event is found exactly once, newest first, page
+   * after page across the move.
+   */
+  @Test
+  void eventsAreFoundOnceEachWhetherTheirIndexRowsAreRecentOrMoved() throws Exception {
+    int total = 70_000;
+    for (int from = 0; from < total; from += 1_000) {
+      List<Outcome.Accepted> accepted = new ArrayList<>();
+      for (int i = from; i < from + 1_000; i++) {
+        accepted.add(accepted(Events.track("F").user("u" + i % 3).set("groupId", "acme").messageId("m" + i)));
+      }
+      append(new IngestBatch(workspace.id(), NOW, accepted, List.of()));
+    }
+    for (long cursor = 0; cursor < total; ) {
+      List<ProcessedBatch.Passed> passed = store.processingLog().readAfter(cursor, 10_000, Long.MAX_VALUE).stream()
+          .map(entry -> ProcessedBatch.Passed.of((LoggedEvent) entry)).toList();
+      long through = passed.get(passed.size() - 1).seq();
+      store.stateWriter().commit(new ProcessedBatch(cursor, through, List.of(), passed));
+      cursor = through;
+    }
+    try (Connection connection = backend.connect(dir); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(
+            "SELECT (SELECT count(*) FROM events_by_user), (SELECT count(*) FROM events_by_user_recent)")) {
+      rows.next();
+      assertThat(List.of(rows.getLong(1), rows.getLong(2))).as("rows moved, rows recent").allMatch(count -> count > 0);
+    }
+
+    List<String> expected = new ArrayList<>();
+    for (int i = total - 1; i >= 0; i--) {
+      if (i % 3 == 1) {
+        expected.add("m" + i);
+      }
+    }
+    assertThat(allPages(new EventFilter(null, "u1", null, null, null))).isEqualTo(expected);
+    assertThat(allPages(new EventFilter("acme", null, null, null, null))).hasSize(total).doesNotHaveDuplicates();
+  }
+
+  /** Every event the filter finds, read in pages of 5,000 newest first, each page before the last one's oldest. */
+  List<String> allPages(EventFilter filter) {
+    List<String> found = new ArrayList<>();
+    long before = Long.MAX_VALUE;
+    for (List<LoggedEvent> page; !(page = store.ledger().events(workspace.id(), filter, before, 5_000)).isEmpty(); ) {
+      page.forEach(event -> found.add(event.event().messageId()));
+      before = page.get(page.size() - 1).seq();
+    }
+    return found;
   }
 
   List<String> messageIds(EventFilter filter) {

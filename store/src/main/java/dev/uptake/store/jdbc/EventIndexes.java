@@ -1,0 +1,114 @@
+package dev.uptake.store.jdbc;
+
+import dev.uptake.store.ProcessedBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The events API's indexes of the events processing has passed, by user and by the account an
+ * event names. New rows go into small tables ({@code events_by_user_recent},
+ * {@code events_by_account_recent}) and move into the big ones, in key order, once about
+ * {@link #MOVE_EVERY} rows have come: a commit of live traffic then dirties pages of a small
+ * table, not one page per user all over a big one (a quarter of what a live commit wrote,
+ * BENCHMARKS.md), and each page of a big one is written once per move. Readers look in both
+ * ({@link JdbcLedger.EventsQuery}).
+ */
+final class EventIndexes {
+
+  /** Rows the recent tables take before they move; after a restart, up to twice as many. */
+  static final long MOVE_EVERY = 65_536;
+
+  private static final List<String> INDEXES = List.of("events_by_user", "events_by_account");
+
+  private final Dialect dialect;
+  /** Rows written since the last move: when to move is no part of the state, so a failed commit may only delay one. */
+  private final AtomicLong sinceMove = new AtomicLong();
+
+  EventIndexes(Dialect dialect) {
+    this.dialect = dialect;
+  }
+
+  /** A user's or an account's events in a commit, in seq order. */
+  private record Indexed(long workspaceId, String id) implements Comparable<Indexed> {
+    @Override
+    public int compareTo(Indexed other) {
+      int byWorkspace = Long.compare(workspaceId, other.workspaceId);
+      return byWorkspace != 0 ? byWorkspace : id.compareTo(other.id);
+    }
+  }
+
+  /**
+   * Rows for {@code passed}, grouped first and the groups in key order: each user's and account's
+   * rows go in together (the events come in seq order, so each group is too), a commit touches each
+   * of their pages once, and several writers wait for each other rather than deadlock. Sorting the
+   * groups, not the events, costs one comparison chain per user instead of one per event. A batch
+   * processed again writes nothing new: on PostgreSQL, where several processors write and Kafka may
+   * hand one an event another already passed, a row already moved is not written again.
+   */
+  void write(Connection connection, List<ProcessedBatch.Passed> passed) throws SQLException {
+    if (passed.isEmpty()) {
+      return;
+    }
+    if (sinceMove.addAndGet(passed.size()) >= MOVE_EVERY) {
+      move(connection);
+      sinceMove.set(0);
+    }
+    Map<Indexed, List<ProcessedBatch.Passed>> byUser = new HashMap<>();
+    Map<Indexed, List<ProcessedBatch.Passed>> byAccount = new HashMap<>();
+    for (ProcessedBatch.Passed event : passed) {
+      byUser.computeIfAbsent(new Indexed(event.workspaceId(), event.userId()), key -> new ArrayList<>()).add(event);
+      if (event.accountId() != null) {
+        byAccount.computeIfAbsent(new Indexed(event.workspaceId(), event.accountId()), key -> new ArrayList<>()).add(event);
+      }
+    }
+    insert(connection, "events_by_user", "user_id", byUser);
+    insert(connection, "events_by_account", "account_id", byAccount);
+  }
+
+  private void insert(Connection connection, String index, String idColumn, Map<Indexed, List<ProcessedBatch.Passed>> groups)
+      throws SQLException {
+    String sql = "INSERT INTO " + index + "_recent (workspace_id, " + idColumn + ", seq) SELECT ?, ?, ?"
+        + (dialect.concurrentWriters() ? " WHERE NOT EXISTS (SELECT 1 FROM " + index + " WHERE workspace_id = ? AND "
+            + idColumn + " = ? AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
+        for (ProcessedBatch.Passed event : group.getValue()) {
+          for (int at = 0; at < (dialect.concurrentWriters() ? 6 : 3); at += 3) {
+            insert.setLong(at + 1, group.getKey().workspaceId());
+            insert.setString(at + 2, group.getKey().id());
+            insert.setLong(at + 3, event.seq());
+          }
+          insert.addBatch();
+        }
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /**
+   * The recent rows into the big tables. On PostgreSQL in one statement, so a row another writer
+   * commits meanwhile is either moved or left for the next move, never deleted unmoved.
+   */
+  private void move(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      for (String index : INDEXES) {
+        if (dialect.concurrentWriters()) {
+          statement.executeUpdate("WITH moved AS (DELETE FROM " + index + "_recent RETURNING *) INSERT INTO " + index
+              + " SELECT * FROM moved ON CONFLICT DO NOTHING");
+        } else {
+          statement.executeUpdate("INSERT INTO " + index + " SELECT * FROM " + index + "_recent WHERE true"
+              + " ON CONFLICT DO NOTHING");
+          statement.executeUpdate("DELETE FROM " + index + "_recent");
+        }
+      }
+    }
+  }
+}
