@@ -31,8 +31,12 @@ final class StateDump {
     TABLES.put("accounts", "SELECT account_id, state FROM accounts WHERE workspace_id = ? ORDER BY account_id");
     TABLES.put("sessions", "SELECT session_key, start_ms, end_ms, user_id, account_key FROM sessions"
         + " WHERE workspace_id = ? ORDER BY session_key, start_ms");
-    TABLES.put("usage_daily", "SELECT account_key, day, user_id, module, feature, events, sessions, duration_ms,"
-        + " active_ms, measured_ms FROM usage_daily WHERE workspace_id = ? ORDER BY account_key, day, user_id, module, feature");
+    // Each cell's row in usage_daily plus its row in the recent table: when they moved depends on how the commits fell.
+    TABLES.put("usage_daily", "SELECT account_key, day, user_id, module, feature, sum(events), sum(sessions),"
+        + " sum(duration_ms), sum(active_ms), sum(measured_ms) FROM (SELECT * FROM usage_daily UNION ALL SELECT * FROM"
+        + " usage_daily_recent) c WHERE workspace_id = ? GROUP BY account_key, day, user_id, module, feature"
+        + " HAVING sum(events) <> 0 OR sum(sessions) <> 0 OR sum(duration_ms) <> 0 OR sum(active_ms) <> 0"
+        + " OR sum(measured_ms) <> 0 ORDER BY account_key, day, user_id, module, feature");
     TABLES.put("activity_daily", "SELECT account_key, user_id, day, events, sessions, active_ms FROM activity_daily"
         + " WHERE workspace_id = ? ORDER BY account_key, user_id, day");
     // Recent rows and moved ones together: when they moved depends on how the commits fell.

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EventIndexes {
 
-  /** Rows the recent tables take before they move; after a restart, up to twice as many. */
+  /** Rows the recent tables take before they move (and one commit's more); after a restart, up to twice as many. */
   static final long MOVE_EVERY = 65_536;
 
   private static final List<String> INDEXES = List.of("events_by_user", "events_by_account");
@@ -57,10 +57,11 @@ final class EventIndexes {
     if (passed.isEmpty()) {
       return;
     }
-    if (sinceMove.addAndGet(passed.size()) >= MOVE_EVERY) {
+    if (sinceMove.get() >= MOVE_EVERY) {
       move(connection);
       sinceMove.set(0);
     }
+    sinceMove.addAndGet(passed.size());
     Map<Indexed, List<ProcessedBatch.Passed>> byUser = new HashMap<>();
     Map<Indexed, List<ProcessedBatch.Passed>> byAccount = new HashMap<>();
     for (ProcessedBatch.Passed event : passed) {

@@ -42,16 +42,14 @@ public final class JdbcUsage implements Usage {
     public static HotSql of(Dialect dialect) {
       String linkedUsers = "SELECT user_id FROM users" + dialect.indexedBy("users_by_account")
           + " WHERE workspace_id = ? AND account_id = ?";
-      String byUser = dialect.indexedBy("usage_by_user");
       String sessionsByUser = dialect.indexedBy("sessions_by_user");
       // By the primary key (workspace, account key, user, day): the day index would read every account's days.
       String days = " AND " + dialect.unindexed("day") + " BETWEEN ? AND ? AND ";
       return new HotSql(
-          "SELECT " + CELL_COLUMNS + " FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day BETWEEN ? AND ?"
-              + " UNION ALL SELECT " + CELL_COLUMNS + " FROM usage_daily" + byUser + " WHERE workspace_id = ?"
-              + " AND account_key = '' AND day BETWEEN ? AND ? AND user_id IN (" + linkedUsers + ")",
-          "SELECT " + CELL_COLUMNS + " FROM usage_daily" + byUser + " WHERE workspace_id = ? AND user_id = ?"
-              + " AND day BETWEEN ? AND ?",
+          accountCells(dialect, "usage_daily", "usage_by_user", linkedUsers) + " UNION ALL "
+              + accountCells(dialect, "usage_daily_recent", "usage_recent_by_user", linkedUsers),
+          userCells(dialect, "usage_daily", "usage_by_user") + " UNION ALL "
+              + userCells(dialect, "usage_daily_recent", "usage_recent_by_user"),
           newestFirst("SELECT session_key, start_ms, last_piece FROM sessions" + dialect.indexedBy("sessions_by_account")
               + " WHERE workspace_id = ? AND account_key = ? AND start_ms >= ? AND start_ms < ? UNION ALL SELECT session_key,"
               + " start_ms, last_piece FROM sessions" + sessionsByUser + " WHERE workspace_id = ? AND account_key = ''"
@@ -60,6 +58,18 @@ public final class JdbcUsage implements Usage {
               + " WHERE workspace_id = ? AND user_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT ?"),
           ACTIVITY + " WHERE workspace_id = ?" + days + "account_key IN ",
           ACTIVITY + " WHERE workspace_id = ? AND account_key = ''" + days + "user_id IN ");
+    }
+
+    /** An account's cells in one of the two cells tables ({@link UsageCells}): its own, and its linked users' account-less ones. */
+    private static String accountCells(Dialect dialect, String table, String byUser, String linkedUsers) {
+      return "SELECT " + CELL_COLUMNS + " FROM " + table + " WHERE workspace_id = ? AND account_key = ? AND day BETWEEN ? AND ?"
+          + " UNION ALL SELECT " + CELL_COLUMNS + " FROM " + table + dialect.indexedBy(byUser) + " WHERE workspace_id = ?"
+          + " AND account_key = '' AND day BETWEEN ? AND ? AND user_id IN (" + linkedUsers + ")";
+    }
+
+    private static String userCells(Dialect dialect, String table, String byUser) {
+      return "SELECT " + CELL_COLUMNS + " FROM " + table + dialect.indexedBy(byUser) + " WHERE workspace_id = ? AND user_id = ?"
+          + " AND day BETWEEN ? AND ?";
     }
 
     /** The sessions {@code summaries} selects with their events, one row per piece, newest session first. */
@@ -173,27 +183,25 @@ public final class JdbcUsage implements Usage {
     return sessions;
   }
 
+  /** Account and user usage read both cells tables, each with the same parameters ({@link UsageCells}). */
   @Override
   public List<UsageRow> accountUsage(long workspaceId, String accountId, LocalDate from, LocalDate to) {
-    List<UsageRow> rows = new ArrayList<>();
-    Sql.query(
-        pool,
-        sql.accountUsage(),
-        result -> rows.add(row(result)),
-        workspaceId, accountId, from.toString(), to.toString(), workspaceId, from.toString(), to.toString(),
-        workspaceId, accountId);
-    return rows;
+    List<Object> ofOneTable = List.of(workspaceId, accountId, from.toString(), to.toString(), workspaceId, from.toString(),
+        to.toString(), workspaceId, accountId);
+    return cells(sql.accountUsage(), ofOneTable);
   }
 
   @Override
   public List<UsageRow> userUsage(long workspaceId, String userId, LocalDate from, LocalDate to) {
+    return cells(sql.userUsage(), List.of(workspaceId, userId, from.toString(), to.toString()));
+  }
+
+  private List<UsageRow> cells(String sqlOfBothTables, List<Object> ofOneTable) {
+    List<Object> parameters = new ArrayList<>(ofOneTable);
+    parameters.addAll(ofOneTable);
     List<UsageRow> rows = new ArrayList<>();
-    Sql.query(
-        pool,
-        sql.userUsage(),
-        result -> rows.add(row(result)),
-        workspaceId, userId, from.toString(), to.toString());
-    return rows;
+    Sql.query(pool, sqlOfBothTables, result -> rows.add(row(result)), parameters.toArray());
+    return UsageCells.merged(rows);
   }
 
   @Override
@@ -234,10 +242,11 @@ public final class JdbcUsage implements Usage {
       terms.add("feature IN (" + "?,".repeat(features.size() - 1) + "?)");
       parameters.addAll(features);
     }
-    Sql.query(pool, "SELECT " + CELL_COLUMNS + " FROM usage_daily WHERE workspace_id = ? AND day BETWEEN ? AND ?"
-            + " AND (" + String.join(" OR ", terms) + ")",
-        result -> rows.add(row(result)), parameters.toArray());
-    return rows;
+    String ofTable = " WHERE workspace_id = ? AND day BETWEEN ? AND ? AND (" + String.join(" OR ", terms) + ")";
+    parameters.addAll(List.copyOf(parameters));
+    Sql.query(pool, "SELECT " + CELL_COLUMNS + " FROM usage_daily" + ofTable + " UNION ALL SELECT " + CELL_COLUMNS
+        + " FROM usage_daily_recent" + ofTable, result -> rows.add(row(result)), parameters.toArray());
+    return UsageCells.merged(rows);
   }
 
   private static final String ACTIVITY = "SELECT account_key, user_id, day, events, sessions, active_ms FROM activity_daily";

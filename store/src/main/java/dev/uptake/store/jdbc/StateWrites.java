@@ -24,9 +24,9 @@ import java.util.TreeMap;
 
 /**
  * Writes one processing commit inside the caller's transaction: each workspace's users, accounts,
- * warnings, sessions ({@link SessionRows}), usage and activity, the events set aside or released,
- * the events API's indexes ({@link EventIndexes}), and last the cursor, which must still be where
- * the batch started. Rows are written in key order, so commits of several processes that touch the
+ * warnings, sessions ({@link SessionRows}), usage ({@link UsageCells}) and activity, the events set
+ * aside or released, the events API's indexes ({@link EventIndexes}), and last the cursor, which
+ * must still be where the batch started. Rows are written in key order, so commits of several processes that touch the
  * same rows wait for each other instead of deadlocking.
  */
 public final class StateWrites {
@@ -34,12 +34,14 @@ public final class StateWrites {
   private final ProfileJson profiles;
   private final SessionRows sessionRows;
   private final EventIndexes eventIndexes;
+  private final UsageCells usageCells;
   private final Dialect dialect;
 
   public StateWrites(ObjectMapper json, Dialect dialect) {
     this.profiles = new ProfileJson(json);
     this.sessionRows = new SessionRows(new SessionJson(json), dialect);
     this.eventIndexes = new EventIndexes(dialect);
+    this.usageCells = new UsageCells(dialect);
     this.dialect = dialect;
   }
 
@@ -78,7 +80,7 @@ public final class StateWrites {
    * first; and session_pieces, reached from the workspace's sessions.
    */
   private static final List<String> DERIVED = List.of(
-      "users", "accounts", "sessions", "usage_daily", "activity_daily", "event_warnings");
+      "users", "accounts", "sessions", "usage_daily", "usage_daily_recent", "activity_daily", "event_warnings");
 
   /** A reprocessing starts: the workspace's derived state goes, to be replayed from its events. */
   private static void clear(Connection connection, ProcessedBatch.Replay.Start start) throws SQLException {
@@ -177,7 +179,7 @@ public final class StateWrites {
       warnings.executeBatch();
     }
     sessionRows.write(connection, changes.workspaceId(), changes.sessions());
-    writeUsage(connection, changes);
+    usageCells.write(connection, changes);
     writeActivity(connection, changes, version);
     int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
     Sql.update(
@@ -186,39 +188,6 @@ public final class StateWrites {
             + " (workspace_id) DO UPDATE SET processed = processing_stats.processed + excluded.processed,"
             + " warnings = processing_stats.warnings + excluded.warnings",
         changes.workspaceId(), changes.processed(), warningCount);
-  }
-
-  private void writeUsage(Connection connection, ProcessedBatch.WorkspaceChanges changes) throws SQLException {
-    try (PreparedStatement add = connection.prepareStatement(
-            "INSERT INTO usage_daily (workspace_id, account_key, day, user_id, module, feature, events, sessions,"
-                + " duration_ms, active_ms, measured_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id,"
-                + " account_key, day, user_id, module, feature) DO UPDATE SET events = usage_daily.events + excluded.events,"
-                + " sessions = usage_daily.sessions + excluded.sessions, duration_ms = usage_daily.duration_ms + excluded.duration_ms,"
-                + " active_ms = usage_daily.active_ms + excluded.active_ms,"
-                + " measured_ms = usage_daily.measured_ms + excluded.measured_ms");
-        PreparedStatement prune = connection.prepareStatement(
-            "DELETE FROM usage_daily WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ? AND"
-                + " module = ? AND feature = ? AND events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0"
-                + " AND measured_ms = 0")) {
-      for (Map.Entry<Cell, Measures> delta : inKeyOrder(changes.usageDeltas(), CELL_ORDER)) {
-        Cell cell = delta.getKey();
-        Measures measures = delta.getValue();
-        bindCell(add, changes.workspaceId(), cell);
-        add.setLong(7, measures.events());
-        add.setLong(8, measures.sessions());
-        add.setLong(9, measures.durationMillis());
-        add.setLong(10, measures.activeMillis());
-        add.setLong(11, measures.measuredMillis());
-        add.addBatch();
-        if (measures.events() < 0 || measures.sessions() < 0 || measures.durationMillis() < 0 || measures.activeMillis() < 0
-            || measures.measuredMillis() < 0) {
-          bindCell(prune, changes.workspaceId(), cell); // only a decrease can leave a cell at zero
-          prune.addBatch();
-        }
-      }
-      add.executeBatch();
-      prune.executeBatch();
-    }
   }
 
   /** The usage deltas summed per account key, user and day: the rows the accounts list reads. */
@@ -257,15 +226,6 @@ public final class StateWrites {
     }
   }
 
-  /** The order of usage_daily's primary key: (account key, day, user, module, feature). */
-  private static final Comparator<Cell> CELL_ORDER = (a, b) -> {
-    int order = a.accountKey().compareTo(b.accountKey());
-    order = order != 0 ? order : a.day().compareTo(b.day());
-    order = order != 0 ? order : a.userId().compareTo(b.userId());
-    order = order != 0 ? order : a.module().compareTo(b.module());
-    return order != 0 ? order : a.feature().compareTo(b.feature());
-  };
-
   /** The order of activity_daily's primary key: (account key, user, day). */
   private static final Comparator<Cell> ACTIVITY_ORDER = (a, b) -> {
     int order = a.accountKey().compareTo(b.accountKey());
@@ -278,7 +238,7 @@ public final class StateWrites {
    * end instead of jumping about it (upserts of random keys cost SQLite half again as much), and
    * several writers touching the same cells wait for each other rather than deadlock.
    */
-  private static List<Map.Entry<Cell, Measures>> inKeyOrder(Map<Cell, Measures> cells, Comparator<Cell> order) {
+  static List<Map.Entry<Cell, Measures>> inKeyOrder(Map<Cell, Measures> cells, Comparator<Cell> order) {
     List<Map.Entry<Cell, Measures>> sorted = new ArrayList<>(cells.entrySet());
     sorted.sort(Map.Entry.comparingByKey(order));
     return sorted;
@@ -289,14 +249,5 @@ public final class StateWrites {
     statement.setString(2, cell.accountKey());
     statement.setString(3, cell.userId());
     statement.setString(4, cell.day().toString());
-  }
-
-  private static void bindCell(PreparedStatement statement, long workspaceId, Cell cell) throws SQLException {
-    statement.setLong(1, workspaceId);
-    statement.setString(2, cell.accountKey());
-    statement.setString(3, cell.day().toString());
-    statement.setString(4, cell.userId());
-    statement.setString(5, cell.module());
-    statement.setString(6, cell.feature());
   }
 }

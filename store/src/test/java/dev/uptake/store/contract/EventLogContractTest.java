@@ -215,12 +215,12 @@ class EventLogContractTest {
 
   /**
    * More events than the events API's recent index rows take before they move into the big tables
-   * (65,536), passed in several commits: every event is found exactly once, newest first, page
+   * (65,536), passed in commits of 10,000: every event is found exactly once, newest first, page
    * after page across the move.
    */
   @Test
   void eventsAreFoundOnceEachWhetherTheirIndexRowsAreRecentOrMoved() throws Exception {
-    int total = 70_000;
+    int total = 80_000;
     for (int from = 0; from < total; from += 1_000) {
       List<Outcome.Accepted> accepted = new ArrayList<>();
       for (int i = from; i < from + 1_000; i++) {

@@ -24,9 +24,13 @@ import dev.uptake.store.Store;
 import dev.uptake.store.UsageRow;
 import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,6 +99,45 @@ class ProcessingContractTest {
     store.stateWriter().commit(changes(0, 0, List.of(), List.of(), Map.of(cell, new Measures(-5, -1, -61_000, -30_500))));
     assertThat(store.usage().userUsage(workspace, "u1", DAY, DAY)).isEmpty();
     assertThat(store.usage().activity(workspace, DAY, DAY)).isEmpty();
+  }
+
+  /**
+   * More cells than the embedded store's recent cells take before they move into usage_daily
+   * (65,536): a cell reads as the sum of what every commit added, before and after each move, and
+   * one a decrease brought back to zero is gone from the table after the move.
+   */
+  @Test
+  void usageCellsAddUpAcrossMovesOfRecentCells() throws Exception {
+    Cell grown = new Cell(DAY, "u1", "acme", "Reports", "Export");
+    Cell zeroed = new Cell(DAY, "u2", "acme", "Reports", "Export");
+    store.stateWriter().commit(changes(0, 0, List.of(), List.of(), manyCells(0, 70_000)));
+    store.stateWriter().commit(changes(0, 0, List.of(), List.of(),
+        Map.of(grown, new Measures(2, 0, 0, 0), zeroed, new Measures(-1, -1, -1_000, -500))));
+    assertThat(store.usage().userUsage(workspace, "u1", DAY, DAY)).containsExactly(new UsageRow(grown, new Measures(3, 1, 1_000, 500)));
+    assertThat(store.usage().userUsage(workspace, "u2", DAY, DAY)).isEmpty();
+
+    store.stateWriter().commit(changes(0, 0, List.of(), List.of(), manyCells(100_000, 70_000)));
+    store.stateWriter().commit(changes(0, 0, List.of(), List.of(), Map.of(grown, new Measures(1, 0, 0, 0))));
+
+    assertThat(store.usage().userUsage(workspace, "u1", DAY, DAY)).containsExactly(new UsageRow(grown, new Measures(4, 1, 1_000, 500)));
+    assertThat(store.usage().userUsage(workspace, "u2", DAY, DAY)).isEmpty();
+    List<UsageRow> ofAccount = store.usage().accountUsage(workspace, "acme", DAY, DAY);
+    assertThat(ofAccount).hasSize(139_999);
+    assertThat(ofAccount.stream().mapToLong(row -> row.measures().events()).sum()).isEqualTo(140_002);
+    try (Connection connection = backend.connect(dir); Statement statement = connection.createStatement();
+        ResultSet zeros = statement.executeQuery("SELECT count(*) FROM usage_daily WHERE events = 0 AND sessions = 0")) {
+      zeros.next();
+      assertThat(zeros.getLong(1)).as("cells at zero left in usage_daily").isZero();
+    }
+  }
+
+  /** {@code count} cells of account acme, one per user from u{@code first}: one event, one session, a second of time. */
+  static Map<Cell, Measures> manyCells(int first, int count) {
+    Map<Cell, Measures> cells = new HashMap<>();
+    for (int i = first; i < first + count; i++) {
+      cells.put(new Cell(DAY, "u" + i, "acme", "Reports", "Export"), new Measures(1, 1, 1_000, 500));
+    }
+    return cells;
   }
 
   @Test
