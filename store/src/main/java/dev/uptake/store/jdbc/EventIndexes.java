@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The events API's indexes of the events processing has passed, by user and by the account an
  * event names. New rows go into small tables ({@code events_by_user_recent},
  * {@code events_by_account_recent}) and move into the big ones, in key order, once about
- * {@link #MOVE_EVERY} rows have come: a commit of live traffic then dirties pages of a small
+ * {@link #MOVE_EVERY} rows have come (a large commit writes into the big ones directly,
+ * {@link #STRAIGHT_FROM}): a commit of live traffic then dirties pages of a small
  * table, not one page per user all over a big one (a quarter of what a live commit wrote,
  * BENCHMARKS.md), and each page of a big one is written once per move. Readers look in both
  * ({@link JdbcLedger.EventsQuery}).
@@ -25,6 +26,13 @@ final class EventIndexes {
 
   /** Rows the recent tables take before they move (and one commit's more); after a restart, up to twice as many. */
   static final long MOVE_EVERY = 65_536;
+
+  /**
+   * A commit that passes at least this many events (a replay's, a backlog's) writes their rows
+   * straight into the big tables: it touches their pages densely anyway, and through the recent
+   * tables its rows would be written twice.
+   */
+  static final int STRAIGHT_FROM = (int) (MOVE_EVERY / 4);
 
   private static final List<String> INDEXES = List.of("events_by_user", "events_by_account");
 
@@ -51,17 +59,20 @@ final class EventIndexes {
    * of their pages once, and several writers wait for each other rather than deadlock. Sorting the
    * groups, not the events, costs one comparison chain per user instead of one per event. A batch
    * processed again writes nothing new: on PostgreSQL, where several processors write and Kafka may
-   * hand one an event another already passed, a row already moved is not written again.
+   * hand one an event another already passed, a row the other part holds is not written again.
    */
   void write(Connection connection, List<ProcessedBatch.Passed> passed) throws SQLException {
     if (passed.isEmpty()) {
       return;
     }
-    if (sinceMove.get() >= MOVE_EVERY) {
-      move(connection);
-      sinceMove.set(0);
+    boolean straight = passed.size() >= STRAIGHT_FROM;
+    if (!straight) {
+      if (sinceMove.get() >= MOVE_EVERY) {
+        move(connection);
+        sinceMove.set(0);
+      }
+      sinceMove.addAndGet(passed.size());
     }
-    sinceMove.addAndGet(passed.size());
     Map<Indexed, List<ProcessedBatch.Passed>> byUser = new HashMap<>();
     Map<Indexed, List<ProcessedBatch.Passed>> byAccount = new HashMap<>();
     for (ProcessedBatch.Passed event : passed) {
@@ -70,14 +81,16 @@ final class EventIndexes {
         byAccount.computeIfAbsent(new Indexed(event.workspaceId(), event.accountId()), key -> new ArrayList<>()).add(event);
       }
     }
-    insert(connection, "events_by_user", "user_id", byUser);
-    insert(connection, "events_by_account", "account_id", byAccount);
+    insert(connection, "events_by_user", "user_id", byUser, straight);
+    insert(connection, "events_by_account", "account_id", byAccount, straight);
   }
 
-  private void insert(Connection connection, String index, String idColumn, Map<Indexed, List<ProcessedBatch.Passed>> groups)
-      throws SQLException {
-    String sql = "INSERT INTO " + index + "_recent (workspace_id, " + idColumn + ", seq) SELECT ?, ?, ?"
-        + (dialect.concurrentWriters() ? " WHERE NOT EXISTS (SELECT 1 FROM " + index + " WHERE workspace_id = ? AND "
+  private void insert(Connection connection, String index, String idColumn, Map<Indexed, List<ProcessedBatch.Passed>> groups,
+      boolean straight) throws SQLException {
+    String target = straight ? index : index + "_recent";
+    String other = straight ? index + "_recent" : index;
+    String sql = "INSERT INTO " + target + " (workspace_id, " + idColumn + ", seq) SELECT ?, ?, ?"
+        + (dialect.concurrentWriters() ? " WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND "
             + idColumn + " = ? AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
       for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {

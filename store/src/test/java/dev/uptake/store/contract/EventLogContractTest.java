@@ -215,12 +215,13 @@ class EventLogContractTest {
 
   /**
    * More events than the events API's recent index rows take before they move into the big tables
-   * (65,536), passed in commits of 10,000: every event is found exactly once, newest first, page
-   * after page across the move.
+   * (65,536): the first 20,000 in one commit (large enough to go straight into the big tables), the
+   * rest in commits of 10,000 (through the recent ones): every event is found exactly once, newest
+   * first, page after page across the move.
    */
   @Test
   void eventsAreFoundOnceEachWhetherTheirIndexRowsAreRecentOrMoved() throws Exception {
-    int total = 80_000;
+    int total = 100_000;
     for (int from = 0; from < total; from += 1_000) {
       List<Outcome.Accepted> accepted = new ArrayList<>();
       for (int i = from; i < from + 1_000; i++) {
@@ -229,7 +230,8 @@ class EventLogContractTest {
       append(new IngestBatch(workspace.id(), NOW, accepted, List.of()));
     }
     for (long cursor = 0; cursor < total; ) {
-      List<ProcessedBatch.Passed> passed = store.processingLog().readAfter(cursor, 10_000, Long.MAX_VALUE).stream()
+      int events = cursor == 0 ? 20_000 : 10_000;
+      List<ProcessedBatch.Passed> passed = store.processingLog().readAfter(cursor, events, Long.MAX_VALUE).stream()
           .map(entry -> ProcessedBatch.Passed.of((LoggedEvent) entry)).toList();
       long through = passed.get(passed.size() - 1).seq();
       store.stateWriter().commit(new ProcessedBatch(cursor, through, List.of(), passed));
