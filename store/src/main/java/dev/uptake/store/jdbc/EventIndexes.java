@@ -89,22 +89,28 @@ final class EventIndexes {
       boolean straight) throws SQLException {
     String target = straight ? index : index + "_recent";
     String other = straight ? index + "_recent" : index;
+    boolean guarded = dialect.concurrentWriters();
     String sql = "INSERT INTO " + target + " (workspace_id, " + idColumn + ", seq) SELECT ?, ?, ?"
-        + (dialect.concurrentWriters() ? " WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND "
-            + idColumn + " = ? AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
+        + (guarded ? " WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND " + idColumn + " = ?"
+            + " AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
       for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
         for (ProcessedBatch.Passed event : group.getValue()) {
-          for (int at = 0; at < (dialect.concurrentWriters() ? 6 : 3); at += 3) {
-            insert.setLong(at + 1, group.getKey().workspaceId());
-            insert.setString(at + 2, group.getKey().id());
-            insert.setLong(at + 3, event.seq());
+          bindRow(insert, 1, group.getKey(), event.seq());
+          if (guarded) {
+            bindRow(insert, 4, group.getKey(), event.seq());
           }
           insert.addBatch();
         }
       }
       insert.executeBatch();
     }
+  }
+
+  private static void bindRow(PreparedStatement statement, int from, Indexed key, long seq) throws SQLException {
+    statement.setLong(from, key.workspaceId());
+    statement.setString(from + 1, key.id());
+    statement.setLong(from + 2, seq);
   }
 
   /**

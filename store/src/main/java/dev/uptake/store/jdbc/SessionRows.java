@@ -38,15 +38,15 @@ final class SessionRows {
         + " SELECT session_key, start_ms, events FROM chain";
   }
 
-  /** The pieces of the sessions {@code summaries} selects (by last_piece): a session's whole chain. */
-  private static String chainOf(String summaries) {
+  /** Deletes every piece of the sessions {@code summaries} selects (their last_piece): each session's whole chain. */
+  private static String deleteChainsOf(String summaries) {
     return "DELETE FROM session_pieces WHERE id IN (WITH RECURSIVE chain (id) AS (" + summaries
         + " UNION ALL SELECT p.prev FROM chain c JOIN session_pieces p ON p.id = c.id WHERE p.prev IS NOT NULL)"
         + " SELECT id FROM chain)";
   }
 
   private static final String DELETE_CHAIN =
-      chainOf("SELECT last_piece FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
+      deleteChainsOf("SELECT last_piece FROM sessions WHERE workspace_id = ? AND session_key = ? AND start_ms = ?");
 
   private final SessionJson json;
   private final Dialect dialect;
@@ -58,7 +58,7 @@ final class SessionRows {
 
   /** Before a workspace's summaries are deleted for a reprocessing: every piece they reach. */
   static void clear(Connection connection, long workspaceId) throws SQLException {
-    Sql.update(connection, chainOf("SELECT last_piece FROM sessions WHERE workspace_id = ?"), workspaceId);
+    Sql.update(connection, deleteChainsOf("SELECT last_piece FROM sessions WHERE workspace_id = ?"), workspaceId);
   }
 
   /**

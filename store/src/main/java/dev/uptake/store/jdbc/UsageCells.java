@@ -31,6 +31,13 @@ final class UsageCells {
   /** Cells the recent table takes before they move (and one commit's more); after a restart, up to twice as many. */
   static final long MOVE_EVERY = 65_536;
 
+  /**
+   * A commit that brings at least this many cells (a replay's, a backlog's) adds them straight to
+   * usage_daily: it touches that table's pages densely anyway, and through the recent table its
+   * cells would be written twice (a 1M-event replay took a fifth longer).
+   */
+  static final int STRAIGHT_FROM = (int) (MOVE_EVERY / 4);
+
   private static final String KEY = "workspace_id, account_key, day, user_id, module, feature";
   private static final String MEASURES = "events, sessions, duration_ms, active_ms, measured_ms";
   private static final String ZERO = "events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0 AND measured_ms = 0";
@@ -44,19 +51,13 @@ final class UsageCells {
     return order != 0 ? order : a.feature().compareTo(b.feature());
   };
 
-  /**
-   * A commit that brings at least this many cells (a replay's, a backlog's) adds them straight to
-   * usage_daily: it touches that table's pages densely anyway, and through the recent table its
-   * cells would be written twice (a 1M-event replay took a fifth longer).
-   */
-  static final int STRAIGHT_FROM = (int) (MOVE_EVERY / 4);
-
-  private final boolean direct;
+  /** PostgreSQL: every commit adds to usage_daily. */
+  private final boolean alwaysStraight;
   /** Cells written since the last move: when to move is no part of the state, so a failed commit may only delay one. */
   private final AtomicLong sinceMove = new AtomicLong();
 
   UsageCells(Dialect dialect) {
-    this.direct = dialect.concurrentWriters();
+    this.alwaysStraight = dialect.concurrentWriters();
   }
 
   /** Adds the commit's deltas, in key order; a row that a decrease leaves at zero goes. */
@@ -64,7 +65,7 @@ final class UsageCells {
     if (changes.usageDeltas().isEmpty()) {
       return;
     }
-    boolean straight = direct || changes.usageDeltas().size() >= STRAIGHT_FROM;
+    boolean straight = alwaysStraight || changes.usageDeltas().size() >= STRAIGHT_FROM;
     if (!straight) {
       if (sinceMove.get() >= MOVE_EVERY) {
         move(connection);
