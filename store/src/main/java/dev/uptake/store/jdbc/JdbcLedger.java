@@ -237,7 +237,7 @@ public final class JdbcLedger implements IngestLedger {
     private static void indexedIn(
         StringBuilder sql, List<Object> parameters, String index, String condition, List<Object> values,
         long workspaceId, long beforeSeq, EventFilter filter) {
-      sql.append(JdbcProcessingLog.eventColumns("e"))
+      sql.append(JdbcProcessingLog.eventColumns("e", "r"))
           .append(" FROM ").append(index).append(" r JOIN events e ON e.seq = r.seq WHERE r.workspace_id = ? AND ")
           .append(condition).append(" AND r.seq < ?");
       parameters.add(workspaceId);

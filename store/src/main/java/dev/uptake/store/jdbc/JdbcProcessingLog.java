@@ -122,9 +122,19 @@ public final class JdbcProcessingLog implements ProcessingLog {
 
   /** {@link #EVENT_COLUMNS} of the events table named {@code alias} in a join. */
   static String eventColumns(String alias) {
+    return eventColumns(alias, alias);
+  }
+
+  /**
+   * {@link #EVENT_COLUMNS} of the events table named {@code alias} in a join, seq taken from the
+   * table named {@code seqFrom}: an index joined on seq, so that ordering by seq reads that index in
+   * its order (SQLite does not carry the join's equality into the order, and sorted every row).
+   */
+  static String eventColumns(String alias, String seqFrom) {
     String prefix = alias.isEmpty() ? "" : alias + ".";
-    return "SELECT " + String.join(", ", Stream.of("seq", "workspace_id", "message_id", "type", "user_id", "anonymous_id",
-        "group_id", "name", "module", "event_time", "received_at", "payload").map(column -> prefix + column).toList());
+    return "SELECT " + (seqFrom.isEmpty() ? "" : seqFrom + ".") + "seq, " + String.join(", ", Stream.of("workspace_id",
+        "message_id", "type", "user_id", "anonymous_id", "group_id", "name", "module", "event_time", "received_at", "payload")
+        .map(column -> prefix + column).toList());
   }
 
   /** The row of the events table selected as {@link #EVENT_COLUMNS}; unreadable when it makes no event. */

@@ -124,6 +124,17 @@ class HotQueryPlansTest {
             && !subqueries.contains(line));
   }
 
+  /**
+   * A user's events newest first, page by page, read each index in its order and stop at the page's
+   * end: sorting would read every event of the user for each page (an account's linked users'
+   * events, from several users, are still sorted).
+   */
+  @org.junit.jupiter.api.Test
+  void aUsersEventsAreReadInTheIndexsOrderNotSorted() throws Exception {
+    String sql = JdbcLedger.EventsQuery.of(Dialect.SQLITE, 1, new EventFilter(null, "u1", null, null, null), Long.MAX_VALUE, 50).sql();
+    assertThat(plan(sql)).noneMatch(line -> line.startsWith("USE TEMP B-TREE"));
+  }
+
   private static List<String> plan(String sql) throws Exception {
     List<String> lines = new ArrayList<>();
     try (PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + sql);
