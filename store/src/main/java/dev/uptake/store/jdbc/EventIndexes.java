@@ -10,35 +10,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The events API's indexes of the events processing has passed, by user and by the account an
  * event names. New rows go into small tables ({@code events_by_user_recent},
- * {@code events_by_account_recent}) and move into the big ones, in key order, once about
- * {@link #MOVE_EVERY} rows have come (a large commit writes into the big ones directly,
- * {@link #STRAIGHT_FROM}): a commit of live traffic then dirties pages of a small
- * table, not one page per user all over a big one (a quarter of what a live commit wrote,
- * BENCHMARKS.md), and each page of a big one is written once per move. Readers look in both
+ * {@code events_by_account_recent}) and move into the big ones in key order ({@link RecentRows}
+ * says when, and when a large commit writes into the big ones directly): a commit of live traffic
+ * then dirties pages of a small table, not one page per user all over a big one (a quarter of what
+ * a live commit wrote, BENCHMARKS.md), and each page of a big one is written once per move. Readers look in both
  * ({@link JdbcLedger.EventsQuery}).
  */
 final class EventIndexes {
 
-  /** Rows the recent tables take before they move (and one commit's more); after a restart, up to twice as many. */
-  static final long MOVE_EVERY = 65_536;
-
-  /**
-   * A commit that passes at least this many events (a replay's, a backlog's) writes their rows
-   * straight into the big tables: it touches their pages densely anyway, and through the recent
-   * tables its rows would be written twice.
-   */
-  static final int STRAIGHT_FROM = (int) (MOVE_EVERY / 4);
-
   private static final List<String> INDEXES = List.of("events_by_user", "events_by_account");
 
   private final Dialect dialect;
-  /** Rows written since the last move: when to move is no part of the state, so a failed commit may only delay one. */
-  private final AtomicLong sinceMove = new AtomicLong();
+  private final RecentRows recent = new RecentRows();
 
   EventIndexes(Dialect dialect) {
     this.dialect = dialect;
@@ -65,13 +52,9 @@ final class EventIndexes {
     if (passed.isEmpty()) {
       return;
     }
-    boolean straight = passed.size() >= STRAIGHT_FROM;
-    if (!straight) {
-      if (sinceMove.get() >= MOVE_EVERY) {
-        move(connection);
-        sinceMove.set(0);
-      }
-      sinceMove.addAndGet(passed.size());
+    boolean straight = RecentRows.straight(passed.size());
+    if (!straight && recent.moveBefore(passed.size())) {
+      move(connection);
     }
     Map<Indexed, List<ProcessedBatch.Passed>> byUser = new HashMap<>();
     Map<Indexed, List<ProcessedBatch.Passed>> byAccount = new HashMap<>();

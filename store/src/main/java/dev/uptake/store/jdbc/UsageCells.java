@@ -13,30 +13,20 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daily usage cells ({@link Cell}). On SQLite a commit adds its deltas to a small table,
- * {@code usage_daily_recent}, and about every {@link #MOVE_EVERY} cells those move into
- * {@code usage_daily} in key order (a large commit adds to it directly, {@link #STRAIGHT_FROM}): live traffic reaches cells of every user and day, and adding
- * to them in place dirtied a page per cell all over the big table and its index (half of what a
- * live commit wrote, BENCHMARKS.md); now each of its pages is written once per move. A cell's
+ * {@code usage_daily_recent}, and those move into {@code usage_daily} in key order ({@link
+ * RecentRows} says when, and when a large commit adds to it directly): live traffic reaches cells
+ * of every user and day, and adding to them in place dirtied a page per cell all over the big
+ * table and its index (half of what a live commit wrote, BENCHMARKS.md); now each of its pages is
+ * written once per move. A cell's
  * value is its row in {@code usage_daily} plus its row in the recent table; readers add them
  * ({@link #merged}). On PostgreSQL, where several processors add to the same cells and a move
  * would lock them in another order than the writers do, deltas go straight into
  * {@code usage_daily} and the recent table stays empty.
  */
 final class UsageCells {
-
-  /** Cells the recent table takes before they move (and one commit's more); after a restart, up to twice as many. */
-  static final long MOVE_EVERY = 65_536;
-
-  /**
-   * A commit that brings at least this many cells (a replay's, a backlog's) adds them straight to
-   * usage_daily: it touches that table's pages densely anyway, and through the recent table its
-   * cells would be written twice (a 1M-event replay took a fifth longer).
-   */
-  static final int STRAIGHT_FROM = (int) (MOVE_EVERY / 4);
 
   private static final String KEY = "workspace_id, account_key, day, user_id, module, feature";
   private static final String MEASURES = "events, sessions, duration_ms, active_ms, measured_ms";
@@ -53,8 +43,7 @@ final class UsageCells {
 
   /** PostgreSQL: every commit adds to usage_daily. */
   private final boolean alwaysStraight;
-  /** Cells written since the last move: when to move is no part of the state, so a failed commit may only delay one. */
-  private final AtomicLong sinceMove = new AtomicLong();
+  private final RecentRows recent = new RecentRows();
 
   UsageCells(Dialect dialect) {
     this.alwaysStraight = dialect.concurrentWriters();
@@ -65,13 +54,9 @@ final class UsageCells {
     if (changes.usageDeltas().isEmpty()) {
       return;
     }
-    boolean straight = alwaysStraight || changes.usageDeltas().size() >= STRAIGHT_FROM;
-    if (!straight) {
-      if (sinceMove.get() >= MOVE_EVERY) {
-        move(connection);
-        sinceMove.set(0);
-      }
-      sinceMove.addAndGet(changes.usageDeltas().size());
+    boolean straight = alwaysStraight || RecentRows.straight(changes.usageDeltas().size());
+    if (!straight && recent.moveBefore(changes.usageDeltas().size())) {
+      move(connection);
     }
     String table = straight ? "usage_daily" : "usage_daily_recent";
     try (PreparedStatement add = connection.prepareStatement(
