@@ -221,7 +221,7 @@ final class SessionRows {
         && before.first().accountKey().equals(after.first().accountKey());
   }
 
-  static void bindSession(PreparedStatement statement, int from, long workspaceId, String sessionKey, long startMillis)
+  private static void bindSession(PreparedStatement statement, int from, long workspaceId, String sessionKey, long startMillis)
       throws SQLException {
     statement.setLong(from, workspaceId);
     statement.setString(from + 1, sessionKey);
