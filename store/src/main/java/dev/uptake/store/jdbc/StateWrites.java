@@ -26,8 +26,8 @@ import java.util.TreeMap;
  * Writes one processing commit inside the caller's transaction: each workspace's users, accounts,
  * warnings, sessions ({@link SessionRows}), usage ({@link UsageCells}) and activity, the events set
  * aside or released, the events API's indexes ({@link EventIndexes}), and last the cursor, which
- * must still be where the batch started. Rows are written in key order, so commits of several processes that touch the
- * same rows wait for each other instead of deadlocking.
+ * must still be where the batch started. Rows are written in key order, so commits of several
+ * processes that touch the same rows wait for each other instead of deadlocking.
  */
 public final class StateWrites {
 
@@ -77,7 +77,8 @@ public final class StateWrites {
 
   /**
    * Tables that hold what processing derived from a workspace's events, all keyed by workspace
-   * first; and session_pieces, reached from the workspace's sessions.
+   * first. session_pieces has no workspace: its rows go first, found through the workspace's
+   * sessions ({@link SessionRows#clear}).
    */
   private static final List<String> DERIVED = List.of(
       "users", "accounts", "sessions", "usage_daily", "usage_daily_recent", "activity_daily", "event_warnings");
