@@ -21,25 +21,29 @@ public final class ProfileJson {
     this.json = Objects.requireNonNull(json, "json");
   }
 
+  /**
+   * Empty parts are left out (read back as empty): most users carry only a link and activity, and
+   * every byte of their row is rewritten whenever they send an event.
+   */
   public String write(UserState user) {
     ObjectNode root = json.createObjectNode();
-    root.set("fields", fields(user.fields()));
-    root.set("traits", fields(user.traits()));
-    root.set("dimensions", fields(user.dimensions()));
+    putFields(root, "fields", user.fields());
+    putFields(root, "traits", user.traits());
+    putFields(root, "dimensions", user.dimensions());
     if (user.link() != null) {
       root.set("link", stamped(user.link()));
     }
-    root.set("activity", activity(user.activity()));
-    root.set("unattributed", activity(user.unattributedActivity()));
+    putActivity(root, "activity", user.activity());
+    putActivity(root, "unattributed", user.unattributedActivity());
     return root.toString();
   }
 
   public String write(AccountState account) {
     ObjectNode root = json.createObjectNode();
-    root.set("fields", fields(account.fields()));
-    root.set("traits", fields(account.traits()));
-    root.set("dimensions", fields(account.dimensions()));
-    root.set("activity", activity(account.activity()));
+    putFields(root, "fields", account.fields());
+    putFields(root, "traits", account.traits());
+    putFields(root, "dimensions", account.dimensions());
+    putActivity(root, "activity", account.activity());
     return root.toString();
   }
 
@@ -58,10 +62,11 @@ public final class ProfileJson {
         activity(root.get("activity")));
   }
 
-  private ObjectNode fields(Fields fields) {
-    ObjectNode node = json.createObjectNode();
-    fields.values().forEach((name, value) -> node.set(name, stamped(value)));
-    return node;
+  private void putFields(ObjectNode root, String name, Fields fields) {
+    if (!fields.values().isEmpty()) {
+      ObjectNode node = root.putObject(name);
+      fields.values().forEach((field, value) -> node.set(field, stamped(value)));
+    }
   }
 
   private ObjectNode stamped(Stamped value) {
@@ -72,13 +77,12 @@ public final class ProfileJson {
     return node;
   }
 
-  private ObjectNode activity(Activity activity) {
-    ObjectNode node = json.createObjectNode();
+  private static void putActivity(ObjectNode root, String name, Activity activity) {
     if (activity.first() != null) {
+      ObjectNode node = root.putObject(name);
       node.put("first", activity.first().toEpochMilli());
       node.put("last", activity.last().toEpochMilli());
     }
-    return node;
   }
 
   private static Fields fields(JsonNode node) {

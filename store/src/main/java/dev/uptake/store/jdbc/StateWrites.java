@@ -205,7 +205,7 @@ public final class StateWrites {
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM activity_daily WHERE workspace_id = ? AND account_key = ? AND user_id = ? AND day = ?"
                 + " AND events = 0 AND sessions = 0 AND active_ms = 0")) {
-      for (Map.Entry<Cell, Measures> delta : inKeyOrder(byDay, ACTIVITY_ORDER)) {
+      for (Map.Entry<Cell, Measures> delta : CellOrder.ACTIVITY.sorted(byDay)) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
         if (measures.events() == 0 && measures.sessions() == 0 && measures.activeMillis() == 0) {
@@ -225,24 +225,6 @@ public final class StateWrites {
       add.executeBatch();
       prune.executeBatch();
     }
-  }
-
-  /** The order of activity_daily's primary key: (account key, user, day). */
-  private static final Comparator<Cell> ACTIVITY_ORDER = (a, b) -> {
-    int order = a.accountKey().compareTo(b.accountKey());
-    order = order != 0 ? order : a.userId().compareTo(b.userId());
-    return order != 0 ? order : a.day().compareTo(b.day());
-  };
-
-  /**
-   * Cells in the order of their table's key: a commit then walks each B-tree once from start to
-   * end instead of jumping about it (upserts of random keys cost SQLite half again as much), and
-   * several writers touching the same cells wait for each other rather than deadlock.
-   */
-  static List<Map.Entry<Cell, Measures>> inKeyOrder(Map<Cell, Measures> cells, Comparator<Cell> order) {
-    List<Map.Entry<Cell, Measures>> sorted = new ArrayList<>(cells.entrySet());
-    sorted.sort(Map.Entry.comparingByKey(order));
-    return sorted;
   }
 
   private static void bindActivity(PreparedStatement statement, long workspaceId, Cell cell) throws SQLException {

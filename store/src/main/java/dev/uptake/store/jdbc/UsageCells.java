@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +30,6 @@ final class UsageCells {
   private static final String KEY = "workspace_id, account_key, day, user_id, module, feature";
   private static final String MEASURES = "events, sessions, duration_ms, active_ms, measured_ms";
   private static final String ZERO = "events = 0 AND sessions = 0 AND duration_ms = 0 AND active_ms = 0 AND measured_ms = 0";
-
-  /** The order of the cells' primary key: (account key, day, user, module, feature). */
-  private static final Comparator<Cell> CELL_ORDER = (a, b) -> {
-    int order = a.accountKey().compareTo(b.accountKey());
-    order = order != 0 ? order : a.day().compareTo(b.day());
-    order = order != 0 ? order : a.userId().compareTo(b.userId());
-    order = order != 0 ? order : a.module().compareTo(b.module());
-    return order != 0 ? order : a.feature().compareTo(b.feature());
-  };
 
   /** PostgreSQL: every commit adds to usage_daily. */
   private final boolean alwaysStraight;
@@ -65,7 +55,7 @@ final class UsageCells {
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM " + table + " WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ?"
                 + " AND module = ? AND feature = ? AND " + ZERO)) {
-      for (Map.Entry<Cell, Measures> delta : StateWrites.inKeyOrder(changes.usageDeltas(), CELL_ORDER)) {
+      for (Map.Entry<Cell, Measures> delta : CellOrder.USAGE.sorted(changes.usageDeltas())) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
         bindCell(add, changes.workspaceId(), cell);
