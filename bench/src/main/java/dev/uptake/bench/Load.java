@@ -43,23 +43,51 @@ final class Load {
     this.accounts = accounts;
   }
 
+  /**
+   * When a run measures: from the end of its warm-up for {@code measure}. The warm-up is fixed, or
+   * lasts until {@link #measureNow} (at most {@code maxWarmup}): a fresh server's JIT may compile
+   * for a minute on two shared cores.
+   */
+  static final class Window {
+    private final Duration measure;
+    private volatile long measureFrom;
+    private volatile long end;
+
+    private Window(Duration maxWarmup, Duration measure) {
+      this.measure = measure;
+      this.measureFrom = System.nanoTime() + maxWarmup.toNanos();
+      this.end = measureFrom + measure.toNanos();
+    }
+
+    static Window after(Duration warmup, Duration measure) {
+      return new Window(warmup, measure);
+    }
+
+    /** Ends the warm-up now, if it has not ended yet. */
+    void measureNow() {
+      long now = System.nanoTime();
+      if (now < measureFrom) {
+        measureFrom = now;
+        end = now + measure.toNanos();
+      }
+    }
+  }
+
   Result closedLoop(int connections, Duration warmup, Duration measure) throws InterruptedException {
-    return run(connections, 0, warmup, measure);
+    return run(connections, 0, Window.after(warmup, measure));
   }
 
-  Result openLoop(double requestsPerSecond, int connections, Duration warmup, Duration measure) throws InterruptedException {
-    return run(connections, requestsPerSecond, warmup, measure);
+  Result openLoop(double requestsPerSecond, int connections, Window window) throws InterruptedException {
+    return run(connections, requestsPerSecond, window);
   }
 
-  private Result run(int connections, double rate, Duration warmup, Duration measure) throws InterruptedException {
+  private Result run(int connections, double rate, Window window) throws InterruptedException {
     Recorder latencies = new Recorder(3);
     AtomicLong requests = new AtomicLong();
     AtomicLong events = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong ticket = new AtomicLong();
     long start = System.nanoTime();
-    long measureFrom = start + warmup.toNanos();
-    long end = measureFrom + measure.toNanos();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
       int connection = c;
@@ -71,12 +99,12 @@ final class Load {
             due = start + (long) (ticket.getAndIncrement() * 1e9 / rate);
             sleepUntil(due);
           }
-          if (due >= end) {
+          if (due >= window.end) {
             return;
           }
           boolean ok = send(shape.body(traffic.next(shape.events), keys));
           long done = System.nanoTime();
-          if (due >= measureFrom) {
+          if (due >= window.measureFrom) {
             latencies.recordValue(Math.max(1, (done - due) / 1_000));
             requests.incrementAndGet();
             if (ok) {
@@ -93,7 +121,7 @@ final class Load {
     for (Thread thread : threads) {
       thread.join();
     }
-    double seconds = measure.toNanos() / 1e9;
+    double seconds = window.measure.toNanos() / 1e9;
     Histogram histogram = latencies.getIntervalHistogram();
     return new Result(
         shape.name(), rate > 0 ? "open" : "closed", connections, rate, seconds, requests.get(), events.get(),

@@ -216,6 +216,37 @@ final class Suite {
     }
   }
 
+  /** How much longer than the plan's (doubled) warm-up freshness waits at most for the JIT. */
+  private static final Duration MAX_EXTRA_WARMUP = Duration.ofSeconds(90);
+  private static final Duration SETTLE_CHECK = Duration.ofSeconds(5);
+  /** The JIT's share of the cores below which a server counts as warm: it compiled most of what the load runs. */
+  private static final double SETTLED_JIT_CORES = 0.1;
+
+  /**
+   * Lets the background load warm {@code server} up for {@code minimum}, then on until its JIT takes
+   * less than {@link #SETTLED_JIT_CORES} over {@link #SETTLE_CHECK} (for at most {@link
+   * #MAX_EXTRA_WARMUP} more): freshness measured while the JIT still compiled swung twofold run to
+   * run. A warm-up shorter than one check (the smoke run) is kept as it is. Returns the JIT's cores
+   * over the last check.
+   */
+  private static double warmUp(Process server, Duration minimum) throws IOException, InterruptedException {
+    if (minimum.compareTo(SETTLE_CHECK) < 0) {
+      ThreadCpu before = ThreadCpu.of(server);
+      Thread.sleep(minimum.toMillis());
+      return ThreadCpu.of(server).coresSince(before).getOrDefault("jit", 0.0);
+    }
+    long until = System.nanoTime() + minimum.plus(MAX_EXTRA_WARMUP).toNanos();
+    Thread.sleep(minimum.minus(SETTLE_CHECK).toMillis());
+    while (true) {
+      ThreadCpu before = ThreadCpu.of(server);
+      Thread.sleep(SETTLE_CHECK.toMillis());
+      double jit = ThreadCpu.of(server).coresSince(before).getOrDefault("jit", 0.0);
+      if (jit < SETTLED_JIT_CORES || System.nanoTime() + SETTLE_CHECK.toNanos() > until) {
+        return jit;
+      }
+    }
+  }
+
   /**
    * Sends NDJSON at {@code requestsPerSecond} to {@code server} while probing, with a one-event
    * call every {@link #PROBE_EVERY}, how long an acknowledged event takes to show in its usage API;
@@ -226,16 +257,22 @@ final class Suite {
     Api api = new Api(url, keys.adminToken());
     Duration warmup = plan.warmup.multipliedBy(2); // a fresh server: its JIT still compiles after 15 s
     Load background = new Load(url, keys, Shape.NDJSON_100, plan.accounts);
+    Load.Window window = Load.Window.after(warmup.plus(MAX_EXTRA_WARMUP), plan.freshness);
     Thread load = new Thread(() -> {
       try {
-        Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, warmup, plan.freshness);
+        Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, window);
         results.set("freshnessLoad", Api.JSON.valueToTree(result));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
+    long loadStart = System.nanoTime();
     load.start();
-    Thread.sleep(warmup.toMillis()); // the background load warms the fresh server up first
+    double jit = warmUp(server, warmup);
+    window.measureNow();
+    results.put("freshnessWarmupSeconds", Math.round((System.nanoTime() - loadStart) / 1e8) / 10.0);
+    results.put("freshnessJitCoresBeforeMeasuring", jit);
+    log.printf("freshness: warmed up for %.0f s; the JIT took %.2f cores at its end%n", (System.nanoTime() - loadStart) / 1e9, jit);
     ThreadCpu cpuBefore = ThreadCpu.of(server);
     DiskWrites writtenBefore = DiskWrites.of(server.pid());
     long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
