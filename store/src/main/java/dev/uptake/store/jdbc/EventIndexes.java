@@ -77,16 +77,17 @@ final class EventIndexes {
         + (guarded ? " WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND " + idColumn + " = ?"
             + " AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      Batch rows = new Batch(insert);
       for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
         for (ProcessedBatch.Passed event : group.getValue()) {
           bindRow(insert, 1, group.getKey(), event.seq());
           if (guarded) {
             bindRow(insert, 4, group.getKey(), event.seq());
           }
-          insert.addBatch();
+          rows.add();
         }
       }
-      insert.executeBatch();
+      rows.run();
     }
   }
 

@@ -109,6 +109,8 @@ final class SessionRows {
                 + " WHERE workspace_id = ? AND session_key = ? AND start_ms = ?), ?)");
         PreparedStatement first = connection.prepareStatement(
             "INSERT INTO session_pieces (id, prev, events) VALUES (?, NULL, ?)")) {
+      Batch afterRows = new Batch(after);
+      Batch firstRows = new Batch(first);
       for (int i = 0; i < growths.size(); i++) {
         SessionMerge.Growth growth = growths.get(i);
         if (growth.absorbed().size() == 1) {
@@ -116,15 +118,15 @@ final class SessionRows {
           after.setLong(1, ids[i]);
           bindSession(after, 2, workspace, grown.sessionKey(), grown.startMillis());
           after.setString(5, json.write(growth.newEvents()));
-          after.addBatch();
+          afterRows.add();
         } else {
           first.setLong(1, ids[i]);
           first.setString(2, json.write(growth.session().events()));
-          first.addBatch();
+          firstRows.add();
         }
       }
-      after.executeBatch();
-      first.executeBatch();
+      afterRows.run();
+      firstRows.run();
     }
   }
 
@@ -162,6 +164,9 @@ final class SessionRows {
         }
       }
       deleteSummary.executeBatch();
+      Batch endRows = new Batch(updateEnd);
+      Batch summaryRows = new Batch(updateSummary);
+      Batch newRows = new Batch(insertSummary);
       for (int i = 0; i < growths.size(); i++) {
         Session session = growths.get(i).session();
         Session before = inPlace.get(i);
@@ -169,26 +174,26 @@ final class SessionRows {
           updateEnd.setLong(1, session.endMillis());
           updateEnd.setLong(2, pieceIds[i]);
           bindSession(updateEnd, 3, workspace, session.sessionKey(), session.startMillis());
-          updateEnd.addBatch();
+          endRows.add();
         } else if (before != null) {
           updateSummary.setLong(1, session.endMillis());
           updateSummary.setLong(2, pieceIds[i]);
           updateSummary.setString(3, session.first().userId());
           updateSummary.setString(4, session.first().accountKey());
           bindSession(updateSummary, 5, workspace, session.sessionKey(), session.startMillis());
-          updateSummary.addBatch();
+          summaryRows.add();
         } else {
           bindSession(insertSummary, 1, workspace, session.sessionKey(), session.startMillis());
           insertSummary.setLong(4, session.endMillis());
           insertSummary.setString(5, session.first().userId());
           insertSummary.setString(6, session.first().accountKey());
           insertSummary.setLong(7, pieceIds[i]);
-          insertSummary.addBatch();
+          newRows.add();
         }
       }
-      updateEnd.executeBatch();
-      updateSummary.executeBatch();
-      insertSummary.executeBatch();
+      endRows.run();
+      summaryRows.run();
+      newRows.run();
     }
   }
 

@@ -154,23 +154,25 @@ public final class StateWrites {
         PreparedStatement warnings = connection.prepareStatement(
             "INSERT INTO event_warnings (seq, warnings, workspace_id) VALUES (?, ?, ?)"
                 + " ON CONFLICT (seq) DO UPDATE SET warnings = excluded.warnings")) {
+      Batch userBatch = new Batch(userRows);
       for (UserState user : users) {
         userRows.setLong(1, changes.workspaceId());
         userRows.setString(2, user.userId());
         userRows.setString(3, user.accountId());
         userRows.setString(4, profiles.write(user));
         userRows.setLong(5, version);
-        userRows.addBatch();
+        userBatch.add();
       }
-      userRows.executeBatch();
+      userBatch.run();
+      Batch accountBatch = new Batch(accountRows);
       for (AccountState account : accounts) {
         accountRows.setLong(1, changes.workspaceId());
         accountRows.setString(2, account.accountId());
         accountRows.setString(3, profiles.write(account));
         accountRows.setLong(4, version);
-        accountRows.addBatch();
+        accountBatch.add();
       }
-      accountRows.executeBatch();
+      accountBatch.run();
       for (Map.Entry<Long, List<Warning>> entry : new TreeMap<>(changes.warnings()).entrySet()) {
         warnings.setLong(1, entry.getKey());
         warnings.setString(2, WarningsJson.write(entry.getValue()));
@@ -205,6 +207,7 @@ public final class StateWrites {
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM activity_daily WHERE workspace_id = ? AND account_key = ? AND user_id = ? AND day = ?"
                 + " AND events = 0 AND sessions = 0 AND active_ms = 0")) {
+      Batch adds = new Batch(add);
       for (Map.Entry<Cell, Measures> delta : CellOrder.ACTIVITY.sorted(byDay)) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
@@ -216,14 +219,14 @@ public final class StateWrites {
         add.setLong(6, measures.sessions());
         add.setLong(7, measures.activeMillis());
         add.setLong(8, version);
-        add.addBatch();
+        adds.add();
         if (measures.events() < 0 || measures.sessions() < 0 || measures.activeMillis() < 0) {
           bindActivity(prune, changes.workspaceId(), cell);
           prune.addBatch();
         }
       }
-      add.executeBatch();
-      prune.executeBatch();
+      adds.run();
+      prune.executeBatch(); // after every add: only an added decrease leaves a row at zero
     }
   }
 

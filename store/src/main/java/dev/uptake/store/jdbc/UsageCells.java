@@ -55,6 +55,7 @@ final class UsageCells {
         PreparedStatement prune = connection.prepareStatement(
             "DELETE FROM " + table + " WHERE workspace_id = ? AND account_key = ? AND day = ? AND user_id = ?"
                 + " AND module = ? AND feature = ? AND " + ZERO)) {
+      Batch adds = new Batch(add);
       for (Map.Entry<Cell, Measures> delta : CellOrder.USAGE.sorted(changes.usageDeltas())) {
         Cell cell = delta.getKey();
         Measures measures = delta.getValue();
@@ -64,15 +65,15 @@ final class UsageCells {
         add.setLong(9, measures.durationMillis());
         add.setLong(10, measures.activeMillis());
         add.setLong(11, measures.measuredMillis());
-        add.addBatch();
+        adds.add();
         if (measures.events() < 0 || measures.sessions() < 0 || measures.durationMillis() < 0 || measures.activeMillis() < 0
             || measures.measuredMillis() < 0) {
           bindCell(prune, changes.workspaceId(), cell); // only a decrease can leave a row at zero
           prune.addBatch();
         }
       }
-      add.executeBatch();
-      prune.executeBatch();
+      adds.run();
+      prune.executeBatch(); // after every add: only an added decrease leaves a row at zero
     }
   }
 

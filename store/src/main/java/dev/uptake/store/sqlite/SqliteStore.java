@@ -232,6 +232,10 @@ public final class SqliteStore extends JdbcStore {
     config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(checkpointPages));
     config.setBusyTimeout(10_000);
     config.setCacheSize((int) -cacheKib); // negative: KiB, not pages
+    // Nothing here reads generated keys (the log's seq is assigned, not generated); left on, the
+    // driver matches each statement's SQL against a pattern and prepares another statement on
+    // every insert and update (sqlite-jdbc issue 1135).
+    config.setGetGeneratedKeys(false);
     SQLiteDataSource source = new SQLiteDataSource(config);
     source.setUrl("jdbc:sqlite:" + file);
     return source;
