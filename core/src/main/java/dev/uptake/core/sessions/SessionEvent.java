@@ -47,15 +47,19 @@ public record SessionEvent(
     this(timeMillis, messageId, userId, accountKey, module, feature, timeSpentMillis, activeDurationMillis, 1);
   }
 
-  /** The session fields of an event; {@code measured} holds the native format's measured times. */
-  public static SessionEvent of(Event event, Measured measured) {
+  /**
+   * The session fields of an event; {@code measured} holds the native format's measured times. Its
+   * user, account, module and feature are {@code strings}' instances: they stay in memory with the
+   * session, and repeat from event to event.
+   */
+  static SessionEvent of(Event event, Measured measured, StringPool strings) {
     return new SessionEvent(
         event.eventTime().toEpochMilli(),
         event.messageId(),
-        event.userId(),
-        event.groupId() == null ? "" : event.groupId(),
-        event.module(),
-        event.type() == EventType.TRACK ? event.name() : null,
+        strings.of(event.userId()),
+        event.groupId() == null ? "" : strings.of(event.groupId()),
+        strings.of(event.module()),
+        event.type() == EventType.TRACK ? strings.of(event.name()) : null,
         measured.timeSpentMillis(),
         measured.activeDurationMillis(),
         measured.uses());

@@ -22,6 +22,8 @@ import java.util.Objects;
 public final class SessionJson {
 
   private final ObjectMapper json;
+  /** Read sessions stay in the processor's cache: their events share one copy of each repeated name. */
+  private final StringPool strings = new StringPool();
 
   public SessionJson(ObjectMapper json) {
     this.json = Objects.requireNonNull(json, "json");
@@ -61,10 +63,10 @@ public final class SessionJson {
       while (parser.nextToken() == JsonToken.START_ARRAY) {
         long time = parser.nextLongValue(0);
         String messageId = parser.nextTextValue();
-        String userId = parser.nextTextValue();
-        String accountKey = parser.nextTextValue();
-        String module = parser.nextTextValue();
-        String feature = parser.nextTextValue();
+        String userId = strings.of(parser.nextTextValue());
+        String accountKey = strings.of(parser.nextTextValue());
+        String module = strings.of(parser.nextTextValue());
+        String feature = strings.of(parser.nextTextValue());
         Long timeSpent = nextLongOrNull(parser);
         Long activeDuration = nextLongOrNull(parser);
         int uses = 1;

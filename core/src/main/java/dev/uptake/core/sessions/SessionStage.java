@@ -30,6 +30,7 @@ public final class SessionStage {
   }
 
   private final ObjectMapper json;
+  private final StringPool strings = new StringPool();
 
   public SessionStage(ObjectMapper json) {
     this.json = Objects.requireNonNull(json, "json");
@@ -44,7 +45,7 @@ public final class SessionStage {
         continue; // a record changes a user or an account; nobody was active
       }
       byKey.computeIfAbsent(event.sessionKey(), key -> new ArrayList<>())
-          .add(SessionEvent.of(event, MeasuredTimes.read(event, json)));
+          .add(SessionEvent.of(event, MeasuredTimes.read(event, json), strings));
     }
     Map<String, SessionMerge.Reach> reaches = new HashMap<>();
     byKey.forEach((key, arrivals) -> reaches.put(key, SessionMerge.reach(arrivals, timeout)));
