@@ -44,9 +44,9 @@ final class Load {
   }
 
   /**
-   * When a run measures: from the end of its warm-up for {@code measure}. The warm-up is fixed, or
-   * lasts until {@link #measureNow} (at most {@code maxWarmup}): a fresh server's JIT may compile
-   * for a minute on two shared cores.
+   * When a run measures: for {@code measure} after its warm-up, which lasts the given time or ends
+   * earlier at {@link #measureNow} (a fresh server's JIT may compile for a minute on two shared
+   * cores, or settle sooner).
    */
   static final class Window {
     private final Duration measure;
