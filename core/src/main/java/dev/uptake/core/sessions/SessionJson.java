@@ -22,11 +22,24 @@ import java.util.Objects;
 public final class SessionJson {
 
   private final ObjectMapper json;
-  /** Read sessions stay in the processor's cache: their events share one copy of each repeated name. */
-  private final StringPool strings = new StringPool();
+  /** Where the events read share their repeated names, or null when each keeps its own. */
+  private final StringPool names;
 
   public SessionJson(ObjectMapper json) {
+    this(json, null);
+  }
+
+  private SessionJson(ObjectMapper json, StringPool names) {
     this.json = Objects.requireNonNull(json, "json");
+    this.names = names;
+  }
+
+  /**
+   * For sessions that stay in memory (the processor's {@link SessionCache}): the events read share
+   * one copy of each user id, account key, module and feature name ({@link StringPool}).
+   */
+  public static SessionJson sharingNames(ObjectMapper json) {
+    return new SessionJson(json, new StringPool());
   }
 
   /** Session events as one stored piece (Jackson's streaming generator: this is the hot path). */
@@ -63,10 +76,10 @@ public final class SessionJson {
       while (parser.nextToken() == JsonToken.START_ARRAY) {
         long time = parser.nextLongValue(0);
         String messageId = parser.nextTextValue();
-        String userId = strings.of(parser.nextTextValue());
-        String accountKey = strings.of(parser.nextTextValue());
-        String module = strings.of(parser.nextTextValue());
-        String feature = strings.of(parser.nextTextValue());
+        String userId = name(parser.nextTextValue());
+        String accountKey = name(parser.nextTextValue());
+        String module = name(parser.nextTextValue());
+        String feature = name(parser.nextTextValue());
         Long timeSpent = nextLongOrNull(parser);
         Long activeDuration = nextLongOrNull(parser);
         int uses = 1;
@@ -81,6 +94,10 @@ public final class SessionJson {
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("stored sessions are JSON written by SessionJson", e);
     }
+  }
+
+  private String name(String text) {
+    return names == null ? text : names.of(text);
   }
 
   /** A session from all its stored pieces, in any order. */

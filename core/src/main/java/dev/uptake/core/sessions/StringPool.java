@@ -7,11 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * names. Processing keeps sessions with their events in memory ({@link SessionCache}), and each
  * event read from the log brings its own copies: under sustained load a million cached events held
  * five million strings, most of them equal, three times what the cache's budget counts. Bounded:
- * past {@value #MAX_STRINGS} strings it starts again (strings handed out stay valid). Thread-safe.
+ * past {@value #MAX_STRINGS} strings (about 20 MB) it starts again; strings handed out stay valid.
+ * Thread-safe.
  */
 final class StringPool {
 
-  static final int MAX_STRINGS = 500_000;
+  static final int MAX_STRINGS = 200_000;
 
   private final ConcurrentHashMap<String, String> strings = new ConcurrentHashMap<>();
 

@@ -26,6 +26,25 @@ class SessionJsonTest {
   }
 
   @Test
+  void sessionsReadForTheCacheShareTheirEventsNamesAndEqualTheUnsharedRead() {
+    SessionJson sharing = SessionJson.sharingNames(new ObjectMapper());
+    String piece = "[[1000,\"m-1\",\"u1\",\"acme\",\"Reports\",\"A\",null,null],"
+        + "[2000,\"m-2\",\"u1\",\"acme\",\"Reports\",\"A\",null,null]]";
+
+    Session first = sharing.session("u1", List.of(piece));
+    Session again = sharing.session("u1", List.of(piece));
+
+    assertThat(first).isEqualTo(codec.session("u1", List.of(piece)));
+    SessionEvent a = first.events().get(0);
+    for (SessionEvent b : List.of(first.events().get(1), again.events().get(0))) {
+      assertThat(b.userId()).isSameAs(a.userId());
+      assertThat(b.accountKey()).isSameAs(a.accountKey());
+      assertThat(b.module()).isSameAs(a.module());
+      assertThat(b.feature()).isSameAs(a.feature());
+    }
+  }
+
+  @Test
   void aPieceWrittenBeforeUsesWereKeptReadsAsOneUseEach() {
     String old = "[[1000,\"m-1\",\"u1\",\"\",\"Reports\",\"A\",null,null]]";
 

@@ -3,6 +3,7 @@ package dev.uptake.store.jdbc;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.keys.KeyFactory;
+import dev.uptake.core.sessions.SessionJson;
 import dev.uptake.store.EventLog;
 import dev.uptake.store.Alerts;
 import dev.uptake.store.HealthModels;
@@ -53,7 +54,7 @@ public abstract class JdbcStore implements Store {
     this.ledger = new JdbcLedger(pool, dialect);
     this.processingLog = new JdbcProcessingLog(pool, processorPool);
     this.forProcessor = new ProcessorStores(new JdbcProfiles(processorPool, json, dialect),
-        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, json, dialect));
+        new JdbcSettings(processorPool, json), new JdbcUsage(processorPool, SessionJson.sharingNames(json), dialect));
     this.quarantine = new JdbcQuarantine(pool);
     this.profiles = new JdbcProfiles(pool, json, dialect);
     this.settings = new JdbcSettings(pool, json);
@@ -62,7 +63,7 @@ public abstract class JdbcStore implements Store {
     this.savedViews = new JdbcSavedViews(pool);
     this.apiCalls = new JdbcApiCalls(pool);
     this.reprocessing = new JdbcReprocessing(pool);
-    this.usage = new JdbcUsage(pool, json, dialect);
+    this.usage = new JdbcUsage(pool, new SessionJson(json), dialect);
   }
 
   /** The event log, its writer thread started on first use. */

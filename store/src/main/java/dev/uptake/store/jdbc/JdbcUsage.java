@@ -1,6 +1,5 @@
 package dev.uptake.store.jdbc;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uptake.core.rollups.Cell;
 import dev.uptake.core.rollups.Measures;
 import dev.uptake.core.sessions.Session;
@@ -83,9 +82,10 @@ public final class JdbcUsage implements Usage {
   private final HotSql sql;
   private final Dialect dialect;
 
-  public JdbcUsage(DataSource pool, ObjectMapper json, Dialect dialect) {
+  /** @param sessions reads stored sessions: {@link SessionJson#sharingNames} for the processor, which caches them */
+  public JdbcUsage(DataSource pool, SessionJson sessions, Dialect dialect) {
     this.pool = pool;
-    this.sessions = new SessionJson(json);
+    this.sessions = sessions;
     this.sql = HotSql.of(dialect);
     this.dialect = dialect;
   }
