@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * One instance of each string that many events repeat: user ids, account keys, module and feature
  * names. Processing keeps sessions with their events in memory ({@link SessionCache}), and each
  * event read from the log brings its own copies: under sustained load a million cached events held
- * five million strings, most of them equal, three times what the cache's budget counts. Bounded:
- * past {@value #MAX_STRINGS} strings (about 20 MB) it starts again; strings handed out stay valid.
- * Thread-safe.
+ * five million strings, most of them equal, and took about twice the memory the cache's budget
+ * counts. Bounded: past {@value #MAX_STRINGS} strings (about 20 MB) it starts again; strings handed
+ * out stay valid. Thread-safe.
  */
 final class StringPool {
 
