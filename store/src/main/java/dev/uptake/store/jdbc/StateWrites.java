@@ -173,13 +173,14 @@ public final class StateWrites {
         accountBatch.add();
       }
       accountBatch.run();
+      Batch warningRows = new Batch(warnings);
       for (Map.Entry<Long, List<Warning>> entry : new TreeMap<>(changes.warnings()).entrySet()) {
         warnings.setLong(1, entry.getKey());
         warnings.setString(2, WarningsJson.write(entry.getValue()));
         warnings.setLong(3, changes.workspaceId());
-        warnings.addBatch();
+        warningRows.add();
       }
-      warnings.executeBatch();
+      warningRows.run();
     }
     sessionRows.write(connection, changes.workspaceId(), changes.sessions());
     usageCells.write(connection, changes);
