@@ -76,11 +76,11 @@ final class ClusterBench {
       embedded.set("ingest", Api.JSON.valueToTree(result));
       log.printf("embedded durable NDJSON_100 %,10.0f events/s  p99 %6.1f ms%n", result.eventsPerSecond(), result.p99Ms());
       Suite.freshness(server.process, server.url, keys, result.eventsPerSecond() / 2 / Shape.NDJSON_100.events, embedded, log,
-          plan);
+          plan, work);
       new Api(server.url, keys.adminToken()).awaitProcessed(Duration.ofMinutes(10));
       log.print("steady load: ");
       Suite.freshness(server.process, server.url, keys, STEADY_EVENTS_PER_SECOND / Shape.NDJSON_100.events,
-          embedded.putObject("steady"), log, plan);
+          embedded.putObject("steady"), log, plan, work);
       return result.eventsPerSecond();
     }
   }
@@ -110,11 +110,11 @@ final class ClusterBench {
       into.put("drainSecondsAfterIngest", (System.nanoTime() - start) / 1e9);
       into.put("processedAfterIngest", api.get("/api/v1/stats").get("processed").asLong());
       Suite.freshness(ingest.process, ingest.url, keys, result.eventsPerSecond() / 2 / Shape.NDJSON_100.events, into, log,
-          plan);
+          plan, work);
       awaitCaughtUp(api, Duration.ofMinutes(10));
       log.print("steady load: ");
       Suite.freshness(ingest.process, ingest.url, keys, STEADY_EVENTS_PER_SECOND / Shape.NDJSON_100.events,
-          into.putObject("steady"), log, plan);
+          into.putObject("steady"), log, plan, work);
       into.put("commitMsMean", 1000 * api.metric("uptake_processing_commit_seconds_sum")
           / Math.max(1, api.metric("uptake_processing_commit_seconds_count")));
     }

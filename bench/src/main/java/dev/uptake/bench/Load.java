@@ -16,10 +16,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Sends realistic traffic of one shape at a server. Closed loop: each connection sends its next
- * request as soon as the previous one is answered (maximum throughput). Open loop: requests are
- * due at a fixed rate and latency is measured from when each was due, so a server that falls
- * behind shows it (no coordinated omission). Counts only what is answered 200 after the warm-up.
+ * Sends realistic traffic of one shape at a server from the JDK's HTTP client, closed loop: each
+ * connection sends its next request as soon as the previous one is answered (maximum throughput).
+ * Counts only what is answered 200 after the warm-up. The cluster and import phases use it; the
+ * ingest figures and freshness's background load come from {@link Wrk}, far lighter on the shared cores.
  */
 final class Load {
 
@@ -43,69 +43,27 @@ final class Load {
     this.accounts = accounts;
   }
 
-  /**
-   * When a run measures: for {@code measure} after its warm-up, which lasts the given time or ends
-   * earlier at {@link #measureNow} (a fresh server's JIT may compile for a minute on two shared
-   * cores, or settle sooner).
-   */
-  static final class Window {
-    private final Duration measure;
-    private volatile long measureFrom;
-    private volatile long end;
-
-    private Window(Duration maxWarmup, Duration measure) {
-      this.measure = measure;
-      this.measureFrom = System.nanoTime() + maxWarmup.toNanos();
-      this.end = measureFrom + measure.toNanos();
-    }
-
-    static Window after(Duration warmup, Duration measure) {
-      return new Window(warmup, measure);
-    }
-
-    /** Ends the warm-up now, if it has not ended yet. */
-    void measureNow() {
-      long now = System.nanoTime();
-      if (now < measureFrom) {
-        measureFrom = now;
-        end = now + measure.toNanos();
-      }
-    }
-  }
-
   Result closedLoop(int connections, Duration warmup, Duration measure) throws InterruptedException {
-    return run(connections, 0, Window.after(warmup, measure));
-  }
-
-  Result openLoop(double requestsPerSecond, int connections, Window window) throws InterruptedException {
-    return run(connections, requestsPerSecond, window);
-  }
-
-  private Result run(int connections, double rate, Window window) throws InterruptedException {
+    long measureFrom = System.nanoTime() + warmup.toNanos();
+    long end = measureFrom + measure.toNanos();
     Recorder latencies = new Recorder(3);
     AtomicLong requests = new AtomicLong();
     AtomicLong events = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    AtomicLong ticket = new AtomicLong();
-    long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
       int connection = c;
       Thread thread = new Thread(() -> {
         Traffic traffic = new Traffic(connection, "c" + connection, Math.max(1, accounts / connections), 8, Clock.systemUTC());
         while (true) {
-          long due = System.nanoTime();
-          if (rate > 0) {
-            due = start + (long) (ticket.getAndIncrement() * 1e9 / rate);
-            sleepUntil(due);
-          }
-          if (due >= window.end) {
+          long sent = System.nanoTime();
+          if (sent >= end) {
             return;
           }
           boolean ok = send(shape.body(traffic.next(shape.events), keys));
           long done = System.nanoTime();
-          if (due >= window.measureFrom) {
-            latencies.recordValue(Math.max(1, (done - due) / 1_000));
+          if (sent >= measureFrom) {
+            latencies.recordValue(Math.max(1, (done - sent) / 1_000));
             requests.incrementAndGet();
             if (ok) {
               events.addAndGet(shape.events);
@@ -121,10 +79,10 @@ final class Load {
     for (Thread thread : threads) {
       thread.join();
     }
-    double seconds = window.measure.toNanos() / 1e9;
+    double seconds = measure.toNanos() / 1e9;
     Histogram histogram = latencies.getIntervalHistogram();
     return new Result(
-        shape.name(), rate > 0 ? "open" : "closed", connections, rate, seconds, requests.get(), events.get(),
+        shape.name(), "closed", connections, 0, seconds, requests.get(), events.get(),
         errors.get(), events.get() / seconds, requests.get() / seconds, ms(histogram.getValueAtPercentile(50)),
         ms(histogram.getValueAtPercentile(90)), ms(histogram.getValueAtPercentile(99)), ms(histogram.getMaxValue()));
   }
@@ -145,18 +103,6 @@ final class Load {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  private static void sleepUntil(long nanoTime) {
-    long wait;
-    while ((wait = nanoTime - System.nanoTime()) > 0) {
-      try {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
     }
   }
 

@@ -210,9 +210,11 @@ final class Suite {
     if (eventsPerSecond <= 0) {
       throw new IllegalArgumentException("freshness runs at half the INGEST maximum: run INGEST too, or give --freshness-events-per-second");
     }
+    Wrk.require();
     Path dir = work.resolve("freshness");
     try (ServerProcess server = ServerProcess.start(store.args(dir), List.of("-Xmx2g"), false)) {
-      freshness(server.process, server.url, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events, results, log, plan);
+      freshness(server.process, server.url, workspace(dir), eventsPerSecond / Shape.NDJSON_100.events, results, log, plan,
+          work);
     }
   }
 
@@ -253,91 +255,84 @@ final class Suite {
    * records what the server's threads and its writes to disk cost while the load runs.
    */
   static void freshness(Process server, URI url, Shape.Keys keys, double requestsPerSecond, ObjectNode results,
-      PrintStream log, Plan plan) throws Exception {
+      PrintStream log, Plan plan, Path work) throws Exception {
     Api api = new Api(url, keys.adminToken());
     Duration warmup = plan.warmup.multipliedBy(2); // a fresh server: its JIT still compiles after 15 s
-    Load background = new Load(url, keys, Shape.NDJSON_100, plan.accounts);
-    Load.Window window = Load.Window.after(warmup.plus(MAX_EXTRA_WARMUP), plan.freshness);
-    Thread load = new Thread(() -> {
-      try {
-        Load.Result result = background.openLoop(Math.max(1, requestsPerSecond), plan.connections, window);
-        results.set("freshnessLoad", Api.JSON.valueToTree(result));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
     long loadStart = System.nanoTime();
-    load.start();
-    double jit = warmUp(server, warmup);
-    window.measureNow();
-    double warmedSeconds = Math.round((System.nanoTime() - loadStart) / 1e8) / 10.0;
-    results.put("freshnessWarmupSeconds", warmedSeconds);
-    results.put("freshnessJitCoresBeforeMeasuring", jit);
-    log.printf("freshness: warmed up for %.0f s; the JIT took %.2f cores at its end%n", warmedSeconds, jit);
-    ThreadCpu cpuBefore = ThreadCpu.of(server);
-    DiskWrites writtenBefore = DiskWrites.of(server.pid());
-    long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
-    HttpClient http = HttpClient.newHttpClient();
-    long end = System.nanoTime() + plan.freshness.toNanos();
-    String basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
-    String today = LocalDate.now(ZoneOffset.UTC).toString();
-    // A probe every PROBE_EVERY, whether or not the ones before it show yet: a slow second costs
-    // a few figures, not the run's count of them.
-    Probes probes = new Probes();
-    long nextProbe = System.nanoTime();
-    while (System.nanoTime() < end) {
-      if (System.nanoTime() >= nextProbe) {
-        nextProbe += PROBE_EVERY.toNanos();
-        int probe = probes.next();
-        // A user per probe, of 64: on a cluster, probes land in every partition, not in one that may be served first.
-        String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
-            + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
-            + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
-        HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
-            .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
-        if (ack.statusCode() == 200) {
-          probes.acknowledged(System.nanoTime());
+    try (Wrk.Running background = Wrk.pace(Wrk.Target.uptake(url, Shape.NDJSON_100, keys), plan.connections,
+        requestsPerSecond, warmup.plus(MAX_EXTRA_WARMUP).plus(plan.freshness).plusMinutes(1), work,
+        "freshness-" + System.nanoTime(), plan.accounts)) {
+      double jit = warmUp(server, warmup);
+      double warmedSeconds = Math.round((System.nanoTime() - loadStart) / 1e8) / 10.0;
+      results.put("freshnessWarmupSeconds", warmedSeconds);
+      results.put("freshnessJitCoresBeforeMeasuring", jit);
+      log.printf("freshness: warmed up for %.0f s; the JIT took %.2f cores at its end%n", warmedSeconds, jit);
+      ThreadCpu cpuBefore = ThreadCpu.of(server);
+      DiskWrites writtenBefore = DiskWrites.of(server.pid());
+      long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
+      HttpClient http = HttpClient.newHttpClient();
+      long end = System.nanoTime() + plan.freshness.toNanos();
+      String basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
+      String today = LocalDate.now(ZoneOffset.UTC).toString();
+      // A probe every PROBE_EVERY, whether or not the ones before it show yet: a slow second costs
+      // a few figures, not the run's count of them.
+      Probes probes = new Probes();
+      long nextProbe = System.nanoTime();
+      while (System.nanoTime() < end) {
+        if (System.nanoTime() >= nextProbe) {
+          nextProbe += PROBE_EVERY.toNanos();
+          int probe = probes.next();
+          // A user per probe, of 64: on a cluster, probes land in every partition, not in one that may be served first.
+          String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
+              + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
+              + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
+          HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
+              .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+          if (ack.statusCode() == 200) {
+            probes.acknowledged(System.nanoTime());
+          }
         }
+        probes.shown(probeEvents(api, today), System.nanoTime());
+        Thread.sleep(5);
       }
-      probes.shown(probeEvents(api, today), System.nanoTime());
-      Thread.sleep(5);
+      ThreadCpu cpuAfter = ThreadCpu.of(server);
+      DiskWrites writtenAfter = DiskWrites.of(server.pid());
+      JsonNode statsAtEnd = api.get("/api/v1/stats");
+      results.set("freshnessLoad", Api.JSON.valueToTree(background.stop())); // its warm-up and the measured part
+      long accepted = statsAtEnd.get("accepted").asLong() - acceptedBefore;
+      while (probes.waiting(System.nanoTime())) {
+        probes.shown(probeEvents(api, today), System.nanoTime());
+        Thread.sleep(5);
+      }
+      Histogram visible = probes.visible;
+      long missed = probes.missed();
+      JsonNode stats = api.get("/api/v1/stats");
+      ObjectNode freshness = results.putObject("freshness");
+      freshness.set("serverCores", Api.JSON.valueToTree(cpuAfter.coresSince(cpuBefore)));
+      freshness.set("diskBytesPerEvent", Api.JSON.valueToTree(writtenAfter.perEventSince(writtenBefore, accepted)));
+      freshness.put("unprocessedAtEnd", statsAtEnd.get("accepted").asLong() - statsAtEnd.get("processed").asLong());
+      double batches = api.metric("uptake_processing_batch_seconds_count{phase=\"commit\"");
+      freshness.put("processingBatches", batches);
+      freshness.put("eventsPerProcessingBatch", stats.get("processed").asLong() / Math.max(1, batches));
+      for (String phase : List.of("read", "compute", "commit")) {
+        freshness.put(phase + "MsPerBatch",
+            1000 * api.metric("uptake_processing_batch_seconds_sum{phase=\"" + phase + "\"") / Math.max(1, batches));
+        freshness.put(phase + "MaxMs", 1000 * api.metric("uptake_processing_batch_seconds_max{phase=\"" + phase + "\""));
+      }
+      freshness.put("probes", visible.getTotalCount());
+      freshness.put("notVisibleWithin30s", missed);
+      freshness.put("p50Ms", visible.getValueAtPercentile(50) / 1000.0);
+      freshness.put("p99Ms", visible.getValueAtPercentile(99) / 1000.0);
+      freshness.put("maxMs", visible.getMaxValue() / 1000.0);
+      freshness.put("backgroundRequestsPerSecond", requestsPerSecond);
+      freshness.put("acceptedEventsPerSecond", accepted / (plan.freshness.toNanos() / 1e9));
+      log.printf("freshness p50 %.0f ms  p99 %.0f ms (%d probes, %d not visible within 30 s) at %.0f events/s background;"
+              + " %d events unprocessed at the end; %,.0f events per commit; server cores %s; bytes written per event %s%n",
+          visible.getValueAtPercentile(50) / 1000.0, visible.getValueAtPercentile(99) / 1000.0, visible.getTotalCount(), missed,
+          requestsPerSecond * Shape.NDJSON_100.events, freshness.get("unprocessedAtEnd").asLong(),
+          freshness.get("eventsPerProcessingBatch").asDouble(), freshness.get("serverCores"),
+          freshness.get("diskBytesPerEvent"));
     }
-    ThreadCpu cpuAfter = ThreadCpu.of(server);
-    DiskWrites writtenAfter = DiskWrites.of(server.pid());
-    JsonNode statsAtEnd = api.get("/api/v1/stats");
-    long accepted = statsAtEnd.get("accepted").asLong() - acceptedBefore;
-    while (probes.waiting(System.nanoTime())) {
-      probes.shown(probeEvents(api, today), System.nanoTime());
-      Thread.sleep(5);
-    }
-    Histogram visible = probes.visible;
-    long missed = probes.missed();
-    load.join();
-    JsonNode stats = api.get("/api/v1/stats");
-    ObjectNode freshness = results.putObject("freshness");
-    freshness.set("serverCores", Api.JSON.valueToTree(cpuAfter.coresSince(cpuBefore)));
-    freshness.set("diskBytesPerEvent", Api.JSON.valueToTree(writtenAfter.perEventSince(writtenBefore, accepted)));
-    freshness.put("unprocessedAtEnd", statsAtEnd.get("accepted").asLong() - statsAtEnd.get("processed").asLong());
-    double batches = api.metric("uptake_processing_batch_seconds_count{phase=\"commit\"");
-    freshness.put("processingBatches", batches);
-    freshness.put("eventsPerProcessingBatch", stats.get("processed").asLong() / Math.max(1, batches));
-    for (String phase : List.of("read", "compute", "commit")) {
-      freshness.put(phase + "MsPerBatch",
-          1000 * api.metric("uptake_processing_batch_seconds_sum{phase=\"" + phase + "\"") / Math.max(1, batches));
-      freshness.put(phase + "MaxMs", 1000 * api.metric("uptake_processing_batch_seconds_max{phase=\"" + phase + "\""));
-    }
-    freshness.put("probes", visible.getTotalCount());
-    freshness.put("notVisibleWithin30s", missed);
-    freshness.put("p50Ms", visible.getValueAtPercentile(50) / 1000.0);
-    freshness.put("p99Ms", visible.getValueAtPercentile(99) / 1000.0);
-    freshness.put("maxMs", visible.getMaxValue() / 1000.0);
-    freshness.put("backgroundRequestsPerSecond", requestsPerSecond);
-    log.printf("freshness p50 %.0f ms  p99 %.0f ms (%d probes, %d not visible within 30 s) at %.0f events/s background;"
-            + " %d events unprocessed at the end; %,.0f events per commit; server cores %s; bytes written per event %s%n",
-        visible.getValueAtPercentile(50) / 1000.0, visible.getValueAtPercentile(99) / 1000.0, visible.getTotalCount(), missed,
-        requestsPerSecond * Shape.NDJSON_100.events, freshness.get("unprocessedAtEnd").asLong(),
-        freshness.get("eventsPerProcessingBatch").asDouble(), freshness.get("serverCores"),
-        freshness.get("diskBytesPerEvent"));
   }
 
   /** How often freshness sends a probe event, and how long one may take to show before it counts as missed. */

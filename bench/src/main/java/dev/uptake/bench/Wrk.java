@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
 
 /**
  * Load from wrk (Debian's package), a load generator in C, far lighter on the shared cores than the
- * JDK's client: the ingest figures, their ceilings and Apache Flume's are measured with it, with the
- * same requests. Bodies are realistic events of one shape whose messageIds, times and users a Lua
+ * JDK's client: the ingest figures, their ceilings, Apache Flume's and freshness's background load
+ * come from it, with the same requests. Bodies are realistic events of one shape whose messageIds, times and users a Lua
  * script fills in for every request ({@link #script}), so no request is a duplicate that the store
- * could skip and the users' sessions grow as live traffic's do. Closed loop: each
- * connection sends its next request when the last is answered.
+ * could skip and the users' sessions grow as live traffic's do. Closed loop ({@link #run}): each
+ * connection sends its next request when the last is answered; paced ({@link #pace}): requests go
+ * out at a steady rate, as a live server's background traffic.
  */
 final class Wrk {
 
@@ -73,22 +74,87 @@ final class Wrk {
    */
   static Load.Result run(Target target, int connections, Duration duration, Path work, String run, int accounts)
       throws IOException, InterruptedException {
-    Files.createDirectories(work);
-    Path script = work.resolve("wrk-" + target.shape().name().toLowerCase() + ".lua");
-    Files.writeString(script, script(target, accounts));
-    List<String> command = List.of(BINARY, "-t", String.valueOf(THREADS), "-c", String.valueOf(connections), "-d",
-        duration.toSeconds() + "s", "--timeout", "30s", "--latency", "-s", script.toString(), target.base().toString(),
-        "--", run);
-    Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    // A script error does not stop wrk: it then sends its default request, and every answer would count.
-    if (!wrk.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || wrk.exitValue() != 0 || out.contains(script + ":")) {
-      throw new IOException("wrk failed: " + String.join(" ", command) + "\n" + out);
-    }
-    return parse(target.shape(), connections, out);
+    Running wrk = Running.start(target, connections, duration, 0, work, run, accounts);
+    return wrk.awaitEnd(duration.toSeconds() + 60);
   }
 
-  static Load.Result parse(Shape shape, int connections, String out) throws IOException {
+  /**
+   * Starts wrk sending {@code requestsPerSecond} (all connections together) at {@code target} for
+   * at most {@code atMost}, until {@link Running#stop}: a request is due at a fixed interval after
+   * the one before it (per wrk thread), and one whose connection is still busy goes out as soon
+   * as it is free, so a server that falls behind gets the rate's requests late, not fewer of them.
+   */
+  static Running pace(Target target, int connections, double requestsPerSecond, Duration atMost, Path work, String run,
+      int accounts) throws IOException {
+    if (!(requestsPerSecond > 0)) {
+      throw new IllegalArgumentException("a paced run needs a rate above 0 requests/s, not " + requestsPerSecond);
+    }
+    return Running.start(target, connections, atMost, requestsPerSecond, work, run, accounts);
+  }
+
+  /** A wrk process and what it will report; closing it ends the process if it still runs. */
+  static final class Running implements AutoCloseable {
+    private final Process wrk;
+    private final List<String> command;
+    private final Path script;
+    private final Path out;
+    private final Shape shape;
+    private final int connections;
+    private final double requestsPerSecond;
+
+    private Running(Process wrk, List<String> command, Path script, Path out, Shape shape, int connections,
+        double requestsPerSecond) {
+      this.wrk = wrk;
+      this.command = command;
+      this.script = script;
+      this.out = out;
+      this.shape = shape;
+      this.connections = connections;
+      this.requestsPerSecond = requestsPerSecond;
+    }
+
+    private static Running start(Target target, int connections, Duration duration, double requestsPerSecond, Path work,
+        String run, int accounts) throws IOException {
+      Files.createDirectories(work);
+      String name = "wrk-" + target.shape().name().toLowerCase() + (requestsPerSecond > 0 ? "-paced" : "");
+      Path script = work.resolve(name + ".lua");
+      Files.writeString(script, script(target, accounts, requestsPerSecond / THREADS));
+      List<String> command = List.of(BINARY, "-t", String.valueOf(THREADS), "-c", String.valueOf(connections), "-d",
+          Math.max(1, duration.toSeconds()) + "s", "--timeout", "30s", "--latency", "-s", script.toString(),
+          target.base().toString(), "--", run);
+      Path out = work.resolve(name + ".out");
+      Process wrk = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      return new Running(wrk, command, script, out, target.shape(), connections, requestsPerSecond);
+    }
+
+    /** Stops wrk now (SIGINT, on which it reports what it sent so far) and returns its report. */
+    Load.Result stop() throws IOException, InterruptedException {
+      if (wrk.isAlive()) {
+        new ProcessBuilder("kill", "-INT", String.valueOf(wrk.pid())).inheritIO().start().waitFor();
+      }
+      return awaitEnd(60);
+    }
+
+    @Override
+    public void close() {
+      wrk.destroyForcibly();
+    }
+
+    private Load.Result awaitEnd(long seconds) throws IOException, InterruptedException {
+      boolean ended = wrk.waitFor(seconds, TimeUnit.SECONDS);
+      if (!ended) {
+        wrk.destroyForcibly();
+      }
+      String report = Files.readString(out, StandardCharsets.UTF_8);
+      // A script error does not stop wrk: it then sends its default request, and every answer would count.
+      if (!ended || wrk.exitValue() != 0 || report.contains(script + ":")) {
+        throw new IOException("wrk failed: " + String.join(" ", command) + "\n" + report);
+      }
+      return parse(shape, connections, requestsPerSecond, report);
+    }
+  }
+
+  static Load.Result parse(Shape shape, int connections, double requestsPerSecond, String out) throws IOException {
     Matcher total = Pattern.compile("(\\d+) requests in ([\\d.]+)(us|ms|s|m)").matcher(out);
     if (!total.find()) {
       throw new IOException("wrk said no request count:\n" + out);
@@ -103,7 +169,8 @@ final class Wrk {
       }
     }
     long events = (requests - Math.min(requests, errors)) * shape.events;
-    return new Load.Result(shape.name(), "closed, wrk", connections, 0, seconds, requests, events, errors,
+    return new Load.Result(shape.name(), requestsPerSecond > 0 ? "paced, wrk" : "closed, wrk", connections,
+        requestsPerSecond, seconds, requests, events, errors,
         events / seconds, requests / seconds, percentile(out, "50"), percentile(out, "90"), percentile(out, "99"),
         maxLatency(out));
   }
@@ -139,9 +206,10 @@ final class Wrk {
    * session ids (a copy of the templates' users per pass over them, about {@link #USERS} users in
    * all). Replaying the templates as they are would instead pile every request onto the same
    * few users at the same instants: sessions of thousands of events at one time, which no sender
-   * makes.
+   * makes. With {@code requestsPerSecondPerThread} above 0, each wrk thread delays its requests to
+   * that rate (LuaJIT's FFI reads the monotonic clock: Lua's own clock has whole seconds).
    */
-  private static String script(Target target, int accounts) {
+  private static String script(Target target, int accounts, double requestsPerSecondPerThread) {
     Shape shape = target.shape();
     Traffic traffic = new Traffic(3, "wrk", Math.max(1, accounts), 8, Clock.systemUTC());
     StringBuilder lua = new StringBuilder("local templates = {\n");
@@ -215,6 +283,27 @@ final class Wrk {
           return wrk.format("POST", t.path, headers, table.concat(out))
         end
         """);
+    if (requestsPerSecondPerThread > 0) {
+      lua.append("local interval = ").append(1000 / requestsPerSecondPerThread).append('\n').append("""
+          local ffi = require("ffi")
+          ffi.cdef[[
+          typedef struct { long tv_sec; long tv_nsec; } uptake_timespec;
+          int clock_gettime(int clock, uptake_timespec *now);
+          ]]
+          local clock = ffi.new("uptake_timespec")
+          local function millis()
+            ffi.C.clock_gettime(1, clock)
+            return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+          end
+          local due = nil
+          function delay()
+            local now = millis()
+            due = (due or now) + interval
+            if due <= now then return 0 end
+            return math.floor(due - now)
+          end
+          """);
+    }
     return lua.toString();
   }
 }
