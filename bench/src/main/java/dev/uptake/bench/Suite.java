@@ -225,23 +225,23 @@ final class Suite {
   private static final double SETTLED_JIT_CORES = 0.1;
 
   /**
-   * Lets the background load warm {@code server} up for {@code minimum}, then on until its JIT takes
-   * less than {@link #SETTLED_JIT_CORES} over {@link #SETTLE_CHECK} (for at most {@link
-   * #MAX_EXTRA_WARMUP} more): freshness measured while the JIT still compiled swung twofold run to
-   * run. A warm-up shorter than one check (the smoke run) is kept as it is. Returns the JIT's cores
-   * over the last check.
+   * Lets the background load and {@code probing} warm {@code server} up for {@code minimum}, then on
+   * until its JIT takes less than {@link #SETTLED_JIT_CORES} over {@link #SETTLE_CHECK} (for at
+   * most {@link #MAX_EXTRA_WARMUP} more): freshness measured while the JIT still compiled swung
+   * twofold run to run. A warm-up shorter than one check (the smoke run) is kept as it is. Returns
+   * the JIT's cores over the last check.
    */
-  private static double warmUp(Process server, Duration minimum) throws IOException, InterruptedException {
+  private static double warmUp(Process server, Duration minimum, Prober probing) throws IOException, InterruptedException {
     if (minimum.compareTo(SETTLE_CHECK) < 0) {
       ThreadCpu before = ThreadCpu.of(server);
-      Thread.sleep(minimum.toMillis());
+      probing.probe(minimum);
       return ThreadCpu.of(server).coresSince(before).getOrDefault("jit", 0.0);
     }
     long until = System.nanoTime() + minimum.plus(MAX_EXTRA_WARMUP).toNanos();
-    Thread.sleep(minimum.minus(SETTLE_CHECK).toMillis());
+    probing.probe(minimum.minus(SETTLE_CHECK));
     while (true) {
       ThreadCpu before = ThreadCpu.of(server);
-      Thread.sleep(SETTLE_CHECK.toMillis());
+      probing.probe(SETTLE_CHECK);
       double jit = ThreadCpu.of(server).coresSince(before).getOrDefault("jit", 0.0);
       if (jit < SETTLED_JIT_CORES || System.nanoTime() + SETTLE_CHECK.toNanos() > until) {
         return jit;
@@ -262,7 +262,9 @@ final class Suite {
     try (Wrk.Running background = Wrk.pace(Wrk.Target.uptake(url, Shape.NDJSON_100, keys), plan.connections,
         requestsPerSecond, warmup.plus(MAX_EXTRA_WARMUP).plus(plan.freshness).plusMinutes(1), work,
         "freshness-" + System.nanoTime(), plan.accounts)) {
-      double jit = warmUp(server, warmup);
+      // Probes of their own during the warm-up (another account, other users), so the JIT has
+      // compiled what probing runs too before the measured ones start.
+      double jit = warmUp(server, warmup, new Prober(url, keys, api, "warm-up"));
       double warmedSeconds = Math.round((System.nanoTime() - loadStart) / 1e8) / 10.0;
       results.put("freshnessWarmupSeconds", warmedSeconds);
       results.put("freshnessJitCoresBeforeMeasuring", jit);
@@ -270,42 +272,16 @@ final class Suite {
       ThreadCpu cpuBefore = ThreadCpu.of(server);
       DiskWrites writtenBefore = DiskWrites.of(server.pid());
       long acceptedBefore = api.get("/api/v1/stats").get("accepted").asLong();
-      HttpClient http = HttpClient.newHttpClient();
-      long end = System.nanoTime() + plan.freshness.toNanos();
-      String basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
-      String today = LocalDate.now(ZoneOffset.UTC).toString();
-      // A probe every PROBE_EVERY, whether or not the ones before it show yet: a slow second costs
-      // a few figures, not the run's count of them.
-      Probes probes = new Probes();
-      long nextProbe = System.nanoTime();
-      while (System.nanoTime() < end) {
-        if (System.nanoTime() >= nextProbe) {
-          nextProbe += PROBE_EVERY.toNanos();
-          int probe = probes.next();
-          // A user per probe, of 64: on a cluster, probes land in every partition, not in one that may be served first.
-          String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"probe-" + probe % 64
-              + "\",\"groupId\":\"probe\",\"messageId\":\"probe-" + probe + "-" + System.nanoTime()
-              + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
-          HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
-              .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
-          if (ack.statusCode() == 200) {
-            probes.acknowledged(System.nanoTime());
-          }
-        }
-        probes.shown(probeEvents(api, today), System.nanoTime());
-        Thread.sleep(5);
-      }
+      Prober prober = new Prober(url, keys, api, "probe");
+      prober.probe(plan.freshness);
       ThreadCpu cpuAfter = ThreadCpu.of(server);
       DiskWrites writtenAfter = DiskWrites.of(server.pid());
       JsonNode statsAtEnd = api.get("/api/v1/stats");
       results.set("freshnessLoad", Api.JSON.valueToTree(background.stop())); // its warm-up and the measured part
       long accepted = statsAtEnd.get("accepted").asLong() - acceptedBefore;
-      while (probes.waiting(System.nanoTime())) {
-        probes.shown(probeEvents(api, today), System.nanoTime());
-        Thread.sleep(5);
-      }
-      Histogram visible = probes.visible;
-      long missed = probes.missed();
+      prober.awaitShown();
+      Histogram visible = prober.probes.visible;
+      long missed = prober.probes.missed();
       JsonNode stats = api.get("/api/v1/stats");
       ObjectNode freshness = results.putObject("freshness");
       freshness.set("serverCores", Api.JSON.valueToTree(cpuAfter.coresSince(cpuBefore)));
@@ -339,12 +315,70 @@ final class Suite {
   private static final Duration PROBE_EVERY = Duration.ofMillis(200);
   private static final Duration PROBE_GIVES_UP = Duration.ofSeconds(30);
 
-  /** The probes' account's events today as the usage API shows them. */
-  private static long probeEvents(Api api, String today) throws InterruptedException {
-    try {
-      return api.get("/api/v1/accounts/probe/usage?from=" + today + "&to=" + today).get("events").asLong();
-    } catch (IOException notYetThere) {
-      return 0; // 404 until the first probe is processed
+  /** How often the probes' account's usage is read: a probe's wait is known to within this. */
+  private static final Duration POLL_EVERY = Duration.ofMillis(50);
+
+  /**
+   * Sends a one-event call every {@link #PROBE_EVERY}, whether or not the ones before it show yet
+   * (a slow second costs a few figures, not the run's count of them), each from one of 64 users
+   * (on a cluster, probes land in every partition, not in one that may be served first) of one
+   * account, and reads that account's usage every {@link #POLL_EVERY} for how long each took to show.
+   */
+  private static final class Prober {
+    final Probes probes = new Probes();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI url;
+    private final String basic;
+    private final Api api;
+    private final String account;
+    private final String today = LocalDate.now(ZoneOffset.UTC).toString();
+    private long nextProbe = System.nanoTime();
+
+    Prober(URI url, Shape.Keys keys, Api api, String account) {
+      this.url = url;
+      this.basic = "Basic " + Base64.getEncoder().encodeToString((keys.writeKey() + ":").getBytes(StandardCharsets.UTF_8));
+      this.api = api;
+      this.account = account;
+    }
+
+    void probe(Duration duration) throws IOException, InterruptedException {
+      long end = System.nanoTime() + duration.toNanos();
+      while (System.nanoTime() < end) {
+        if (System.nanoTime() >= nextProbe) {
+          nextProbe += PROBE_EVERY.toNanos();
+          send(probes.next());
+        }
+        probes.shown(shownEvents(), System.nanoTime());
+        Thread.sleep(POLL_EVERY.toMillis());
+      }
+    }
+
+    /** Reads on until every probe showed or gave up. */
+    void awaitShown() throws InterruptedException {
+      while (probes.waiting(System.nanoTime())) {
+        probes.shown(shownEvents(), System.nanoTime());
+        Thread.sleep(POLL_EVERY.toMillis());
+      }
+    }
+
+    private void send(int probe) throws IOException, InterruptedException {
+      String event = "{\"type\":\"track\",\"event\":\"Probe\",\"userId\":\"" + account + "-" + probe % 64
+          + "\",\"groupId\":\"" + account + "\",\"messageId\":\"" + account + "-" + probe + "-" + System.nanoTime()
+          + "\",\"originalTimestamp\":\"" + Instant.now() + "\"}";
+      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(url.resolve("/v1/track")).header("Authorization", basic)
+          .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+      if (ack.statusCode() == 200) {
+        probes.acknowledged(System.nanoTime());
+      }
+    }
+
+    /** The account's events today as the usage API shows them. */
+    private long shownEvents() throws InterruptedException {
+      try {
+        return api.get("/api/v1/accounts/" + account + "/usage?from=" + today + "&to=" + today).get("events").asLong();
+      } catch (IOException notYetThere) {
+        return 0; // 404 until the first probe is processed
+      }
     }
   }
 
