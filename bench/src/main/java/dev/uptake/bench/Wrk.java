@@ -206,8 +206,11 @@ final class Wrk {
    * session ids (a copy of the templates' users per pass over them, about {@link #USERS} users in
    * all). Replaying the templates as they are would instead pile every request onto the same
    * few users at the same instants: sessions of thousands of events at one time, which no sender
-   * makes. With {@code requestsPerSecondPerThread} above 0, each wrk thread delays its requests to
-   * that rate (LuaJIT's FFI reads the monotonic clock: Lua's own clock has whole seconds).
+   * makes. An event's time is the millisecond its request is sent (read through LuaJIT's FFI;
+   * it used to be the request's count within its second, which shuffled each user's events within
+   * every second), so a user's events arrive in order, as from an SDK, but for the two wrk threads'
+   * races. With {@code requestsPerSecondPerThread} above 0,
+   * each wrk thread delays its requests to that rate.
    */
   private static String script(Target target, int accounts, double requestsPerSecondPerThread) {
     Shape shape = target.shape();
@@ -253,6 +256,17 @@ final class Wrk {
         function init(args)
           if args[1] then run = args[1] end
         end
+        local ffi = require("ffi")
+        ffi.cdef[[
+        typedef struct { long tv_sec; long tv_nsec; } uptake_timespec;
+        int clock_gettime(int clock, uptake_timespec *now);
+        ]]
+        local clock = ffi.new("uptake_timespec")
+        -- Milliseconds of CLOCK_REALTIME (0) or CLOCK_MONOTONIC (1): Lua's own clock has whole seconds.
+        local function millis(which)
+          ffi.C.clock_gettime(which, clock)
+          return tonumber(clock.tv_sec) * 1000 + math.floor(tonumber(clock.tv_nsec) / 1e6)
+        end
         local second = -1
         local stamp = ""
         function request()
@@ -261,12 +275,13 @@ final class Wrk {
           local p = t.parts
           local id = run .. "-" .. tostring(tid) .. "-" .. n .. "-"
           local copy = "-" .. (math.floor(n / #templates) % copies)
-          local now = os.time()
+          local sent = millis(0)
+          local now = math.floor(sent / 1000)
           if now ~= second then
             second = now
             stamp = os.date("!%Y-%m-%dT%H:%M:%S", now)
           end
-          local time = stamp .. string.format(".%03dZ", n % 1000)
+          local time = stamp .. string.format(".%03dZ", sent % 1000)
           local out = {}
           for i = 1, #p - 1 do
             out[2 * i - 1] = p[i]
@@ -285,19 +300,9 @@ final class Wrk {
         """);
     if (requestsPerSecondPerThread > 0) {
       lua.append("local interval = ").append(1000 / requestsPerSecondPerThread).append('\n').append("""
-          local ffi = require("ffi")
-          ffi.cdef[[
-          typedef struct { long tv_sec; long tv_nsec; } uptake_timespec;
-          int clock_gettime(int clock, uptake_timespec *now);
-          ]]
-          local clock = ffi.new("uptake_timespec")
-          local function millis()
-            ffi.C.clock_gettime(1, clock)
-            return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
-          end
           local due = nil
           function delay()
-            local now = millis()
+            local now = millis(1)
             due = (due or now) + interval
             if due <= now then return 0 end
             return math.floor(due - now)

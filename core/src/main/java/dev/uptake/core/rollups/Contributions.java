@@ -49,7 +49,7 @@ public final class Contributions {
   /** Adds one session's cells to {@code cells}. */
   public static void add(Map<Cell, Measures> cells, Session session, long idleMillis, ZoneId zone) {
     List<SessionEvent> events = session.events();
-    boolean measured = isMeasured(events);
+    boolean measured = session.measured();
     String module = NO_MODULE;
     long timeSpent = 0;
     long maxActive = -1;
@@ -87,7 +87,7 @@ public final class Contributions {
     if (extended == null && !anyMeasured(change.removed()) && !anyMeasured(change.added())) {
       return EstimatedDelta.of(change.removed(), change.added(), idleMillis, zone);
     }
-    if (extended == null || isMeasured(change.added().get(0).events())) {
+    if (extended == null || change.added().get(0).measured()) {
       return delta(of(change.removed(), idleMillis, zone), of(change.added(), idleMillis, zone));
     }
     List<SessionEvent> events = change.added().get(0).events();
@@ -133,17 +133,7 @@ public final class Contributions {
 
   private static boolean anyMeasured(List<Session> sessions) {
     for (Session session : sessions) {
-      if (isMeasured(session.events())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether a collector reported measured times in these events: then they replace the estimate. */
-  public static boolean isMeasured(List<SessionEvent> events) {
-    for (SessionEvent event : events) {
-      if (event.timeSpentMillis() != null || event.activeDurationMillis() != null) {
+      if (session.measured()) {
         return true;
       }
     }

@@ -189,7 +189,7 @@ public final class SessionMerge {
       Session latest = Collections.max(reached, Comparator.comparingLong(Session::endMillis));
       List<Session> formed = Sessionizer.sessions(sessionKey, arrivals, timeoutMillis);
       if (SessionEvent.ORDER.compare(formed.get(0).first(), latest.events().get(latest.events().size() - 1)) > 0
-          && withinTimeout(latest, timeoutMillis)) {
+          && latest.longestGapMillis() <= timeoutMillis) { // a shorter timeout than it was formed with splits it
         return afterAll(latest, formed, timeoutMillis); // the stored events need no sorting again
       }
     }
@@ -235,22 +235,8 @@ public final class SessionMerge {
     if (next.startMillis() - latest.endMillis() > timeoutMillis) {
       return new Change(List.of(), formed);
     }
-    List<SessionEvent> events = new ArrayList<>(latest.events().size() + next.events().size());
-    events.addAll(latest.events());
-    events.addAll(next.events());
     List<Session> added = new ArrayList<>(formed);
-    added.set(0, new Session(latest.sessionKey(), events));
+    added.set(0, latest.followedBy(next));
     return new Change(List.of(latest), added, latest);
-  }
-
-  /** False when a shorter timeout than the one it was formed with splits the session. */
-  private static boolean withinTimeout(Session session, long timeoutMillis) {
-    List<SessionEvent> events = session.events();
-    for (int i = 1; i < events.size(); i++) {
-      if (events.get(i).timeMillis() - events.get(i - 1).timeMillis() > timeoutMillis) {
-        return false;
-      }
-    }
-    return true;
   }
 }

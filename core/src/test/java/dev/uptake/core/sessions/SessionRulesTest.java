@@ -71,6 +71,31 @@ class SessionRulesTest {
   }
 
   @Test
+  void aShorterTimeoutSplitsASessionAtTheGapWhereAnEarlierBatchExtendedIt() {
+    Session stored = sessions(at(0, "a", null), at(10, "b", null)).get(0);
+    Session extended = SessionMerge.merge("s1", List.of(stored), List.of(at(35, "c", null)), TIMEOUT).added().get(0);
+    assertThat(extended.longestGapMillis()).isEqualTo(25 * MINUTE);
+
+    SessionMerge.Change change = SessionMerge.merge("s1", List.of(extended), List.of(at(40, "d", null)), 20 * MINUTE);
+
+    assertThat(change.extended()).isNull();
+    assertThat(change.added()).extracting(s -> s.events().stream().map(SessionEvent::messageId).toList())
+        .containsExactly(List.of("a", "b"), List.of("c", "d"));
+  }
+
+  @Test
+  void anExtendedSessionIsMeasuredWhenItsNewEventsCarryMeasuredTimes() {
+    Session stored = sessions(at(0, "a", "Reports")).get(0);
+    SessionEvent measured = new SessionEvent(T0 + 5 * MINUTE, "b", "u1", "acme", "Reports", null, 60_000L, null);
+
+    Session extended = SessionMerge.merge("s1", List.of(stored), List.of(measured), TIMEOUT).added().get(0);
+
+    assertThat(stored.measured()).isFalse();
+    assertThat(extended.measured()).isTrue();
+    assertThat(extended).isEqualTo(new Session("s1", List.of(stored.first(), measured)));
+  }
+
+  @Test
   void eventsAreOrderedByTimeThenMessageIdWhateverTheirArrival() {
     Session session = sessions(at(5, "c", null), at(0, "b", null), at(0, "a", null)).get(0);
     assertThat(session.events()).extracting(SessionEvent::messageId).containsExactly("a", "b", "c");

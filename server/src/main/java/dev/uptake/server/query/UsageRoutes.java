@@ -121,7 +121,7 @@ public final class UsageRoutes {
     node.put("end", Instant.ofEpochMilli(session.endMillis()).toString());
     node.put("durationSeconds", seconds(session.durationMillis()));
     node.put("activeSeconds", seconds(report.activeMillis()));
-    node.put("timeSource", Contributions.isMeasured(session.events()) ? "measured" : "estimated");
+    node.put("timeSource", session.measured() ? "measured" : "estimated");
     node.put("events", report.events());
     node.set("modules", modules(report));
     node.put("open", session.open(clock.millis(), timeout));

@@ -271,7 +271,7 @@ public final class AccountPage {
       modules.forEach((module, millis) -> parts.add(module + " " + Wording.duration(millis / 1000.0)));
       lines.add(new SessionLine(Wording.exact(Instant.ofEpochMilli(session.startMillis()), zone), session.first().userId(),
           Wording.duration(session.durationMillis() / 1000.0), Wording.duration(active / 1000.0),
-          Contributions.isMeasured(session.events()) ? "measured" : "estimated", String.join(" · ", parts)));
+          session.measured() ? "measured" : "estimated", String.join(" · ", parts)));
     }
     return lines;
   }
