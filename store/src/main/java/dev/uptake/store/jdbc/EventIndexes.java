@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import java.util.TreeMap;
 final class EventIndexes {
 
   private static final List<String> INDEXES = List.of("events_by_user", "events_by_account");
-  private static final int ROWS_PER_INSERT = 50;
 
   private final Dialect dialect;
   private final RecentRows recent = new RecentRows();
@@ -74,58 +72,23 @@ final class EventIndexes {
       boolean straight) throws SQLException {
     String target = straight ? index : index + "_recent";
     String other = straight ? index + "_recent" : index;
-    String columns = "INSERT INTO " + target + " (workspace_id, " + idColumn + ", seq)";
-    if (!dialect.concurrentWriters()) {
-      insertRows(connection, columns, groups);
-      return;
-    }
-    String sql = columns + " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND "
-        + idColumn + " = ? AND seq = ?) ON CONFLICT DO NOTHING";
+    boolean guarded = dialect.concurrentWriters();
+    String sql = "INSERT INTO " + target + " (workspace_id, " + idColumn + ", seq) SELECT ?, ?, ?"
+        + (guarded ? " WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND " + idColumn + " = ?"
+            + " AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
       Batch rows = new Batch(insert);
       for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
         for (ProcessedBatch.Passed event : group.getValue()) {
           bindRow(insert, 1, group.getKey(), event.seq());
-          bindRow(insert, 4, group.getKey(), event.seq());
+          if (guarded) {
+            bindRow(insert, 4, group.getKey(), event.seq());
+          }
           rows.add();
         }
       }
       rows.run();
     }
-  }
-
-  /**
-   * Rows where this process is the only writer: {@value #ROWS_PER_INSERT} to a statement. Each
-   * statement run costs SQLite a step and the driver its calls, per statement, not per row: a third
-   * less per row than one row a statement, measured alone (BENCHMARKS.md), and these are two rows
-   * of every event a commit passes.
-   */
-  private static void insertRows(Connection connection, String columns, Map<Indexed, List<ProcessedBatch.Passed>> groups)
-      throws SQLException {
-    int total = 0;
-    for (List<ProcessedBatch.Passed> events : groups.values()) {
-      total += events.size();
-    }
-    int full = total / ROWS_PER_INSERT;
-    try (PreparedStatement many = full > 0 ? connection.prepareStatement(values(columns, ROWS_PER_INSERT)) : null;
-        PreparedStatement rest = total % ROWS_PER_INSERT > 0
-            ? connection.prepareStatement(values(columns, total % ROWS_PER_INSERT)) : null) {
-      int row = 0;
-      for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
-        for (ProcessedBatch.Passed event : group.getValue()) {
-          PreparedStatement statement = row < full * ROWS_PER_INSERT ? many : rest;
-          bindRow(statement, 1 + 3 * (row % ROWS_PER_INSERT), group.getKey(), event.seq());
-          row++;
-          if (row % ROWS_PER_INSERT == 0 || row == total) {
-            statement.executeUpdate();
-          }
-        }
-      }
-    }
-  }
-
-  private static String values(String columns, int rows) {
-    return columns + " VALUES " + String.join(", ", Collections.nCopies(rows, "(?, ?, ?)")) + " ON CONFLICT DO NOTHING";
   }
 
   private static void bindRow(PreparedStatement statement, int from, Indexed key, long seq) throws SQLException {

