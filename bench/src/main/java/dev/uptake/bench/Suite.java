@@ -259,8 +259,9 @@ final class Suite {
     Api api = new Api(url, keys.adminToken());
     Duration warmup = plan.warmup.multipliedBy(2); // a fresh server: its JIT still compiles after 15 s
     long loadStart = System.nanoTime();
+    // At least a request a second: a smoke run's ingest, measured for under a second, may count none.
     try (Wrk.Running background = Wrk.pace(Wrk.Target.uptake(url, Shape.NDJSON_100, keys), plan.connections,
-        requestsPerSecond, warmup.plus(MAX_EXTRA_WARMUP).plus(plan.freshness).plusMinutes(1), work,
+        Math.max(1, requestsPerSecond), warmup.plus(MAX_EXTRA_WARMUP).plus(plan.freshness).plusMinutes(1), work,
         "freshness-" + System.nanoTime(), plan.accounts)) {
       // Probes of their own during the warm-up (another account, other users), so the JIT has
       // compiled what probing runs too before the measured ones start.

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Load from wrk (Debian's package), a load generator in C, far lighter on the shared cores than the
  * JDK's client: the ingest figures, their ceilings, Apache Flume's and freshness's background load
- * come from it, with the same requests. Bodies are realistic events of one shape whose messageIds, times and users a Lua
- * script fills in for every request ({@link #script}), so no request is a duplicate that the store
- * could skip and the users' sessions grow as live traffic's do. Closed loop ({@link #run}): each
+ * come from it, with the same requests. Bodies are realistic events of one shape whose messageIds,
+ * times and users a Lua script fills in for every request ({@link #script}), so no request is a
+ * duplicate that the store could skip and the users' sessions grow as live traffic's do. Closed loop ({@link #run}): each
  * connection sends its next request when the last is answered; paced ({@link #pace}): requests go
  * out at a steady rate, as a live server's background traffic.
  */
@@ -74,8 +74,9 @@ final class Wrk {
    */
   static Load.Result run(Target target, int connections, Duration duration, Path work, String run, int accounts)
       throws IOException, InterruptedException {
-    Running wrk = Running.start(target, connections, duration, 0, work, run, accounts);
-    return wrk.awaitEnd(duration.toSeconds() + 60);
+    try (Running wrk = Running.start(target, connections, duration, 0, work, run, accounts)) {
+      return wrk.awaitEnd(duration.toSeconds() + 60);
+    }
   }
 
   /**
@@ -129,7 +130,7 @@ final class Wrk {
 
     /** Stops wrk now (SIGINT, on which it reports what it sent so far) and returns its report. */
     Load.Result stop() throws IOException, InterruptedException {
-      if (wrk.isAlive()) {
+      if (wrk.isAlive()) { // Process.destroy sends SIGTERM, on which wrk reports nothing
         new ProcessBuilder("kill", "-INT", String.valueOf(wrk.pid())).inheritIO().start().waitFor();
       }
       return awaitEnd(60);
@@ -209,8 +210,8 @@ final class Wrk {
    * makes. An event's time is the millisecond its request is sent (read through LuaJIT's FFI;
    * it used to be the request's count within its second, which shuffled each user's events within
    * every second), so a user's events arrive in order, as from an SDK, but for the two wrk threads'
-   * races. With {@code requestsPerSecondPerThread} above 0,
-   * each wrk thread delays its requests to that rate.
+   * races. With {@code requestsPerSecondPerThread} above 0, each wrk thread delays its requests to
+   * that rate.
    */
   private static String script(Target target, int accounts, double requestsPerSecondPerThread) {
     Shape shape = target.shape();
