@@ -92,7 +92,7 @@ public final class Contributions {
     }
     List<SessionEvent> events = change.added().get(0).events();
     int last = extended.events().size() - 1;
-    String module = currentModule(events, last);
+    String module = extended.lastModule() != null ? extended.lastModule() : NO_MODULE;
     Map<Cell, Measures> cells = new HashMap<>();
     SessionEvent before = events.get(last);
     long interval = events.get(last + 1).timeMillis() - before.timeMillis();
@@ -120,15 +120,6 @@ public final class Contributions {
       add(cells, time, new Measures(0, 0, interval, measured ? 0 : Math.min(interval, idleMillis)));
     }
     return time;
-  }
-
-  private static String currentModule(List<SessionEvent> events, int at) {
-    for (int i = at; i >= 0; i--) {
-      if (events.get(i).module() != null) {
-        return events.get(i).module();
-      }
-    }
-    return NO_MODULE;
   }
 
   private static boolean anyMeasured(List<Session> sessions) {

@@ -10,16 +10,20 @@ import java.util.Objects;
  * last's; the session's user and account are those of its first event.
  *
  * <p>Immutable, and equal to another session with the same key and events. It also knows its
- * longest gap between two events and whether a collector measured its times, so a batch that
- * appends to a long live session checks both without going over the events it already had
- * ({@link #followedBy}).
+ * longest gap between two events, whether a collector measured its times and its last module, so
+ * a batch that appends to a long live session learns them without going over the events it
+ * already had ({@link #followedBy}).
  */
 public final class Session {
 
   private final String sessionKey;
   private final List<SessionEvent> events;
+  private final SessionEvent first;
+  private final long startMillis;
+  private final long endMillis;
   private final long longestGapMillis;
   private final boolean measured;
+  private final String lastModule;
 
   public Session(String sessionKey, List<SessionEvent> events) {
     this.sessionKey = Objects.requireNonNull(sessionKey, "sessionKey");
@@ -29,34 +33,46 @@ public final class Session {
     }
     long gap = 0;
     boolean anyMeasured = false;
+    String module = null;
     for (int i = 0; i < this.events.size(); i++) {
       SessionEvent event = this.events.get(i);
       anyMeasured |= isMeasured(event);
+      module = event.module() != null ? event.module() : module;
       if (i > 0) {
         gap = Math.max(gap, event.timeMillis() - this.events.get(i - 1).timeMillis());
       }
     }
+    this.first = this.events.get(0);
+    this.startMillis = first.timeMillis();
+    this.endMillis = this.events.get(this.events.size() - 1).timeMillis();
     this.longestGapMillis = gap;
     this.measured = anyMeasured;
+    this.lastModule = module;
   }
 
-  private Session(String sessionKey, List<SessionEvent> events, long longestGapMillis, boolean measured) {
+  private Session(String sessionKey, List<SessionEvent> events, long longestGapMillis, boolean measured, String lastModule) {
     this.sessionKey = sessionKey;
     this.events = events;
+    this.first = events.get(0);
+    this.startMillis = first.timeMillis();
+    this.endMillis = events.get(events.size() - 1).timeMillis();
     this.longestGapMillis = longestGapMillis;
     this.measured = measured;
+    this.lastModule = lastModule;
   }
 
   /**
    * This session's events and then {@code later}'s, which all come after them, as one session of
-   * this key: its gaps and measured times come from the two without another pass over either.
+   * this key: its gaps, measured times and last module come from the two without another pass
+   * over either.
    */
   Session followedBy(Session later) {
     List<SessionEvent> joined = new ArrayList<>(events.size() + later.events.size());
     joined.addAll(events);
     joined.addAll(later.events);
     long gap = Math.max(Math.max(longestGapMillis, later.longestGapMillis), later.startMillis() - endMillis());
-    return new Session(sessionKey, Collections.unmodifiableList(joined), gap, measured || later.measured);
+    return new Session(sessionKey, Collections.unmodifiableList(joined), gap, measured || later.measured,
+        later.lastModule != null ? later.lastModule : lastModule);
   }
 
   private static boolean isMeasured(SessionEvent event) {
@@ -73,11 +89,11 @@ public final class Session {
   }
 
   public long startMillis() {
-    return events.get(0).timeMillis();
+    return startMillis;
   }
 
   public long endMillis() {
-    return events.get(events.size() - 1).timeMillis();
+    return endMillis;
   }
 
   public long durationMillis() {
@@ -85,7 +101,7 @@ public final class Session {
   }
 
   public SessionEvent first() {
-    return events.get(0);
+    return first;
   }
 
   /** The longest time between two of its events one after the other; 0 for one event. */
@@ -99,6 +115,11 @@ public final class Session {
    */
   public boolean measured() {
     return measured;
+  }
+
+  /** The module its latest event that named one named; null when none did. */
+  public String lastModule() {
+    return lastModule;
   }
 
   /** Open while no more than the timeout has passed since its last event. */

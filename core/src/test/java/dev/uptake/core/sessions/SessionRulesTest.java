@@ -84,6 +84,24 @@ class SessionRulesTest {
   }
 
   @Test
+  void anExtensionCarriesTheModuleOverEventsThatNameNoneAcrossBatches() {
+    // Reports at 0, an identify at 10; then, in two later batches, an identify at 15 and Dashboard at 18
+    Session stored = sessions(at(0, "a", "Reports"), at(10, "b", null)).get(0);
+    SessionMerge.Change first = SessionMerge.merge("s1", List.of(stored), List.of(at(15, "c", null)), TIMEOUT);
+    SessionMerge.Change second =
+        SessionMerge.merge("s1", first.added(), List.of(at(18, "d", "Dashboard")), TIMEOUT);
+
+    Map<Cell, Measures> cells = Contributions.of(List.of(stored), IDLE, UTC);
+    Contributions.delta(first, IDLE, UTC).forEach((cell, delta) -> cells.merge(cell, delta, Measures::plus));
+    Contributions.delta(second, IDLE, UTC).forEach((cell, delta) -> cells.merge(cell, delta, Measures::plus));
+
+    assertThat(second.extended()).isNotNull();
+    assertThat(total(cells, "Reports").durationMillis()).isEqualTo(18 * MINUTE);
+    assertThat(total(cells, "Dashboard").durationMillis()).isZero();
+    assertThat(total(cells, Contributions.NO_MODULE).durationMillis()).isZero();
+  }
+
+  @Test
   void anExtendedSessionIsMeasuredWhenItsNewEventsCarryMeasuredTimes() {
     Session stored = sessions(at(0, "a", "Reports")).get(0);
     SessionEvent measured = new SessionEvent(T0 + 5 * MINUTE, "b", "u1", "acme", "Reports", null, 60_000L, null);
