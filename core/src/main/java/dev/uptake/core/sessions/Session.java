@@ -26,39 +26,39 @@ public final class Session {
   private final String lastModule;
 
   public Session(String sessionKey, List<SessionEvent> events) {
-    this.sessionKey = Objects.requireNonNull(sessionKey, "sessionKey");
-    this.events = List.copyOf(events);
-    if (this.events.isEmpty()) {
-      throw new IllegalArgumentException("a session has at least one event");
-    }
-    long gap = 0;
-    boolean anyMeasured = false;
-    String module = null;
-    for (int i = 0; i < this.events.size(); i++) {
-      SessionEvent event = this.events.get(i);
-      anyMeasured |= isMeasured(event);
-      module = event.module() != null ? event.module() : module;
-      if (i > 0) {
-        gap = Math.max(gap, event.timeMillis() - this.events.get(i - 1).timeMillis());
-      }
-    }
-    this.first = this.events.get(0);
-    this.startMillis = first.timeMillis();
-    this.endMillis = this.events.get(this.events.size() - 1).timeMillis();
-    this.longestGapMillis = gap;
-    this.measured = anyMeasured;
-    this.lastModule = module;
+    this(Objects.requireNonNull(sessionKey, "sessionKey"), Facts.of(List.copyOf(events)));
   }
 
-  private Session(String sessionKey, List<SessionEvent> events, long longestGapMillis, boolean measured, String lastModule) {
+  private Session(String sessionKey, Facts facts) {
     this.sessionKey = sessionKey;
-    this.events = events;
+    this.events = facts.events();
     this.first = events.get(0);
     this.startMillis = first.timeMillis();
     this.endMillis = events.get(events.size() - 1).timeMillis();
-    this.longestGapMillis = longestGapMillis;
-    this.measured = measured;
-    this.lastModule = lastModule;
+    this.longestGapMillis = facts.longestGapMillis();
+    this.measured = facts.measured();
+    this.lastModule = facts.lastModule();
+  }
+
+  /** Events and what a session keeps of them besides their ends. */
+  private record Facts(List<SessionEvent> events, long longestGapMillis, boolean measured, String lastModule) {
+    static Facts of(List<SessionEvent> events) {
+      if (events.isEmpty()) {
+        throw new IllegalArgumentException("a session has at least one event");
+      }
+      long gap = 0;
+      boolean measured = false;
+      String module = null;
+      for (int i = 0; i < events.size(); i++) {
+        SessionEvent event = events.get(i);
+        measured |= event.timeSpentMillis() != null || event.activeDurationMillis() != null;
+        module = event.module() != null ? event.module() : module;
+        if (i > 0) {
+          gap = Math.max(gap, event.timeMillis() - events.get(i - 1).timeMillis());
+        }
+      }
+      return new Facts(events, gap, measured, module);
+    }
   }
 
   /**
@@ -71,12 +71,8 @@ public final class Session {
     joined.addAll(events);
     joined.addAll(later.events);
     long gap = Math.max(Math.max(longestGapMillis, later.longestGapMillis), later.startMillis() - endMillis());
-    return new Session(sessionKey, Collections.unmodifiableList(joined), gap, measured || later.measured,
-        later.lastModule != null ? later.lastModule : lastModule);
-  }
-
-  private static boolean isMeasured(SessionEvent event) {
-    return event.timeSpentMillis() != null || event.activeDurationMillis() != null;
+    return new Session(sessionKey, new Facts(Collections.unmodifiableList(joined), gap, measured || later.measured,
+        later.lastModule != null ? later.lastModule : lastModule));
   }
 
   public String sessionKey() {
