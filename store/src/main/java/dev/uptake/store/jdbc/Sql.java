@@ -9,7 +9,10 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /** The few JDBC shapes this package repeats: a query row by row, an insert, a transaction. */
 public final class Sql {
@@ -78,7 +81,34 @@ public final class Sql {
     }
   }
 
+  /** How long a transaction that met another writer on SQLite is tried again: SQLite's busy timeout. */
+  static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /**
+   * Runs {@code work} in one transaction on a connection of {@code pool}, rolling back on failure.
+   *
+   * <p>On SQLite the transaction is deferred: it takes uptake.db's write lock at its first write,
+   * and state.db's only if it writes there (BEGIN IMMEDIATE would take both, so a sign-in would
+   * wait for processing's commit, and the event log for the sign-in). Work that reads before it
+   * writes then fails at once, without waiting, when another connection writes meanwhile
+   * (SQLITE_BUSY): SQLite's answer is to run it again, which this does, for up to its busy timeout.
+   */
   public static <T> T inTransaction(DataSource pool, Work<T> work) {
+    long deadline = System.nanoTime() + RETRY_NANOS;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return once(pool, work);
+      } catch (SQLException e) {
+        if (!(e instanceof SQLiteException busy && busy.getResultCode().code % 256 == SQLiteErrorCode.SQLITE_BUSY.code)
+            || System.nanoTime() - deadline > 0) {
+          throw unavailable(e);
+        }
+        pause(attempt, e);
+      }
+    }
+  }
+
+  private static <T> T once(DataSource pool, Work<T> work) throws SQLException {
     try (Connection connection = pool.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -91,8 +121,16 @@ public final class Sql {
       } finally {
         connection.setAutoCommit(true);
       }
-    } catch (SQLException e) {
-      throw unavailable(e);
+    }
+  }
+
+  /** Waits a little longer each time, as SQLite's busy handler does, before the next attempt. */
+  private static void pause(int attempt, SQLException cause) {
+    try {
+      Thread.sleep(Math.min(50, 2L * attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(cause);
     }
   }
 

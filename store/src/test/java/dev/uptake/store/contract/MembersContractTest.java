@@ -10,8 +10,14 @@ import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +61,30 @@ class MembersContractTest {
     assertThat(rows()).isEqualTo(2);
     assertThat(store.members().session("lasts", clock.instant())).isPresent();
     assertThat(store.members().session("expires-soon", clock.instant())).isEmpty();
+  }
+
+  /**
+   * A sign-in reads its address's recent failures before it counts one. On SQLite a transaction
+   * that reads first fails at once (SQLITE_BUSY) when another connection writes meanwhile, as the
+   * alert watch does every ten seconds: the sign-in must wait for it and succeed, not answer 503.
+   */
+  @Test
+  void aSignInWaitsForAnotherWriterInsteadOfFailing() throws Exception {
+    long workspace = store.workspaces().create("Acme", Region.US).workspace().id();
+    store.members().add("ada@acme.test", "hash", workspace, Members.Role.ADMIN);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (Connection other = backend.connect(dir); Statement write = other.createStatement()) {
+      other.setAutoCommit(false);
+      write.executeUpdate("INSERT INTO leases (name, holder, until) VALUES ('held', 'another program', 0)");
+      Future<Members.SignInAttempt> attempt = thread.submit(() ->
+          store.members().attemptSignIn(List.of("ada@acme.test"), 5, Duration.ofMinutes(15)));
+      Thread.sleep(300); // the attempt reads, then waits for the other program's write lock
+      other.commit();
+
+      assertThat(attempt.get(10, TimeUnit.SECONDS).counted()).hasSize(1);
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   private long rows() throws Exception {
