@@ -50,6 +50,7 @@ class MigrateCommandTest {
     }
 
     Path moved = dir.resolve("postgresql");
+    Backend.POSTGRESQL.startEmpty(moved); // as `uptake migrate` asks: CREATE DATABASE uptake
     List<String> target = Backend.POSTGRESQL.args(moved);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

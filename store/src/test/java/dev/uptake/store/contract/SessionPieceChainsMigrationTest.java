@@ -75,6 +75,7 @@ class SessionPieceChainsMigrationTest {
   }
 
   private void migrateToTheLastVersionBeforeChains() {
+    backend.startEmpty(dir);
     if (backend == Backend.SQLITE) {
       Flyway.configure().dataSource("jdbc:sqlite:" + dir.resolve("state.db"), null, null)
           .locations("classpath:db/sqlite-state").target("7").load().migrate();

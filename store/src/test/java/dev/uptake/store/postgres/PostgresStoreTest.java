@@ -149,6 +149,7 @@ class PostgresStoreTest {
   @Test
   void storesOpenedAtOnceOnAnEmptyDatabaseAllGetOneSchema() {
     Path empty = dir.resolve("empty");
+    Backend.POSTGRESQL.startEmpty(empty);
     List<CompletableFuture<Store>> opening = IntStream.range(0, 4)
         .mapToObj(i -> CompletableFuture.supplyAsync(() -> Backend.POSTGRESQL.open(empty, clock))).toList();
     List<Store> opened = opening.stream().map(CompletableFuture::join).toList();
