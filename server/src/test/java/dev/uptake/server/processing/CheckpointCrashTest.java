@@ -47,6 +47,8 @@ class CheckpointCrashTest {
     Backend backend = Backend.ofRun();
     Path crashed = dir.resolve("crashed");
     long workspace = CheckpointPropertyTest.filled(backend, crashed, SEED, events(backend));
+    Path clean = dir.resolve("clean");
+    backend.copy(crashed, clean); // the same log, processed in one uninterrupted run at the end
     long last = seq(backend, crashed, "SELECT coalesce(max(seq), 0) FROM events");
 
     killWhileCommitting(backend, crashed, last, false); // the first checkpoint: nothing committed yet
@@ -62,8 +64,8 @@ class CheckpointCrashTest {
       server.process().waitFor(30, TimeUnit.SECONDS);
     }
 
-    Map<String, List<List<Object>>> uninterrupted = CheckpointPropertyTest.processed(
-        backend, dir.resolve("clean"), SEED, events(backend), Processor.BATCH_SIZE, 256L << 20, new SimpleMeterRegistry());
+    Map<String, List<List<Object>>> uninterrupted = CheckpointPropertyTest.process(
+        backend, clean, workspace, Processor.BATCH_SIZE, 256L << 20, new SimpleMeterRegistry());
     Map<String, List<List<Object>>> afterKills;
     try (Store store = backend.open(crashed, new TestClock(CheckpointPropertyTest.NOW))) {
       afterKills = StateDump.of(backend, crashed, store, workspace);

@@ -64,7 +64,12 @@ class CheckpointPropertyTest {
   /** Fills a new store's log with the seed's events, processes it to the end, and dumps the state. */
   static Map<String, List<List<Object>>> processed(Backend backend, Path storeDir, long seed, int events, int batchSize,
       long sessionBytes, SimpleMeterRegistry registry) throws Exception {
-    long workspace = filled(backend, storeDir, seed, events);
+    return process(backend, storeDir, filled(backend, storeDir, seed, events), batchSize, sessionBytes, registry);
+  }
+
+  /** Processes the whole log of the store in {@code storeDir} and returns what it leaves of the workspace's state. */
+  static Map<String, List<List<Object>>> process(Backend backend, Path storeDir, long workspace, int batchSize,
+      long sessionBytes, SimpleMeterRegistry registry) throws Exception {
     try (Store store = backend.open(storeDir, new TestClock(NOW))) {
       long last = store.processingLog().lastSeq();
       Processor processor = processor(store, batchSize, sessionBytes, registry).start();
