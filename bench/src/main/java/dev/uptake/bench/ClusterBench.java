@@ -52,13 +52,30 @@ final class ClusterBench {
     double embedded = embeddedIngest(cluster);
     try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"))) {
       ingestAndFreshness(kafka, cluster.putObject("oneIngestOneProcessor"), embedded);
-      ObjectNode processing = cluster.putObject("processing");
-      processing.put("backlogEvents", plan.replayEvents());
-      double one = backlog(kafka, 1, processing);
-      double two = backlog(kafka, 2, processing);
-      processing.put("twoProcessorsOverOne", two / one);
-      log.printf("cluster processing: 1 processor %,.0f events/s, 2 processors %,.0f events/s (%.2fx)%n", one, two, two / one);
+      processing(kafka, cluster);
     }
+    embeddedReplay(cluster);
+  }
+
+  /** Processing speed alone (the CLUSTER_BACKLOG phase): a backlog with one and with two processors. */
+  void runProcessing() throws Exception {
+    ObjectNode cluster = results.putObject("cluster");
+    try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"))) {
+      processing(kafka, cluster);
+    }
+    embeddedReplay(cluster);
+  }
+
+  private void processing(KafkaBroker kafka, ObjectNode cluster) throws Exception {
+    ObjectNode processing = cluster.putObject("processing");
+    processing.put("backlogEvents", plan.replayEvents());
+    double one = backlog(kafka, 1, processing);
+    double two = backlog(kafka, 2, processing);
+    processing.put("twoProcessorsOverOne", two / one);
+    log.printf("cluster processing: 1 processor %,.0f events/s, 2 processors %,.0f events/s (%.2fx)%n", one, two, two / one);
+  }
+
+  private void embeddedReplay(ObjectNode cluster) throws Exception {
     StoreBench.Replay replay = StoreBench.processingReplay(BenchStore.embedded().config(work.resolve("replay")),
         plan.replayEvents());
     cluster.put("embeddedReplayEventsPerSecond", replay.eventsPerSecond());

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A cluster of separate node processes on a three-broker Kafka and PostgreSQL, while things fail
  * as they do in production: processors killed (SIGKILL) and paused (SIGSTOP), processors added,
- * a broker stopped. Every event a sender got a 200 for is counted exactly once.
+ * a broker stopped, a commit refused while the next batches are computed. Every event a sender
+ * got a 200 for is counted exactly once.
  */
 class ClusterFailuresTest {
 
@@ -184,6 +185,41 @@ class ClusterFailuresTest {
     assertThat(paused.get("/metrics").body()).containsPattern("uptake_kafka_partitions_fenced_total [1-9]");
     try (Connection connection = connect(); Statement statement = connection.createStatement()) {
       assertThat(single(statement, "SELECT sum(events) FROM usage_daily WHERE feature = 'F'")).isEqualTo(160);
+    }
+  }
+
+  @Test
+  void aCommitRefusedWhileTheNextBatchesAreComputedLosesAndRepeatsNothing() throws Exception {
+    createWorkspace();
+    Node node = start("node", "ingest,process,query", "refused");
+    sendUntilAcknowledged(node, node, batch(0));
+    CrashTest.waitUntil(() -> stats(node).get("processed").asInt() == 40, Duration.ofSeconds(60));
+
+    try (Connection lock = connect()) {
+      // A commit moves its partitions' offsets first: it waits for these rows until its lock
+      // timeout ends it, while the processor computes the batches after it.
+      lock.setAutoCommit(false);
+      try (Statement statement = lock.createStatement()) {
+        statement.executeQuery("SELECT * FROM partition_offsets FOR UPDATE").close();
+        sendUntilAcknowledged(node, node, batch(1));
+        CrashTest.waitUntil(() -> waitingForLock(statement, node), Duration.ofSeconds(8));
+        for (int b = 2; b < 6; b++) {
+          sendUntilAcknowledged(node, node, batch(b));
+        }
+        CrashTest.waitUntil(() -> node.output().contains("failed; reading them again from what is committed"),
+            Duration.ofSeconds(30));
+      }
+      lock.commit();
+    }
+    CrashTest.waitUntil(() -> stats(node).get("processed").asInt() >= 240, Duration.ofSeconds(60));
+    Thread.sleep(1_000); // anything counted twice would have shown by now
+    JsonNode stats = stats(node);
+    assertThat(List.of(stats.get("accepted").asInt(), stats.get("processed").asInt(), stats.get("duplicates").asInt(),
+        stats.get("failed").asInt())).containsExactly(240, 240, 0, 0);
+    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      assertThat(single(statement, "SELECT count(*) FROM events")).isEqualTo(240);
+      assertThat(single(statement, "SELECT sum(events) FROM usage_daily WHERE feature = 'F'"))
+          .as("each event's contribution applied once").isEqualTo(240);
     }
   }
 

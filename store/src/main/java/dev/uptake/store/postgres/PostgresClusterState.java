@@ -43,13 +43,18 @@ final class PostgresClusterState implements ClusterState {
   private static final Logger log = LoggerFactory.getLogger(PostgresClusterState.class);
 
   private final DataSource writer;
+  private final DataSource reader;
   private final StateWrites writes;
   private final IngestWrites ingest = new IngestWrites();
   private final Clock clock;
 
-  /** @param writer the processor's own connections (a pool of one) */
-  PostgresClusterState(DataSource writer, ObjectMapper json, Clock clock) {
+  /**
+   * @param writer the processor's own connections (a pool of one)
+   * @param reader connections for what the processor looks up while a commit of its runs on the writer
+   */
+  PostgresClusterState(DataSource writer, DataSource reader, ObjectMapper json, Clock clock) {
     this.writer = writer;
+    this.reader = reader;
     this.writes = new StateWrites(json, Dialect.POSTGRESQL);
     this.clock = clock;
   }
@@ -165,7 +170,7 @@ final class PostgresClusterState implements ClusterState {
     if (ids.isEmpty()) {
       return known;
     }
-    try (Connection connection = writer.getConnection();
+    try (Connection connection = reader.getConnection();
         PreparedStatement query = connection.prepareStatement(PostgresAppender.KNOWN)) {
       query.setArray(1, connection.createArrayOf("bigint", ids.stream().map(EventId::workspaceId).toArray()));
       query.setArray(2, connection.createArrayOf("text", ids.stream().map(EventId::messageId).toArray()));
@@ -186,7 +191,7 @@ final class PostgresClusterState implements ClusterState {
     if (count == 0) {
       return seqs;
     }
-    try (Connection connection = writer.getConnection();
+    try (Connection connection = reader.getConnection();
         PreparedStatement draw = connection.prepareStatement(
             "SELECT nextval(pg_get_serial_sequence('events', 'seq')) FROM generate_series(1, ?)")) {
       draw.setInt(1, count);
