@@ -34,10 +34,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -49,13 +45,6 @@ import org.slf4j.LoggerFactory;
  * workspace and messageId, in the database), runs them through the same {@link Computation} as
  * the embedded processor, and commits the new events, what they change and the partitions' next
  * offsets in one PostgreSQL transaction, fenced by the epochs it took the partitions with.
- *
- * <p>A batch commits on a thread of its own while the next one is read and computed on top of it
- * (the events in flight count as stored, the states it changed are pinned in the
- * {@link Computation} until it lands), so PostgreSQL and this processor work at once. The next
- * batch is handed over only once the one before has landed; when that one's commit fails, the
- * next is dropped unsent and the partitions are read again from what is committed, a batch at a
- * time up to the end of the failed one.
  *
  * <p>A batch that fails is handled as the embedded processor does: retried while the database
  * fails, narrowed down to the events that fail otherwise, which are set aside. A processor that
@@ -107,13 +96,6 @@ public final class ClusterProcessor implements AutoCloseable {
   private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private final Thread thread;
-  private final ExecutorService committer;
-  /** The batch committing on {@link #committer}, or null; its thread only. */
-  private Committing committing;
-  /** After a commit failed in flight: each partition's records before this offset go a batch at a time. */
-  private final Map<Integer, Long> aloneBefore = new TreeMap<>();
-  /** A fence a commit in flight met while a poll moved partitions: thrown once the poll returns. */
-  private PartitionFencedException fencedDuringPoll;
   /** The partitions this processor holds, with the epoch it took each with and where it goes on; its thread only. */
   private final Map<Integer, PartitionPosition> held = new TreeMap<>();
   /** Partitions Kafka assigned it that it could not take over yet (the database did not answer). */
@@ -156,7 +138,6 @@ public final class ClusterProcessor implements AutoCloseable {
         .description("records waiting in the partitions this processor holds").register(registry);
     this.registry = registry;
     this.thread = new Thread(this::run, "uptake-cluster-processor");
-    this.committer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "uptake-cluster-committer"));
   }
 
   /** Joins the consumer group and processes until closed. */
@@ -190,8 +171,6 @@ public final class ClusterProcessor implements AutoCloseable {
           List<TopicReader.Received> batch = read();
           if (!batch.isEmpty()) {
             process(batch);
-          } else {
-            settle(); // nothing more to read for now: what is in flight lands and counts
           }
           retryAsked();
           lag.keySet().retainAll(held.keySet());
@@ -206,7 +185,6 @@ public final class ClusterProcessor implements AutoCloseable {
           forgetAll();
           opened.rejoin();
         } catch (RuntimeException | StackOverflowError e) {
-          settleQuietly();
           backoff = backoff.isZero() ? Processor.FIRST_BACKOFF : Processor.min(backoff.multipliedBy(2), Processor.MAX_BACKOFF);
           failing = e.toString();
           log.error("processing partitions {} failed and the database does not work either; reading them again in {} s",
@@ -215,14 +193,11 @@ public final class ClusterProcessor implements AutoCloseable {
           Processor.sleepQuietly(backoff);
         }
       }
-      settleQuietly();
     } catch (WakeupException e) {
       // closed while leaving the group
     } catch (Throwable e) { // an Error: this JVM can no longer be trusted to process correctly
       fatal = e;
       log.error("processing stopped by {}; the process must restart", e, e);
-    } finally {
-      committer.shutdownNow();
     }
   }
 
@@ -246,7 +221,6 @@ public final class ClusterProcessor implements AutoCloseable {
     @Override
     public void assigned(Set<Integer> partitions) {
       log.info("partitions assigned topic={} partitions={}", topic.name(), partitions);
-      settleDuringPoll();
       unclaimed.addAll(partitions);
       reader.pause(partitions);
       try {
@@ -261,7 +235,6 @@ public final class ClusterProcessor implements AutoCloseable {
     @Override
     public void revoked(Set<Integer> partitions) {
       log.info("partitions revoked topic={} partitions={}", topic.name(), partitions);
-      settleDuringPoll(); // the batch in flight may hold their records: it lands, or they are read again
       held.keySet().removeAll(partitions);
       unclaimed.removeAll(partitions);
       holding = Set.copyOf(held.keySet());
@@ -278,7 +251,6 @@ public final class ClusterProcessor implements AutoCloseable {
     if (unclaimed.isEmpty()) {
       return;
     }
-    settle();
     List<PartitionPosition> claimed = state.claim(topic.name(), unclaimed);
     computation.forget();
     for (PartitionPosition position : claimed) {
@@ -312,11 +284,6 @@ public final class ClusterProcessor implements AutoCloseable {
         break;
       }
     } while (batch.size() < BATCH_SIZE && bytes < BATCH_BYTES && System.nanoTime() < until);
-    if (fencedDuringPoll != null) {
-      PartitionFencedException fenced = fencedDuringPoll;
-      fencedDuringPoll = null;
-      throw fenced;
-    }
     return batch;
   }
 
@@ -329,115 +296,7 @@ public final class ClusterProcessor implements AutoCloseable {
     return positions;
   }
 
-  /**
-   * Computes the batch on top of the one in flight, and hands it to the committer once that one
-   * has landed. A batch that fails to compute, or comes after a failed commit, goes alone.
-   */
   private void process(List<TopicReader.Received> batch) {
-    if (batch.stream().anyMatch(record -> record.offset() < aloneBefore.getOrDefault(record.partition(), 0L))) {
-      settle();
-      processAlone(batch);
-      aloneBefore.entrySet().removeIf(bound -> !held.containsKey(bound.getKey())
-          || held.get(bound.getKey()).nextOffset() >= bound.getValue());
-      return;
-    }
-    Prepared next;
-    try {
-      next = prepare(batch);
-    } catch (RuntimeException | StackOverflowError e) {
-      next = null; // computed again alone, where a failure is narrowed down to its events
-    }
-    if (!settle()) {
-      return; // computed on a batch that did not land: it is read again
-    }
-    if (next == null) {
-      computation.forget();
-      processAlone(batch);
-      return;
-    }
-    Prepared handed = next;
-    committing = new Committing(handed, committer.submit(() -> commitTime.record(() -> state.commit(handed.commit()))));
-  }
-
-  /** A batch sorted out and computed, ready to commit. */
-  private record Prepared(ClusterBatch commit, Set<EventId> arrivals, int repeats, long sealed) {}
-
-  /** A prepared batch and its commit under way. */
-  private record Committing(Prepared prepared, Future<?> done) {}
-
-  private Prepared prepare(List<TopicReader.Received> batch) {
-    List<PartitionPosition> positions = after(batch);
-    Sorted sorted = new Sorted(batch, committing == null ? Set.of() : committing.prepared().arrivals());
-    List<ClusterBatch.Arrival> arrivals = List.copyOf(sorted.arrivals.values());
-    List<ProcessedBatch.WorkspaceChanges> changes = new ArrayList<>();
-    sorted.byWorkspace().forEach((workspaceId, events) -> changes.add(computation.of(workspaceId, events)));
-    ClusterBatch commit = new ClusterBatch(topic.name(), positions, arrivals, sorted.rejections, sorted.repeats,
-        changes(changes, List.of(), Set.of(), arrivals));
-    return new Prepared(commit, Set.copyOf(sorted.arrivals.keySet()),
-        sorted.repeats.values().stream().mapToInt(Integer::intValue).sum(), computation.seal());
-  }
-
-  /**
-   * Waits for the batch in flight to land. Returns false when its commit failed: then what
-   * processing held is forgotten and the held partitions are read again from what is committed,
-   * a batch at a time through the failed one's records.
-   *
-   * @throws PartitionFencedException when one of its partitions was taken over meanwhile
-   */
-  private boolean settle() {
-    Committing landing = committing;
-    if (landing == null) {
-      return true;
-    }
-    committing = null;
-    ClusterBatch commit = landing.prepared().commit();
-    try {
-      landing.done().get();
-    } catch (ExecutionException e) {
-      rewind();
-      commit.positions().forEach(position ->
-          aloneBefore.merge(position.partition(), position.nextOffset(), Math::max));
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      if (e.getCause() instanceof PartitionFencedException fenced) {
-        throw fenced;
-      }
-      log.warn("committing {} events of partitions {} failed; reading them again from what is committed, a batch at a"
-          + " time", commit.arrivals().size(), commit.positions(), e.getCause());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while a batch was committing", e);
-    }
-    computation.committed(landing.prepared().sealed());
-    commit.positions().forEach(position -> held.put(position.partition(), position));
-    processed.increment(commit.arrivals().size());
-    duplicates.increment(landing.prepared().repeats());
-    lastCommit = clock.instant();
-    return true;
-  }
-
-  /** Inside a poll that moves partitions: a fence is kept to throw once the poll returns. */
-  private void settleDuringPoll() {
-    try {
-      settle();
-    } catch (PartitionFencedException e) {
-      fencedDuringPoll = e;
-    }
-  }
-
-  /** Before a failure is handled: what is in flight lands, or its failure is handled along with it. */
-  private void settleQuietly() {
-    try {
-      settle();
-    } catch (RuntimeException e) {
-      log.debug("the batch in flight failed too", e); // rewound by settle; a fence shows again at the next commit
-    }
-  }
-
-  /** The batch computed and committed by itself, its failures narrowed down to the events that fail. */
-  private void processAlone(List<TopicReader.Received> batch) {
     List<PartitionPosition> positions = after(batch);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -459,8 +318,7 @@ public final class ClusterProcessor implements AutoCloseable {
     final List<ClusterBatch.Rejection> rejections = new ArrayList<>();
     final Map<Long, Integer> repeats = new TreeMap<>();
 
-    /** @param inFlight the arrivals of the batch committing now: stored, as far as this batch goes */
-    Sorted(List<TopicReader.Received> batch, Set<EventId> inFlight) {
+    Sorted(List<TopicReader.Received> batch) {
       Map<EventId, EventRecords.Arrived> candidates = new LinkedHashMap<>();
       for (TopicReader.Received record : batch) {
         if (record.decoded() instanceof EventRecords.Arrived arrived) {
@@ -476,8 +334,7 @@ public final class ClusterProcessor implements AutoCloseable {
               ((EventRecords.Unreadable) record.decoded()).problem());
         }
       }
-      Set<EventId> known = new HashSet<>(state.known(candidates.keySet()));
-      candidates.keySet().stream().filter(inFlight::contains).forEach(known::add);
+      Set<EventId> known = state.known(candidates.keySet());
       known.forEach(id -> {
         candidates.remove(id);
         repeats.merge(id.workspaceId(), 1, Integer::sum);
@@ -500,7 +357,7 @@ public final class ClusterProcessor implements AutoCloseable {
 
   /** Commits the batch; returns how many new events it held. */
   private int commit(List<TopicReader.Received> batch, List<PartitionPosition> positions) {
-    Sorted sorted = new Sorted(batch, Set.of());
+    Sorted sorted = new Sorted(batch);
     int repeats = sorted.repeats.values().stream().mapToInt(Integer::intValue).sum();
     Map<Long, List<LoggedEvent>> byWorkspace = sorted.byWorkspace();
     List<ClusterBatch.Arrival> arrivals = List.copyOf(sorted.arrivals.values());
@@ -584,7 +441,7 @@ public final class ClusterProcessor implements AutoCloseable {
    * lives in a partition this processor holds (another processor must not change its sessions).
    */
   private void retryAsked() {
-    if (System.nanoTime() - retriesAt < RETRIES_EVERY_NANOS || held.isEmpty() || !settle()) {
+    if (System.nanoTime() - retriesAt < RETRIES_EVERY_NANOS || held.isEmpty()) {
       return;
     }
     retriesAt = System.nanoTime();
@@ -638,7 +495,6 @@ public final class ClusterProcessor implements AutoCloseable {
   }
 
   private void forgetAll() {
-    settleQuietly();
     computation.forget();
     held.clear();
     unclaimed.clear();

@@ -72,18 +72,18 @@ final class EventIndexes {
       boolean straight) throws SQLException {
     String target = straight ? index : index + "_recent";
     String other = straight ? index + "_recent" : index;
-    boolean guarded = dialect.concurrentWriters();
-    String sql = "INSERT INTO " + target + " (workspace_id, " + idColumn + ", seq) SELECT ?, ?, ?"
-        + (guarded ? " WHERE NOT EXISTS (SELECT 1 FROM " + other + " WHERE workspace_id = ? AND " + idColumn + " = ?"
-            + " AND seq = ?)" : " WHERE true") + " ON CONFLICT DO NOTHING";
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+    if (dialect.concurrentWriters()) {
+      insertUnnested(connection, target, other, idColumn, groups);
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + target + " (workspace_id, " + idColumn
+        + ", seq) SELECT ?, ?, ? WHERE true ON CONFLICT DO NOTHING")) {
       Batch rows = new Batch(insert);
       for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
         for (ProcessedBatch.Passed event : group.getValue()) {
-          bindRow(insert, 1, group.getKey(), event.seq());
-          if (guarded) {
-            bindRow(insert, 4, group.getKey(), event.seq());
-          }
+          insert.setLong(1, group.getKey().workspaceId());
+          insert.setString(2, group.getKey().id());
+          insert.setLong(3, event.seq());
           rows.add();
         }
       }
@@ -91,10 +91,34 @@ final class EventIndexes {
     }
   }
 
-  private static void bindRow(PreparedStatement statement, int from, Indexed key, long seq) throws SQLException {
-    statement.setLong(from, key.workspaceId());
-    statement.setString(from + 1, key.id());
-    statement.setLong(from + 2, seq);
+  /**
+   * PostgreSQL (several writers): every row in one statement, its columns as arrays unnested
+   * server-side, none that the other part holds. As a JDBC batch each row was a statement of its
+   * own (an {@code INSERT … SELECT} is not rewritten into multi-row form), two per event.
+   */
+  private static void insertUnnested(Connection connection, String target, String other, String idColumn,
+      Map<Indexed, List<ProcessedBatch.Passed>> groups) throws SQLException {
+    int rows = groups.values().stream().mapToInt(List::size).sum();
+    Long[] workspaces = new Long[rows];
+    String[] ids = new String[rows];
+    Long[] seqs = new Long[rows];
+    int row = 0;
+    for (Map.Entry<Indexed, List<ProcessedBatch.Passed>> group : new TreeMap<>(groups).entrySet()) {
+      for (ProcessedBatch.Passed event : group.getValue()) {
+        workspaces[row] = group.getKey().workspaceId();
+        ids[row] = group.getKey().id();
+        seqs[row++] = event.seq();
+      }
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + target + " (workspace_id, " + idColumn
+        + ", seq) SELECT r.w, r.i, r.s FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS r (w, i, s)"
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + other + " o WHERE o.workspace_id = r.w AND o." + idColumn + " = r.i"
+        + " AND o.seq = r.s) ON CONFLICT DO NOTHING")) {
+      insert.setArray(1, connection.createArrayOf("bigint", workspaces));
+      insert.setArray(2, connection.createArrayOf("text", ids));
+      insert.setArray(3, connection.createArrayOf("bigint", seqs));
+      insert.executeUpdate();
+    }
   }
 
   /**

@@ -73,6 +73,7 @@ public final class StateWrites {
           progress.finishedAt() == null ? null : progress.finishedAt().toEpochMilli(), progress.workspaceId(),
           progress.request().toEpochMilli());
     }
+    countProcessed(connection, workspaces);
   }
 
   /**
@@ -185,13 +186,23 @@ public final class StateWrites {
     sessionRows.write(connection, changes.workspaceId(), changes.sessions());
     usageCells.write(connection, changes);
     writeActivity(connection, changes, version);
-    int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
-    Sql.update(
-        connection,
-        "INSERT INTO processing_stats (workspace_id, processed, warnings) VALUES (?, ?, ?) ON CONFLICT"
-            + " (workspace_id) DO UPDATE SET processed = processing_stats.processed + excluded.processed,"
-            + " warnings = processing_stats.warnings + excluded.warnings",
-        changes.workspaceId(), changes.processed(), warningCount);
+  }
+
+  /**
+   * The workspaces' processing counts: one row each, which every processor's commit changes, so
+   * they come last, where the lock is held only for the end of a commit that others make too.
+   */
+  private static void countProcessed(Connection connection, List<ProcessedBatch.WorkspaceChanges> workspaces)
+      throws SQLException {
+    for (ProcessedBatch.WorkspaceChanges changes : workspaces) {
+      int warningCount = changes.warnings().values().stream().mapToInt(List::size).sum();
+      Sql.update(
+          connection,
+          "INSERT INTO processing_stats (workspace_id, processed, warnings) VALUES (?, ?, ?) ON CONFLICT"
+              + " (workspace_id) DO UPDATE SET processed = processing_stats.processed + excluded.processed,"
+              + " warnings = processing_stats.warnings + excluded.warnings",
+          changes.workspaceId(), changes.processed(), warningCount);
+    }
   }
 
   /** The usage deltas summed per account key, user and day: the rows the accounts list reads. */

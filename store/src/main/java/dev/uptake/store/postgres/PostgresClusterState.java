@@ -43,18 +43,13 @@ final class PostgresClusterState implements ClusterState {
   private static final Logger log = LoggerFactory.getLogger(PostgresClusterState.class);
 
   private final DataSource writer;
-  private final DataSource reader;
   private final StateWrites writes;
   private final IngestWrites ingest = new IngestWrites();
   private final Clock clock;
 
-  /**
-   * @param writer the processor's own connections (a pool of one)
-   * @param reader connections for what the processor looks up while a commit of its runs on the writer
-   */
-  PostgresClusterState(DataSource writer, DataSource reader, ObjectMapper json, Clock clock) {
+  /** @param writer the processor's own connections (a pool of one) */
+  PostgresClusterState(DataSource writer, ObjectMapper json, Clock clock) {
     this.writer = writer;
-    this.reader = reader;
     this.writes = new StateWrites(json, Dialect.POSTGRESQL);
     this.clock = clock;
   }
@@ -170,7 +165,7 @@ final class PostgresClusterState implements ClusterState {
     if (ids.isEmpty()) {
       return known;
     }
-    try (Connection connection = reader.getConnection();
+    try (Connection connection = writer.getConnection();
         PreparedStatement query = connection.prepareStatement(PostgresAppender.KNOWN)) {
       query.setArray(1, connection.createArrayOf("bigint", ids.stream().map(EventId::workspaceId).toArray()));
       query.setArray(2, connection.createArrayOf("text", ids.stream().map(EventId::messageId).toArray()));
@@ -191,7 +186,7 @@ final class PostgresClusterState implements ClusterState {
     if (count == 0) {
       return seqs;
     }
-    try (Connection connection = reader.getConnection();
+    try (Connection connection = writer.getConnection();
         PreparedStatement draw = connection.prepareStatement(
             "SELECT nextval(pg_get_serial_sequence('events', 'seq')) FROM generate_series(1, ?)")) {
       draw.setInt(1, count);
@@ -234,8 +229,8 @@ final class PostgresClusterState implements ClusterState {
         count.received += duplicates;
       });
       ingest.insertRejections(connection, batch.rejections());
-      IngestWrites.addStats(connection, counts);
       writes.writeChanges(connection, batch.changes(), PostgresStateWriter.transactionId(connection));
+      IngestWrites.addStats(connection, counts); // last: every processor's commit changes these rows
       return null;
     });
   }

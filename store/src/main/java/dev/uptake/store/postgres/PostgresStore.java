@@ -61,7 +61,7 @@ public final class PostgresStore extends JdbcStore {
     this.statePool = pool(gate, "uptake-pg-state", 1, "SET lock_timeout = '" + COMMIT_LOCK_TIMEOUT + "';"
         + " SET idle_in_transaction_session_timeout = '" + IDLE_IN_COMMIT_TIMEOUT + "'");
     this.stateWriter = new PostgresStateWriter(pool, statePool, gate, json());
-    this.clusterState = new PostgresClusterState(statePool, processorPool, json(), clock);
+    this.clusterState = new PostgresClusterState(statePool, json(), clock);
   }
 
   /**
