@@ -17,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ class ClusterFailuresTest {
       try (Statement statement = lock.createStatement()) {
         statement.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
         sendUntilAcknowledged(ingest, ingest, batch(1));
-        CrashTest.waitUntil(() -> waitingForLock(statement, paused), Duration.ofSeconds(8));
+        CrashTest.waitUntil(() -> waitingForLock(paused), Duration.ofSeconds(8));
         paused.pause();
       }
       lock.commit();
@@ -202,11 +203,16 @@ class ClusterFailuresTest {
       try (Statement statement = lock.createStatement()) {
         statement.executeQuery("SELECT * FROM partition_offsets FOR UPDATE").close();
         sendUntilAcknowledged(node, node, batch(1));
-        CrashTest.waitUntil(() -> waitingForLock(statement, node), Duration.ofSeconds(8));
+        Timestamp[] commit = new Timestamp[1];
+        CrashTest.waitUntil(() -> (commit[0] = waitingSince(node)) != null, Duration.ofSeconds(8));
         for (int b = 2; b < 6; b++) {
           sendUntilAcknowledged(node, node, batch(b));
         }
-        Thread.sleep(11_000); // past the lock timeout: the commit failed, the processor's probe waits
+        // The commit's lock timeout ended it; the processor's probe waits now, in a later transaction.
+        CrashTest.waitUntil(() -> {
+          Timestamp waiting = waitingSince(node);
+          return waiting != null && waiting.after(commit[0]);
+        }, Duration.ofSeconds(30));
       }
       lock.commit();
     }
@@ -223,11 +229,21 @@ class ClusterFailuresTest {
     }
   }
 
-  private boolean waitingForLock(Statement statement, Node node) {
-    try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'uptake "
-        + node.process().pid() + "' AND wait_event_type = 'Lock'")) {
+  /**
+   * Whether the node waits for a lock, seen from a connection of its own: within a transaction,
+   * PostgreSQL shows pg_stat_activity as it was at the transaction's first look.
+   */
+  private boolean waitingForLock(Node node) {
+    return waitingSince(node) != null;
+  }
+
+  /** When the node's transaction that waits for a lock began, or null when none waits. */
+  private Timestamp waitingSince(Node node) {
+    try (Connection connection = connect(); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT max(xact_start) FROM pg_stat_activity WHERE application_name"
+            + " = 'uptake " + node.process().pid() + "' AND wait_event_type = 'Lock'")) {
       rows.next();
-      return rows.getInt(1) > 0;
+      return rows.getTimestamp(1);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
