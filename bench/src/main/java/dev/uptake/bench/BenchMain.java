@@ -20,8 +20,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "bench-results.json", description = "Where to write the results (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--work", description = "Directory for the servers' data, kept afterwards (default: a new temporary one, deleted at the end).")
+  @Option(names = "--work", description = "A new or empty directory for the servers' data, kept afterwards (default: a new temporary one, deleted at the end).")
   Path work;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--replay-events", description = "Events in the pre-filled log the processing replay reads (default: 5,000,000).")
   Long replayEvents;
@@ -61,6 +64,14 @@ public final class BenchMain implements Callable<Integer> {
           plan.memoryWorkspaces(), plan.memoryAccounts(), plan.memoryIdle(), plan.freshness(), freshnessEventsPerSecond != null ? freshnessEventsPerSecond : plan.freshnessEventsPerSecond(),
           listAccounts != null ? listAccounts : plan.listAccounts(), plan.listRequests(),
           eventsLog != null ? eventsLog : plan.eventsLog());
+    }
+    if (work != null && Files.isDirectory(work)) {
+      try (java.util.stream.Stream<Path> held = Files.list(work)) {
+        if (held.findAny().isPresent()) { // an earlier run's stores would be measured as they stand, not filled afresh
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "--work " + work + " holds an earlier run's data: name a new or empty directory, or delete it");
+        }
+      }
     }
     Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("uptake-bench");
     try {

@@ -81,6 +81,29 @@ public final class Sql {
     }
   }
 
+  /**
+   * Runs {@code sql}, whose last placeholder takes {@code ids} as one PostgreSQL text array (as
+   * in {@code = ANY (?)}), after the other {@code parameters}.
+   */
+  public static void queryAny(DataSource pool, String sql, Collection<String> ids, RowReader reader, Object... parameters) {
+    Object[] all = ids.stream().filter(id -> id.indexOf('\u0000') < 0).toArray();
+    if (all.length == 0) {
+      return;
+    }
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      statement.setArray(parameters.length + 1, connection.createArrayOf("text", all));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          reader.read(rows);
+        }
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
   /** How long a transaction that met another writer on SQLite is tried again: SQLite's busy timeout. */
   static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
 

@@ -63,7 +63,7 @@ public final class StateWrites {
     List<ProcessedBatch.WorkspaceChanges> workspaces = new ArrayList<>(batch.workspaces());
     workspaces.sort(Comparator.comparingLong(ProcessedBatch.WorkspaceChanges::workspaceId));
     for (ProcessedBatch.WorkspaceChanges changes : workspaces) {
-      write(connection, changes, version);
+      writeDerived(connection, changes, version);
     }
     writeQuarantine(connection, batch);
     eventIndexes.write(connection, batch.passed());
@@ -72,6 +72,11 @@ public final class StateWrites {
               + " WHERE workspace_id = ? AND started_at = ?", progress.nextSeq(), progress.done(),
           progress.finishedAt() == null ? null : progress.finishedAt().toEpochMilli(), progress.workspaceId(),
           progress.request().toEpochMilli());
+    }
+    // Last, with the counters: accounts (and users whose events reach several partitions) are rows
+    // other processors' commits write too, so their locks are held only for the end of a commit.
+    for (ProcessedBatch.WorkspaceChanges changes : workspaces) {
+      writeProfiles(connection, changes, version);
     }
     countProcessed(connection, workspaces);
   }
@@ -135,15 +140,17 @@ public final class StateWrites {
     }
   }
 
-  private void write(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version) throws SQLException {
+  /** The workspace's changed users and accounts; where several write, merged with what they committed. */
+  private void writeProfiles(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version)
+      throws SQLException {
     List<UserState> users = new ArrayList<>(changes.users());
     users.sort(Comparator.comparing(UserState::userId));
     List<AccountState> accounts = new ArrayList<>(changes.accounts());
     accounts.sort(Comparator.comparing(AccountState::accountId));
     if (dialect.concurrentWriters()) {
       MergedProfiles merged = new MergedProfiles(profiles);
-      users = merged.users(connection, changes.workspaceId(), users);
-      accounts = merged.accounts(connection, changes.workspaceId(), accounts);
+      users = merged.users(connection, changes.workspaceId(), users, version); // the new ones are written now
+      accounts = merged.accounts(connection, changes.workspaceId(), accounts, version);
     }
     try (PreparedStatement userRows = connection.prepareStatement(
             "INSERT INTO users (workspace_id, user_id, account_id, state, updated_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT"
@@ -151,10 +158,7 @@ public final class StateWrites {
                 + " updated_version = excluded.updated_version");
         PreparedStatement accountRows = connection.prepareStatement(
             "INSERT INTO accounts (workspace_id, account_id, state, updated_version) VALUES (?, ?, ?, ?) ON CONFLICT"
-                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_version = excluded.updated_version");
-        PreparedStatement warnings = connection.prepareStatement(
-            "INSERT INTO event_warnings (seq, warnings, workspace_id) VALUES (?, ?, ?)"
-                + " ON CONFLICT (seq) DO UPDATE SET warnings = excluded.warnings")) {
+                + " (workspace_id, account_id) DO UPDATE SET state = excluded.state, updated_version = excluded.updated_version")) {
       Batch userBatch = new Batch(userRows);
       for (UserState user : users) {
         userRows.setLong(1, changes.workspaceId());
@@ -174,6 +178,15 @@ public final class StateWrites {
         accountBatch.add();
       }
       accountBatch.run();
+    }
+  }
+
+  /** What a workspace's events derived besides users and accounts: warnings, sessions, usage. */
+  private void writeDerived(Connection connection, ProcessedBatch.WorkspaceChanges changes, long version)
+      throws SQLException {
+    try (PreparedStatement warnings = connection.prepareStatement(
+        "INSERT INTO event_warnings (seq, warnings, workspace_id) VALUES (?, ?, ?)"
+            + " ON CONFLICT (seq) DO UPDATE SET warnings = excluded.warnings")) {
       Batch warningRows = new Batch(warnings);
       for (Map.Entry<Long, List<Warning>> entry : new TreeMap<>(changes.warnings()).entrySet()) {
         warnings.setLong(1, entry.getKey());

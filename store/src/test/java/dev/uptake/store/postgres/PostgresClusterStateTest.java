@@ -3,8 +3,13 @@ package dev.uptake.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.uptake.core.fixtures.Events;
 import dev.uptake.core.fixtures.TestClock;
+import dev.uptake.core.identity.AccountState;
+import dev.uptake.core.identity.Fields;
+import dev.uptake.core.identity.Stamp;
+import dev.uptake.core.identity.UserState;
 import dev.uptake.core.ingest.Normalizer;
 import dev.uptake.core.ingest.Outcome;
 import dev.uptake.core.keys.Region;
@@ -21,8 +26,17 @@ import dev.uptake.store.StoreUnavailableException;
 import dev.uptake.store.fixtures.Backend;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +142,73 @@ class PostgresClusterStateTest {
       assertThat(embedded.stateWriter().claim()).isTrue();
       assertThatThrownBy(() -> cluster.clusterState().join(TOPIC)).isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("is processing this database");
+    }
+  }
+
+  private ClusterBatch changing(PartitionPosition position, List<UserState> users, List<AccountState> accounts) {
+    return new ClusterBatch(TOPIC, List.of(position), List.of(), List.of(), Map.of(), new ProcessedBatch(0, List.of(
+        new ProcessedBatch.WorkspaceChanges(workspace, 0, users, accounts, Map.of(), List.of(), Map.of()))));
+  }
+
+  private static Fields field(String name, String value, long eventTime) {
+    return Fields.EMPTY.with(name, TextNode.valueOf(value), new Stamp(eventTime, name + eventTime));
+  }
+
+  @Test
+  void twoProcessorsChangingOneUserAndAccountKeepBothChanges() {
+    List<PartitionPosition> positions = state.claim(TOPIC, List.of(0, 1));
+    // Both computed from the user and account as neither had changed them (each read before the other committed).
+    UserState byFirst = UserState.empty("u").withFields(field("firstName", "Ada", 1_000), Fields.EMPTY, Fields.EMPTY);
+    UserState bySecond = UserState.empty("u").withFields(field("firstName", "Old", 500), field("plan", "pro", 2_000), Fields.EMPTY);
+    AccountState accountByFirst = AccountState.empty("acme").withFields(field("name", "Acme", 3_000), Fields.EMPTY, Fields.EMPTY);
+    AccountState accountBySecond = AccountState.empty("acme").withFields(Fields.EMPTY, field("tier", "gold", 1_000), Fields.EMPTY);
+
+    state.commit(changing(positions.get(0), List.of(byFirst), List.of(accountByFirst)));
+    assertThat(store.profiles().changed(workspace, 0, Long.MAX_VALUE).users()).as("a new user is a change to follow")
+        .extracting(UserState::userId).containsExactly("u");
+    state.commit(changing(positions.get(1), List.of(bySecond), List.of(accountBySecond)));
+
+    UserState stored = store.profiles().user(workspace, "u").orElseThrow();
+    assertThat(stored.fields().text("firstName")).as("the later event's name, committed first").contains("Ada");
+    assertThat(stored.traits().text("plan")).as("the other processor's trait").contains("pro");
+    AccountState account = store.profiles().account(workspace, "acme").orElseThrow();
+    assertThat(account.fields().text("name")).contains("Acme");
+    assertThat(account.traits().text("tier")).contains("gold");
+  }
+
+  @Test
+  void seqsDrawnByProcessorsAtOnceNeverRepeat() throws Exception {
+    List<Store> others = new ArrayList<>(); // other processes' stores on the same database
+    ExecutorService processors = Executors.newFixedThreadPool(4);
+    try {
+      List<ClusterState> drawers = new ArrayList<>(List.of(state));
+      for (int i = 0; i < 3; i++) {
+        others.add(Backend.POSTGRESQL.open(dir, clock));
+        drawers.add(others.get(i).clusterState());
+      }
+      Set<Long> drawn = ConcurrentHashMap.newKeySet();
+      AtomicLong total = new AtomicLong();
+      List<Future<?>> draws = new ArrayList<>();
+      for (ClusterState drawer : drawers) {
+        Random random = new Random(draws.size());
+        draws.add(processors.submit(() -> {
+          for (int i = 0; i < 1_000; i++) {
+            long[] block = drawer.seqs(1 + random.nextInt(200));
+            for (int j = 1; j < block.length; j++) {
+              assertThat(block[j]).isEqualTo(block[j - 1] + 1);
+            }
+            Arrays.stream(block).forEach(drawn::add);
+            total.addAndGet(block.length);
+          }
+        }));
+      }
+      for (Future<?> draw : draws) {
+        draw.get();
+      }
+      assertThat((long) drawn.size()).as("every seq drawn once").isEqualTo(total.get());
+    } finally {
+      processors.shutdownNow();
+      others.forEach(Store::close);
     }
   }
 
