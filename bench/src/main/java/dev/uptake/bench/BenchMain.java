@@ -101,7 +101,7 @@ public final class BenchMain implements Callable<Integer> {
     System.out.println("results written to " + out.toAbsolutePath());
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  static void deleteTree(Path dir) throws java.io.IOException {
     try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
       for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(path);
