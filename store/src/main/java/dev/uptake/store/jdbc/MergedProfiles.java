@@ -4,14 +4,16 @@ import dev.uptake.core.identity.AccountState;
 import dev.uptake.core.identity.ProfileJson;
 import dev.uptake.core.identity.UserState;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 
 /**
  * Users and accounts merged with what another process may have committed since this one read
@@ -27,10 +29,13 @@ final class MergedProfiles {
       "INSERT INTO users AS u (workspace_id, user_id, account_id, state, updated_version)"
           + " SELECT ?, id, account, state, ? FROM unnest(?::text[], ?::text[], ?::text[]) AS t (id, account, state)"
           + " ORDER BY id ON CONFLICT (workspace_id, user_id) DO UPDATE SET state = u.state WHERE false RETURNING u.user_id";
+  private static final String READ_USERS = "SELECT user_id, state FROM users WHERE workspace_id = ? AND user_id = ANY (?)";
   private static final String LOCK_ACCOUNTS =
       "INSERT INTO accounts AS a (workspace_id, account_id, state, updated_version)"
           + " SELECT ?, id, state, ? FROM unnest(?::text[], ?::text[]) AS t (id, state)"
           + " ORDER BY id ON CONFLICT (workspace_id, account_id) DO UPDATE SET state = a.state WHERE false RETURNING a.account_id";
+  private static final String READ_ACCOUNTS =
+      "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND account_id = ANY (?)";
 
   private final ProfileJson json;
 
@@ -40,73 +45,42 @@ final class MergedProfiles {
 
   /** Inserts those of {@code users} that are new; returns the others, each merged with its stored state, to write. */
   List<UserState> users(Connection connection, long workspaceId, List<UserState> users, long version) throws SQLException {
-    if (users.isEmpty()) {
-      return users;
-    }
-    Set<String> inserted;
-    try (PreparedStatement lock = connection.prepareStatement(LOCK_USERS)) {
-      lock.setLong(1, workspaceId);
-      lock.setLong(2, version);
-      lock.setArray(3, connection.createArrayOf("text", users.stream().map(UserState::userId).toArray()));
-      lock.setArray(4, connection.createArrayOf("text", users.stream().map(UserState::accountId).toArray()));
-      lock.setArray(5, connection.createArrayOf("text", users.stream().map(json::write).toArray()));
-      inserted = ids(lock);
-    }
-    List<UserState> existing = users.stream().filter(user -> !inserted.contains(user.userId())).toList();
-    Map<String, String> stored = stored(connection, "SELECT user_id, state FROM users WHERE workspace_id = ? AND user_id = ANY (?)",
-        workspaceId, existing.stream().map(UserState::userId).toArray());
-    return existing.stream().map(user -> json.readUser(user.userId(), stored.get(user.userId())).merge(user)).toList();
+    return merged(connection, LOCK_USERS, READ_USERS, workspaceId, version, users, UserState::userId,
+        List.of(UserState::userId, UserState::accountId, json::write), json::readUser, UserState::merge);
   }
 
   /** Inserts those of {@code accounts} that are new; returns the others, each merged with its stored state, to write. */
   List<AccountState> accounts(Connection connection, long workspaceId, List<AccountState> accounts, long version)
       throws SQLException {
-    if (accounts.isEmpty()) {
-      return accounts;
-    }
-    Set<String> inserted;
-    try (PreparedStatement lock = connection.prepareStatement(LOCK_ACCOUNTS)) {
-      lock.setLong(1, workspaceId);
-      lock.setLong(2, version);
-      lock.setArray(3, connection.createArrayOf("text", accounts.stream().map(AccountState::accountId).toArray()));
-      lock.setArray(4, connection.createArrayOf("text", accounts.stream().map(json::write).toArray()));
-      inserted = ids(lock);
-    }
-    List<AccountState> existing = accounts.stream().filter(account -> !inserted.contains(account.accountId())).toList();
-    Map<String, String> stored = stored(connection,
-        "SELECT account_id, state FROM accounts WHERE workspace_id = ? AND account_id = ANY (?)",
-        workspaceId, existing.stream().map(AccountState::accountId).toArray());
-    return existing.stream()
-        .map(account -> json.readAccount(account.accountId(), stored.get(account.accountId())).merge(account)).toList();
+    return merged(connection, LOCK_ACCOUNTS, READ_ACCOUNTS, workspaceId, version, accounts, AccountState::accountId,
+        List.of(AccountState::accountId, json::write), json::readAccount, AccountState::merge);
   }
 
-  /** The ids the upsert returned: the rows it inserted. */
-  private static Set<String> ids(PreparedStatement lock) throws SQLException {
-    Set<String> ids = new HashSet<>();
-    try (ResultSet rows = lock.executeQuery()) {
-      while (rows.next()) {
-        ids.add(rows.getString(1));
-      }
+  /**
+   * Runs {@code lock} (its columns as text arrays after the workspace and version), which inserts
+   * the new states and locks the existing rows, then reads the locked rows with {@code read}: no
+   * other writer can change them before this transaction ends. Returns the existing ones merged.
+   */
+  private static <T> List<T> merged(Connection connection, String lock, String read, long workspaceId, long version,
+      List<T> states, Function<T, String> id, List<Function<T, Object>> columns, BiFunction<String, String, T> parse,
+      BinaryOperator<T> merge) throws SQLException {
+    if (states.isEmpty()) {
+      return states;
     }
-    return ids;
-  }
-
-  /** id → stored state of the locked rows {@code ids}: none can change before this transaction ends. */
-  private static Map<String, String> stored(Connection connection, String sql, long workspaceId, Object[] ids)
-      throws SQLException {
+    List<Object> parameters = new ArrayList<>(List.of(workspaceId, version));
+    for (Function<T, Object> column : columns) {
+      parameters.add(connection.createArrayOf("text", states.stream().map(column).toArray()));
+    }
+    Set<String> inserted = new HashSet<>();
+    Sql.query(connection, lock, rows -> inserted.add(rows.getString(1)), parameters.toArray());
+    List<T> existing = states.stream().filter(state -> !inserted.contains(id.apply(state))).toList();
+    if (existing.isEmpty()) {
+      return existing;
+    }
     Map<String, String> stored = new HashMap<>();
-    if (ids.length == 0) {
-      return stored;
-    }
-    try (PreparedStatement read = connection.prepareStatement(sql)) {
-      read.setLong(1, workspaceId);
-      read.setArray(2, connection.createArrayOf("text", ids));
-      try (ResultSet rows = read.executeQuery()) {
-        while (rows.next()) {
-          stored.put(rows.getString(1), rows.getString(2));
-        }
-      }
-    }
-    return stored;
+    Sql.query(connection, read, rows -> stored.put(rows.getString(1), rows.getString(2)), workspaceId,
+        connection.createArrayOf("text", existing.stream().map(id).toArray()));
+    return existing.stream().map(state -> merge.apply(parse.apply(id.apply(state), stored.get(id.apply(state))), state))
+        .toList();
   }
 }
