@@ -90,15 +90,10 @@ public final class Sql {
     if (all.length == 0) {
       return;
     }
-    try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, parameters);
-      statement.setArray(parameters.length + 1, connection.createArrayOf("text", all));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          reader.read(rows);
-        }
-      }
+    try (Connection connection = pool.getConnection()) {
+      Object[] bound = Arrays.copyOf(parameters, parameters.length + 1);
+      bound[parameters.length] = connection.createArrayOf("text", all);
+      query(connection, sql, reader, bound);
     } catch (SQLException e) {
       throw unavailable(e);
     }
